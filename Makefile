@@ -1,0 +1,52 @@
+# Two commands matter: `make run` (serve on SQLite) and `make test` (the whole suite, SQLite then PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+
+.PHONY: run setup setup-dev test test-sqlite test-postgres bench bench-quick migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+setup: $(VENV)/.runtime node_modules/.installed
+
+setup-dev: $(VENV)/.dev node_modules/.installed
+
+migrate: setup
+	$(BIN)/flask --app wsgi db upgrade
+
+run: migrate
+	SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+test: setup-dev
+	$(MAKE) --no-print-directory test-sqlite test-postgres
+
+test-sqlite:
+	$(PYTEST) tests
+
+test-postgres:
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST) tests
+
+bench: setup-dev
+	$(BIN)/python -m bench
+
+bench-quick: setup-dev
+	$(BIN)/python -m bench --quick
+
+clean:
+	rm -rf $(VENV) node_modules

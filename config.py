@@ -1,0 +1,47 @@
+"""Configuration: the only module that reads the environment, and only when asked."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _int(env, name: str, default: int) -> int:
+    value = env.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def from_environment(env=None) -> dict:
+    """Build the app's settings from environment variables, with embedded defaults."""
+    env = os.environ if env is None else env
+    instance = Path(env.get("INSTANCE_DIR") or ROOT / "instance")
+    data_dir = Path(env.get("DATA_DIR") or instance / "photos")
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or _dev_secret(instance),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'survey.db'}",
+        "DATA_DIR": str(data_dir),
+        # A request holds at most 5 photos; 25 MB each is generous for phone photos.
+        "MAX_PHOTOS": _int(env, "MAX_PHOTOS", 5),
+        "MAX_PHOTO_BYTES": _int(env, "MAX_PHOTO_BYTES", 25 * 1024 * 1024),
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 5 * 25 * 1024 * 1024 + 64 * 1024),
+        "MAX_IMAGE_PIXELS": _int(env, "MAX_IMAGE_PIXELS", 60_000_000),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        "UPLOAD_RATE_LIMIT": env.get("UPLOAD_RATE_LIMIT") or "60 per hour;20 per minute",
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",
+        "TILE_URL": env.get("TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION")
+        or '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        "DATA_LICENSE": env.get("DATA_LICENSE") or "ODbL-1.0",
+        "DATA_ATTRIBUTION": env.get("DATA_ATTRIBUTION") or "cctv-survey volunteers",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "1") != "0",
+    }
+
+
+def _dev_secret(instance: Path) -> str:
+    """A per-install random key kept under instance/, so no secret lives in the repo."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,41 @@
+"""cctv-survey: volunteers map public-space surveillance cameras."""
+from collections.abc import Mapping
+
+from flask import Flask
+
+import config as settings
+
+
+def create_app(overrides: Mapping | None = None) -> Flask:
+    """Build the app: settings, extensions, routes, error handlers, CLI."""
+    app = Flask(__name__, static_folder=None)
+    app.config.update(settings.from_environment())
+    app.config.update(_api_settings())
+    if overrides:
+        app.config.update(overrides)
+    _init_extensions(app)
+    return app
+
+
+def _api_settings() -> dict:
+    return {
+        "API_TITLE": "cctv-survey",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+
+
+def _init_extensions(app: Flask) -> None:
+    from survey import api, assets, cli, database, errors, security
+    from survey.extensions import limiter, migrate, db
+
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_item=database.render_item)
+    limiter.init_app(app)
+    api.init_app(app)
+    app.register_blueprint(assets.blp)
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)

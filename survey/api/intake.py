@@ -1,0 +1,48 @@
+"""Volunteer routes: send a sighting, then follow it with the receipt."""
+from flask import current_app, request
+from flask_smorest import Blueprint
+
+from survey.cameras import cameras_near
+from survey.errors import NotFound
+from survey.extensions import limiter
+from survey.privacy import stable_hash
+from survey.schemas import PhotosIn, ReceiptQuery, SightingIn, SightingOut
+from survey.sightings import receipt_view, sighting_for_receipt, submit_sighting
+
+blp = Blueprint("sightings", __name__, url_prefix="/api/v1/sightings", description="Volunteers' sightings")
+
+NEARBY_RADIUS_M = 25
+
+
+def _upload_limit() -> str:
+    return current_app.config["UPLOAD_RATE_LIMIT"]
+
+
+@blp.route("", methods=["POST"])
+@limiter.limit(_upload_limit)
+@blp.arguments(SightingIn, location="form")
+@blp.arguments(PhotosIn, location="files")
+@blp.response(201, SightingOut)
+@blp.alt_response(200, schema=SightingOut, description="A retry: the sighting already stored for this client_id.")
+@blp.alt_response(409, description="The client_id was used for different photos.")
+@blp.alt_response(413, description="A photo is too large (bytes or pixels).")
+@blp.alt_response(415, description="A file is not a supported image.")
+def create_sighting(fields, files):
+    """Send a sighting: up to 5 photos and what the volunteer noted."""
+    photos = [upload.read() for upload in files["photo"]]
+    volunteer = stable_hash(fields["device_id"]) if fields.get("device_id") else None
+    sighting, created = submit_sighting(fields, photos, volunteer_key=volunteer)
+    nearby = cameras_near(sighting.lat, sighting.lon, NEARBY_RADIUS_M)
+    return receipt_view(sighting, nearby), 201 if created else 200
+
+
+@blp.route("/<int:sighting_id>", methods=["GET"])
+@blp.arguments(ReceiptQuery, location="query")
+@blp.response(200, SightingOut)
+def get_sighting(query, sighting_id):
+    """A volunteer's own sighting, shown to whoever holds its receipt (query or X-Receipt header)."""
+    receipt = request.headers.get("X-Receipt") or query.get("receipt")
+    sighting = sighting_for_receipt(sighting_id, receipt)
+    if sighting is None:
+        raise NotFound("No sighting with that id and receipt.")
+    return receipt_view(sighting)

@@ -1,0 +1,26 @@
+"""Static files: our own from static/, third-party ones from node_modules (installed, never copied)."""
+from flask import Blueprint, abort, send_from_directory
+
+import config as settings
+
+blp = Blueprint("assets", __name__)
+
+# Only these packages' distribution folders are served.
+VENDOR = {
+    "leaflet": "leaflet/dist",
+    "leaflet.markercluster": "leaflet.markercluster/dist",
+}
+
+
+@blp.route("/static/<path:filename>")
+def static_file(filename):
+    """Our own front-end files."""
+    return send_from_directory(settings.ROOT / "static", filename, max_age=300)
+
+
+@blp.route("/vendor/<package>/<path:filename>")
+def vendor_file(package, filename):
+    """A third-party front-end file, e.g. /vendor/leaflet/leaflet.js."""
+    if package not in VENDOR:
+        abort(404)
+    return send_from_directory(settings.ROOT / "node_modules" / VENDOR[package], filename, max_age=86400)

@@ -1,0 +1,6 @@
+"""Flask commands."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register command groups; each rule module brings its own."""

@@ -1,0 +1,185 @@
+"""Database models: a Sighting is one volunteer's report, a Camera the confirmed device."""
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from survey.extensions import db
+
+SIGHTING_STATUSES = ("pending", "approved", "rejected", "needs_info")
+CAMERA_STATUSES = ("active", "removed")
+LOCATION_SOURCES = ("exif", "device", "manual")
+ROLES = ("admin", "moderator")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stored as naive UTC on every backend, returned as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class CameraAttributes:
+    """The attributes a sighting reports and a camera keeps, named after their OSM tags."""
+
+    manufacturer: Mapped[str | None] = mapped_column(String(80))  # manufacturer
+    model: Mapped[str | None] = mapped_column(String(120))
+    camera_type: Mapped[str | None] = mapped_column(String(16))  # camera:type
+    mount: Mapped[str | None] = mapped_column(String(32))  # camera:mount
+    surveillance_type: Mapped[str | None] = mapped_column(String(16))  # surveillance:type
+    zone: Mapped[str | None] = mapped_column(String(32))  # surveillance:zone
+    operator: Mapped[str | None] = mapped_column(String(200))  # operator
+    signage: Mapped[str | None] = mapped_column(String(20))  # no OSM key
+
+
+ATTRIBUTE_NAMES = ("manufacturer", "model", "camera_type", "mount", "surveillance_type", "zone", "operator", "signage")
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="moderator")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class Camera(CameraAttributes, db.Model):
+    __tablename__ = "cameras"
+    __table_args__ = (Index("ix_cameras_lat_lon", "lat", "lon"), Index("ix_cameras_status_id", "status", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    direction: Mapped[float | None] = mapped_column(Float)  # camera:direction, degrees true
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    first_seen: Mapped[date | None] = mapped_column(Date)
+    last_confirmed: Mapped[date | None] = mapped_column(Date)
+    sightings_count: Mapped[int] = mapped_column(Integer, default=0)
+    volunteers_count: Mapped[int] = mapped_column(Integer, default=0)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", use_alter=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    photo: Mapped["Photo | None"] = relationship(foreign_keys=[photo_id], post_update=True)
+
+
+class Sighting(CameraAttributes, db.Model):
+    __tablename__ = "sightings"
+    __table_args__ = (
+        Index("ix_sightings_queue", "status", "submitted_at", "id"),
+        Index("ix_sightings_lat_lon", "lat", "lon"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    receipt: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    # The position in use, and every candidate kept for moderators.
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    location_source: Mapped[str] = mapped_column(String(8))
+    exif_lat: Mapped[float | None] = mapped_column(Float)
+    exif_lon: Mapped[float | None] = mapped_column(Float)
+    exif_accuracy_m: Mapped[float | None] = mapped_column(Float)
+    exif_altitude_m: Mapped[float | None] = mapped_column(Float)
+    device_lat: Mapped[float | None] = mapped_column(Float)
+    device_lon: Mapped[float | None] = mapped_column(Float)
+    device_accuracy_m: Mapped[float | None] = mapped_column(Float)
+    manual_lat: Mapped[float | None] = mapped_column(Float)
+    manual_lon: Mapped[float | None] = mapped_column(Float)
+
+    heading: Mapped[float | None] = mapped_column(Float)
+    heading_ref: Mapped[str | None] = mapped_column(String(1))  # T(rue) or M(agnetic)
+    heading_source: Mapped[str | None] = mapped_column(String(8))
+    captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    captured_at_source: Mapped[str | None] = mapped_column(String(16))
+
+    notes: Mapped[str | None] = mapped_column(Text)
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    warning_count: Mapped[int] = mapped_column(Integer, default=0)
+    volunteer_key: Mapped[str | None] = mapped_column(String(32))
+    nearby_camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"))
+    nearby_answer: Mapped[str | None] = mapped_column(String(16))  # 'same' or 'different'
+
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"), index=True)
+    reject_reason: Mapped[str | None] = mapped_column(String(32))
+    moderator_note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    photos: Mapped[list["Photo"]] = relationship(
+        back_populates="sighting", order_by="Photo.position", cascade="all, delete-orphan"
+    )
+    camera: Mapped[Camera | None] = relationship(foreign_keys=[camera_id])
+
+
+class Photo(db.Model):
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sighting_id: Mapped[int] = mapped_column(ForeignKey("sightings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    format: Mapped[str] = mapped_column(String(8))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    original_key: Mapped[str] = mapped_column(String(200))
+    display_key: Mapped[str] = mapped_column(String(200))
+    thumb_key: Mapped[str] = mapped_column(String(200))
+    display_sha256: Mapped[str] = mapped_column(String(64))
+    thumb_sha256: Mapped[str] = mapped_column(String(64))
+
+    sighting: Mapped[Sighting] = relationship(back_populates="photos")
+
+
+class AuditEvent(db.Model):
+    """Append-only record of every moderation change."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    sighting_id: Mapped[int | None] = mapped_column(ForeignKey("sightings.id"), index=True)
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)

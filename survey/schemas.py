@@ -1,0 +1,99 @@
+"""Marshmallow schemas at the API's edges: what comes in, and what goes out."""
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from survey import vocab
+
+LAT = validate.Range(min=-90, max=90)
+LON = validate.Range(min=-180, max=180)
+
+
+class AttributesIn(Schema):
+    manufacturer = fields.String(validate=validate.Length(max=80))
+    model = fields.String(validate=validate.Length(max=120))
+    camera_type = fields.String(validate=validate.OneOf(vocab.CAMERA_TYPES))
+    mount = fields.String(validate=validate.OneOf(vocab.MOUNTS))
+    surveillance_type = fields.String(validate=validate.OneOf(vocab.SURVEILLANCE_TYPES))
+    zone = fields.String(validate=validate.OneOf(vocab.ZONES))
+    operator = fields.String(validate=validate.Length(max=200))
+    signage = fields.String(validate=validate.OneOf(vocab.SIGNAGE))
+
+
+class SightingIn(AttributesIn):
+    """The form fields sent with the photos of a new sighting."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    client_id = fields.UUID(metadata={"description": "Made by the client at capture; makes retries safe."})
+    lat = fields.Float(validate=LAT, metadata={"description": "Position sent by the page (device fix or pin)."})
+    lon = fields.Float(validate=LON)
+    accuracy_m = fields.Float(validate=validate.Range(min=0, max=100_000))
+    location_source = fields.String(validate=validate.OneOf(("device", "manual")), load_default="device")
+    device_lat = fields.Float(validate=LAT, metadata={"description": "The device fix, kept when a pin was placed."})
+    device_lon = fields.Float(validate=LON)
+    device_accuracy_m = fields.Float(validate=validate.Range(min=0, max=100_000))
+    heading = fields.Float(validate=validate.Range(min=0, max=360))
+    heading_source = fields.String(validate=validate.OneOf(("device", "manual")), load_default="device")
+    captured_at = fields.AwareDateTime(metadata={"description": "Device clock at capture, with offset."})
+    notes = fields.String(validate=validate.Length(max=2000))
+    device_id = fields.String(validate=validate.Length(min=8, max=64), load_only=True)
+
+    @validates_schema
+    def _pairs(self, data, **kwargs):
+        for a, b in (("lat", "lon"), ("device_lat", "device_lon")):
+            if (a in data) != (b in data):
+                raise ValidationError(f"{a} and {b} go together.", field_name=b if a in data else a)
+
+
+class PhotosIn(Schema):
+    photo = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), required=True)
+
+
+class LocationOut(Schema):
+    lat = fields.Float()
+    lon = fields.Float()
+    accuracy_m = fields.Float(allow_none=True)
+    source = fields.String()
+
+
+class HeadingOut(Schema):
+    degrees = fields.Float()
+    ref = fields.String(allow_none=True, metadata={"description": "T (true) or M (magnetic)"})
+    source = fields.String()
+
+
+class WarningOut(Schema):
+    code = fields.String()
+    message = fields.String()
+
+
+class NearbyOut(Schema):
+    id = fields.Integer()
+    distance_m = fields.Float()
+
+
+class SightingOut(Schema):
+    """What the volunteer sees of their own sighting."""
+
+    id = fields.Integer()
+    status = fields.String()
+    location = fields.Nested(LocationOut)
+    heading = fields.Nested(HeadingOut, allow_none=True)
+    captured_at = fields.String(allow_none=True)
+    captured_at_source = fields.String(allow_none=True)
+    submitted_at = fields.String()
+    receipt = fields.String()
+    warnings = fields.List(fields.Nested(WarningOut))
+    attributes = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True))
+    notes = fields.String(allow_none=True)
+    photos = fields.Integer(metadata={"description": "How many photos were stored."})
+    reject_reason = fields.String(allow_none=True)
+    moderator_note = fields.String(allow_none=True)
+    nearby_cameras = fields.List(fields.Nested(NearbyOut))
+
+
+class ReceiptQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    receipt = fields.String(validate=validate.Length(min=1, max=64))

@@ -1,0 +1,80 @@
+"""The only module that touches photo files: a content-addressed store on local disk."""
+import errno
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from flask import current_app
+
+from survey.errors import StorageFull
+
+# Originals are evidence and stay private; only the re-encoded copies are ever served publicly.
+PRIVATE, DISPLAY, THUMB = "originals", "display", "thumbs"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def key_for(area: str, digest: str, ext: str) -> str:
+    """Names come from hashes only, so no volunteer-supplied text reaches the filesystem."""
+    return f"{area}/{digest[:2]}/{digest}.{ext}"
+
+
+class LocalStorage:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError("key escapes the storage root")
+        return path
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def put(self, key: str, data: bytes) -> bool:
+        """Write atomically; return False when identical content was already there."""
+        target = self.path(key)
+        if target.is_file():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except OSError as exc:
+            _discard(tmp)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFull("The server is out of storage space. Please retry later.") from exc
+            raise
+        return True
+
+    def read(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        _discard(self.path(key))
+
+    def keys(self) -> Iterator[str]:
+        """Every stored file, as keys, skipping half-written temporaries."""
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file():
+                yield path.relative_to(self.root).as_posix()
+
+
+def _discard(path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def get_storage() -> LocalStorage:
+    return LocalStorage(current_app.config["DATA_DIR"])
