@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: run setup setup-dev test test-sqlite test-postgres bench bench-quick migrate clean
+.PHONY: run setup setup-dev test test-sqlite test-postgres bench bench-quick bench-ci migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench: setup-dev
 
 bench-quick: setup-dev
 	$(BIN)/python -m bench --quick
+
+# CI: the quick sizes; fails only when a case breaks or a figure is worse than twice its target.
+bench-ci: setup-dev
+	$(BIN)/python -m bench --ci
 
 clean:
 	rm -rf $(VENV) node_modules

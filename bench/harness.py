@@ -1,0 +1,162 @@
+"""The shared harness: warm-up, repeated runs, median/min/max, ratios, targets and the table."""
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds (or any unit) of repeated runs of one measurement."""
+
+    samples: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def min(self) -> float:
+        return min(self.samples)
+
+    @property
+    def max(self) -> float:
+        return max(self.samples)
+
+
+@dataclass(frozen=True)
+class Target:
+    """An upper bound on a row's ratio (kind 'ratio') or on its median (kind 'value').
+
+    "at least 3x faster than B" is the ratio bound 1/3; CI allows twice the bound.
+    """
+
+    kind: str
+    limit: float
+    text: str
+
+    def met(self, row: Row, slack: float = 1.0) -> bool:
+        measured = row.ratio if self.kind == "ratio" else row.timing.median
+        return measured is not None and measured <= self.limit * slack
+
+
+@dataclass
+class Row:
+    case: str
+    name: str
+    timing: Timing | None = None
+    unit: str = "ms"
+    baseline: str | None = None  # name of another row of the same case
+    ratio: float | None = None
+    target: Target | None = None
+    note: str = ""
+    error: str | None = None
+
+    def status(self, ci: bool = False) -> str:
+        if self.error:
+            return "ERROR"
+        if self.target is None:
+            return ""
+        if self.target.met(self):
+            return "ok"
+        return "miss" if ci and self.target.met(self, slack=2.0) else "FAIL"
+
+
+@dataclass
+class Context:
+    """What a case needs to know about this run."""
+
+    quick: bool
+    ci: bool
+    workdir: str
+    pg_url: str | None
+    runs: int
+    log: Callable[[str], None] = print
+    extra: dict = field(default_factory=dict)
+
+
+def measure(fns: dict[str, Callable[[], object]], runs: int, warmup: int = 1,
+            setup: Callable[[], object] | None = None) -> dict[str, Timing]:
+    """Time each function `runs` times after `warmup` calls, interleaved so noise hits all alike.
+
+    The garbage collector is paused inside each timed call, as timeit does.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for round_ in range(warmup + runs):
+        for name, fn in fns.items():
+            if setup:
+                setup()
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.perf_counter()
+                fn()
+                elapsed = time.perf_counter() - start
+            finally:
+                gc.enable()
+            if round_ >= warmup:
+                samples[name].append(elapsed)
+    return {name: Timing(tuple(values)) for name, values in samples.items()}
+
+
+def ms(timing: Timing) -> Timing:
+    return Timing(tuple(s * 1000 for s in timing.samples))
+
+
+def with_ratios(rows: list[Row]) -> list[Row]:
+    """Fill each row's ratio: its median over its baseline row's median."""
+    by_name = {row.name: row for row in rows}
+    for row in rows:
+        base = by_name.get(row.baseline) if row.baseline else None
+        if row.timing and base and base.timing and base.timing.median > 0:
+            row.ratio = row.timing.median / base.timing.median
+    return rows
+
+
+def _number(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    if value >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+HEADER = ("case", "measurement", "median", "min", "max", "unit", "ratio", "target", "result")
+
+
+def table_cells(row: Row, ci: bool = False) -> tuple[str, ...]:
+    t = row.timing
+    numbers = (_number(t.median), _number(t.min), _number(t.max)) if t else ("-", "-", "-")
+    ratio = f"{row.ratio:.2f}x {row.baseline}" if row.ratio is not None else ""
+    target = row.target.text if row.target else ""
+    result = row.status(ci) if not row.error else f"ERROR: {row.error}"
+    name = f"{row.name} ({row.note})" if row.note else row.name
+    return (row.case, name, *numbers, row.unit if t else "", ratio, target, result)
+
+
+def text_table(rows: list[Row], ci: bool = False) -> str:
+    lines = [HEADER, *(table_cells(row, ci) for row in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADER))]
+    out = []
+    for i, line in enumerate(lines):
+        out.append("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def markdown_table(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    for row in rows:
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in table_cells(row)) + " |")
+    return "\n".join(lines)
+
+
+def exit_code(rows: list[Row], ci: bool) -> int:
+    """1 when a case broke or missed its target (in CI: missed twice its target)."""
+    return 1 if any(row.status(ci) in ("ERROR", "FAIL") for row in rows) else 0

@@ -1,0 +1,110 @@
+"""Case 1: one 12-megapixel phone JPEG through HTTP to a committed pending sighting."""
+from __future__ import annotations
+
+import io
+import itertools
+import uuid
+from pathlib import Path
+
+from PIL import Image, ImageOps
+from sqlalchemy import select
+from werkzeug.test import EnvironBuilder
+
+from bench import throughput
+from bench.apps import dispose, migrated_app, sqlite_url
+from bench.harness import Context, Row, Target, measure, ms, with_ratios
+from bench.photos import phone_jpeg, variant
+from survey.extensions import db
+from survey.models import Sighting
+
+CASE = "1 ingest 12 MP"
+QUALITY = 85  # what survey.images encodes with
+
+
+def _encode(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=QUALITY)
+    return out.getvalue()
+
+
+def baseline_a(data: bytes) -> None:
+    """The bare minimum: DCT-scaled decode at 1/2, display and thumbnail from it, encoded."""
+    image = Image.open(io.BytesIO(data))
+    image.draft("RGB", (image.width // 2, image.height // 2))
+    image.load()
+    display = image.copy()
+    display.thumbnail((2048, 2048))
+    thumb = display.copy()
+    thumb.thumbnail((400, 400))
+    _encode(display), _encode(thumb)
+
+
+def baseline_b(data: bytes) -> None:
+    """The naive way: full decode, exif_transpose, two LANCZOS resizes from full size."""
+    image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    display = image.copy()
+    display.thumbnail((2048, 2048), Image.Resampling.LANCZOS, reducing_gap=None)
+    thumb = image.copy()
+    thumb.thumbnail((400, 400), Image.Resampling.LANCZOS, reducing_gap=None)
+    _encode(display), _encode(thumb)
+
+
+def upload_fields(number: int) -> dict:
+    """What the capture page sends with a photo (a device fix that agrees with the EXIF)."""
+    return {
+        "client_id": str(uuid.UUID(int=number + 1)), "device_id": f"bench-device-{number % 7:04d}",
+        "lat": "51.50331", "lon": "-0.11962", "accuracy_m": "6", "location_source": "device",
+        "manufacturer": "Hikvision", "camera_type": "dome", "mount": "wall", "signage": "none",
+    }
+
+
+def request_environ(data: bytes, number: int) -> dict:
+    """A ready multipart request, so the timed part is the server's work only."""
+    form = {**upload_fields(number), "photo": (io.BytesIO(data), "IMG_0001.jpg", "image/jpeg")}
+    builder = EnvironBuilder(path="/api/v1/sightings", method="POST", data=form)
+    try:
+        return builder.get_environ()
+    finally:
+        builder.close()
+
+
+def _check_stored(app, expected: int) -> None:
+    """Every timed upload left a pending sighting whose public copies are on disk."""
+    with app.app_context():
+        sightings = db.session.scalars(select(Sighting)).all()
+        if len(sightings) != expected or any(s.status != "pending" for s in sightings):
+            raise AssertionError(f"expected {expected} pending sightings, found {len(sightings)}")
+        root = Path(app.config["DATA_DIR"])
+        for photo in (p for s in sightings for p in s.photos):
+            for key in (photo.original_key, photo.display_key, photo.thumb_key):
+                if not (root / key).is_file():
+                    raise AssertionError(f"{key} was not written")
+
+
+def run(ctx: Context) -> list[Row]:
+    photo = phone_jpeg()
+    ctx.log(f"  photo: 4000x3000 JPEG, {len(photo) / 1e6:.1f} MB, EXIF orientation 6")
+    work = Path(ctx.workdir) / "ingest"
+    app = migrated_app(sqlite_url(ctx.workdir, "ingest.db"), work / "photos")
+    client = app.test_client()
+    warmup, runs = 1, ctx.runs
+    environs = iter([request_environ(variant(photo, n), n) for n in range(warmup + runs)])
+
+    def ingest():
+        response = client.open(next(environs))
+        if response.status_code != 201:
+            raise AssertionError(f"upload answered {response.status_code}: {response.get_data(as_text=True)}")
+
+    timings = measure({"baseline A": lambda: baseline_a(photo), "baseline B": lambda: baseline_b(photo),
+                       "upload": ingest}, runs=runs, warmup=warmup)
+    _check_stored(app, warmup + runs)
+    dispose(app)
+    rows = [
+        Row(CASE, "baseline A", ms(timings["baseline A"]), note="draft 1/2, display+thumb"),
+        Row(CASE, "baseline B", ms(timings["baseline B"]), note="full decode, LANCZOS x2"),
+        Row(CASE, "upload", ms(timings["upload"]), baseline="baseline A",
+            target=Target("ratio", 1.5, "<= 1.5x A"), note="test client -> committed"),
+        Row(CASE, "upload", ms(timings["upload"]), baseline="baseline B",
+            target=Target("ratio", 1 / 3, ">= 3x faster than B")),
+    ]
+    return with_ratios(rows) + throughput.run(ctx, photo)
