@@ -1,24 +1,53 @@
 """The confirmed dataset: lookups of cameras by place."""
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from survey.extensions import db
+from survey.database import plain_rows
 from survey.geo import bbox_around, distance_m
 from survey.models import Camera
 
 
+class NearbyCamera(NamedTuple):
+    """What a nearby check needs of a camera, read as a plain row rather than an ORM object."""
+
+    id: int
+    lat: float
+    lon: float
+    direction: float | None
+    status: str
+    manufacturer: str | None
+    model: str | None
+    camera_type: str | None
+    mount: str | None
+    surveillance_type: str | None
+    zone: str | None
+    operator: str | None
+    signage: str | None
+    sightings_count: int
+    volunteers_count: int
+
+
 @dataclass(frozen=True)
 class Nearby:
-    camera: Camera
+    camera: NearbyCamera
     distance_m: float
+
+
+_columns = Camera.__table__.c
+# Served by ix_cameras_lat_lon: a range on lat, lon checked inside the index, status on the few rows left.
+_NEAR = select(*(_columns[name] for name in NearbyCamera._fields)).where(
+    _columns.lat.between(bindparam("min_lat"), bindparam("max_lat")),
+    _columns.lon.between(bindparam("min_lon"), bindparam("max_lon")),
+    _columns.status == bindparam("status"),
+)
 
 
 def cameras_near(lat: float, lon: float, radius_m: float, status: str = "active") -> list[Nearby]:
     """Cameras within radius_m, nearest first: an indexed box query refined by exact distance."""
     min_lat, min_lon, max_lat, max_lon = bbox_around(lat, lon, radius_m)
-    query = select(Camera).where(
-        Camera.lat.between(min_lat, max_lat), Camera.lon.between(min_lon, max_lon), Camera.status == status
-    )
-    found = [Nearby(cam, distance_m(lat, lon, cam.lat, cam.lon)) for cam in db.session.scalars(query)]
-    return sorted((n for n in found if n.distance_m <= radius_m), key=lambda n: n.distance_m)
+    params = {"min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon, "max_lon": max_lon, "status": status}
+    found = [NearbyCamera(*row) for row in plain_rows(_NEAR, params)]
+    near = [Nearby(cam, distance_m(lat, lon, cam.lat, cam.lon)) for cam in found]
+    return sorted((n for n in near if n.distance_m <= radius_m), key=lambda n: n.distance_m)

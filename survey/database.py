@@ -2,8 +2,8 @@
 import sqlite3
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Select, event
+from sqlalchemy.engine import Dialect, Engine
 
 from survey.extensions import db
 
@@ -34,6 +34,36 @@ def begin_write() -> None:
     """Start the session's transaction as a write transaction (BEGIN IMMEDIATE on SQLite)."""
     if not db.session().in_transaction():
         db.session.connection(execution_options={"sqlite_immediate": True})
+
+
+def plain_rows(statement: Select, params: dict) -> list[tuple]:
+    """Run a Core select in the session's transaction straight on the DBAPI cursor; rows as tuples.
+
+    For hot lookups only (no type conversion of results): SQLAlchemy's result set-up reads
+    cursor.description, which psycopg builds column by column, a third of a 0.25 ms lookup.
+    """
+    connection = db.session.connection()
+    sql, order = _compiled(statement, connection.dialect)
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, params if order is None else [params[name] for name in order])
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+# (id of statement, dialect) -> (statement, SQL, parameter order); holding the statement keeps its id unique.
+_COMPILED: dict[tuple[int, str], tuple[Select, str, tuple | None]] = {}
+
+
+def _compiled(statement: Select, dialect: Dialect) -> tuple[str, tuple | None]:
+    """SQL text for the dialect, and the parameter order when its paramstyle is positional."""
+    key = (id(statement), dialect.name)
+    if key not in _COMPILED:
+        compiled = statement.compile(dialect=dialect)
+        order = tuple(compiled.positiontup) if compiled.positional else None
+        _COMPILED[key] = (statement, str(compiled), order)
+    return _COMPILED[key][1:]
 
 
 def engine_options(uri: str) -> dict:
