@@ -102,6 +102,20 @@ def measure(fns: dict[str, Callable[[], object]], runs: int, warmup: int = 1,
     return {name: Timing(tuple(values)) for name, values in samples.items()}
 
 
+def time_calls(fn: Callable[..., object], calls: list[tuple], warmup: int = 200) -> tuple[Timing, list]:
+    """Time fn(*args) for each args separately (after warming up on the first few); (timing, results)."""
+    for args in calls[:warmup]:
+        fn(*args)
+    gc.collect()
+    samples, results = [], []
+    for args in calls:
+        start = time.perf_counter()
+        result = fn(*args)
+        samples.append(time.perf_counter() - start)
+        results.append(result)
+    return Timing(tuple(samples)), results
+
+
 def ms(timing: Timing) -> Timing:
     return Timing(tuple(s * 1000 for s in timing.samples))
 
@@ -132,7 +146,7 @@ HEADER = ("case", "measurement", "median", "min", "max", "unit", "ratio", "targe
 def table_cells(row: Row, ci: bool = False) -> tuple[str, ...]:
     t = row.timing
     numbers = (_number(t.median), _number(t.min), _number(t.max)) if t else ("-", "-", "-")
-    ratio = f"{row.ratio:.2f}x {row.baseline}" if row.ratio is not None else ""
+    ratio = f"{_number(row.ratio)}x {row.baseline}" if row.ratio is not None else ""
     target = row.target.text if row.target else ""
     result = row.status(ci) if not row.error else f"ERROR: {row.error}"
     name = f"{row.name} ({row.note})" if row.note else row.name
