@@ -16,6 +16,7 @@ from bench.harness import Context, Row, exit_code, text_table
 CASES = {
     "ingest": "bench.ingest",
     "nearby": "bench.nearby",
+    "memory": "bench.memory",
 }
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
