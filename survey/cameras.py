@@ -1,5 +1,6 @@
 """The confirmed dataset: lookups of cameras by place."""
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
@@ -27,6 +28,20 @@ class NearbyCamera(NamedTuple):
     signage: str | None
     sightings_count: int
     volunteers_count: int
+    first_seen: date | None
+    last_confirmed: date | None
+    photo_id: int | None
+    version: int
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "NearbyCamera":
+        # Plain rows skip SQLAlchemy's type conversion, and SQLite keeps dates as ISO text.
+        camera = cls(*row)
+        return camera._replace(first_seen=_date(camera.first_seen), last_confirmed=_date(camera.last_confirmed))
+
+
+def _date(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,6 @@ def cameras_near(lat: float, lon: float, radius_m: float, status: str = "active"
     """Cameras within radius_m, nearest first: an indexed box query refined by exact distance."""
     min_lat, min_lon, max_lat, max_lon = bbox_around(lat, lon, radius_m)
     params = {"min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon, "max_lon": max_lon, "status": status}
-    found = [NearbyCamera(*row) for row in plain_rows(_NEAR, params)]
+    found = [NearbyCamera.from_row(row) for row in plain_rows(_NEAR, params)]
     near = [Nearby(cam, distance_m(lat, lon, cam.lat, cam.lon)) for cam in found]
     return sorted((n for n in near if n.distance_m <= radius_m), key=lambda n: n.distance_m)

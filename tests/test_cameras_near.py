@@ -1,4 +1,6 @@
 """survey.cameras.cameras_near: the plain-row nearby lookup, on the real database, and in intake."""
+from datetime import date
+
 import pytest
 
 from survey.cameras import NearbyCamera, cameras_near
@@ -24,7 +26,8 @@ def test_finds_cameras_within_radius_nearest_first(app):
         app,
         # In the bounding box's corner, yet 33 m away: the exact distance must drop it.
         {"lat": lat + 23 * M_LAT, "lon": lon + 23 * M_LAT / 0.6225},
-        {"lat": lat + 20 * M_LAT, "lon": lon, "manufacturer": "Axis", "mount": "pole", "direction": 90.0},
+        {"lat": lat + 20 * M_LAT, "lon": lon, "manufacturer": "Axis", "mount": "pole", "direction": 90.0,
+         "first_seen": date(2025, 3, 1), "last_confirmed": date(2026, 2, 1)},
         {"lat": lat - 5 * M_LAT, "lon": lon},
         {"lat": lat + 1 * M_LAT, "lon": lon, "status": "removed"},
         {"lat": lat + 40 * M_LAT, "lon": lon},
@@ -38,6 +41,8 @@ def test_finds_cameras_within_radius_nearest_first(app):
         assert isinstance(camera, NearbyCamera)
         assert (camera.manufacturer, camera.mount, camera.direction, camera.status) == ("Axis", "pole", 90.0, "active")
         assert (camera.lat, camera.lon) == pytest.approx((lat + 20 * M_LAT, lon))
+        assert (camera.first_seen, camera.last_confirmed, camera.version) == (date(2025, 3, 1), date(2026, 2, 1), 1)
+        assert found[0].camera.first_seen is None and found[0].camera.photo_id is None
         assert [n.camera.id for n in cameras_near(lat, lon, 25, status="removed")] == [removed]
         assert {n.camera.id for n in cameras_near(lat, lon, 50)} == {nearer, near, far_in_box, outside}
 
