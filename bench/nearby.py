@@ -110,7 +110,7 @@ def _case_rows(case: str, count: int, calls: int, hits: int, ours, baselines: di
 
 
 def run(ctx: Context) -> list[Row]:
-    count, calls = (200_000, 1000) if ctx.quick else (1_000_000, 2000)
+    count, calls = (100_000, 1000) if ctx.quick else (1_000_000, 2000)
     points = lookups(calls, seed=3)
     scan_runs = 5
     return _sqlite(ctx, count, points, scan_runs) + _postgres(ctx, count, points, scan_runs)
