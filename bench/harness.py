@@ -54,6 +54,7 @@ class Row:
     target: Target | None = None
     note: str = ""
     error: str | None = None
+    paired: bool = False  # samples interleaved with the baseline's: compare run by run
 
     def status(self, ci: bool = False) -> str:
         if self.error:
@@ -121,11 +122,19 @@ def ms(timing: Timing) -> Timing:
 
 
 def with_ratios(rows: list[Row]) -> list[Row]:
-    """Fill each row's ratio: its median over its baseline row's median."""
+    """Fill each row's ratio: its median over its baseline row's median.
+
+    Paired rows take the median of run-by-run ratios instead: a burst of load from elsewhere
+    then slows both sides of one pair rather than one side of the comparison.
+    """
     by_name = {row.name: row for row in rows}
     for row in rows:
         base = by_name.get(row.baseline) if row.baseline else None
-        if row.timing and base and base.timing and base.timing.median > 0:
+        if not (row.timing and base and base.timing and base.timing.min > 0):
+            continue
+        if row.paired and len(row.timing.samples) == len(base.timing.samples):
+            row.ratio = statistics.median(a / b for a, b in zip(row.timing.samples, base.timing.samples))
+        else:
             row.ratio = row.timing.median / base.timing.median
     return rows
 
