@@ -16,6 +16,7 @@ from tests.factories import photo
 LONDON = {"latitude": 51.5033, "longitude": -0.1196, "accuracy": 8}
 GPS_PHOTO = ("sony-dsc-hx5v-north-east-direction-magnetic.jpg", 51.778615, 8.365638055555555)
 DAMAGED_PHOTO = "google-pixel6-north-east-direction-magnetic.jpg"  # image data cut short: the server says 422
+SLOW_MS = 15_000  # installing the service worker or sending can take a while on a busy machine
 PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 1, "is_mobile": True, "has_touch": True}
 
 
@@ -40,7 +41,7 @@ def jpeg_file(name: str, data: bytes) -> dict:
 @pytest.fixture
 def phone(browser, live_server):
     """Open the capture page in a new phone-like browser context; granted location unless geolocation=None."""
-    contexts = []
+    contexts, errors = [], []
 
     def open_page(geolocation=LONDON):
         grants = {"permissions": ["geolocation"], "geolocation": geolocation} if geolocation else {}
@@ -48,8 +49,9 @@ def phone(browser, live_server):
         contexts.append(context)
         context.route("https://tile.openstreetmap.org/**", lambda route: route.fulfill(body=TILE, content_type="image/png"))
         page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(error))
         page.goto(f"{live_server.url}/")
-        expect(page.locator("#offline-ready")).to_be_visible()  # the service worker has cached the shell
+        expect(page.locator("#offline-ready")).to_be_visible(timeout=SLOW_MS)  # the service worker has cached the shell
         if geolocation:
             expect(page.locator("#fix-text")).to_have_text(f"Position ±{geolocation['accuracy']} m")
         return page
@@ -57,6 +59,7 @@ def phone(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+    assert errors == [], "uncaught errors in the page"
 
 
 def capture(page, files, input_id="camera-input"):
@@ -94,6 +97,14 @@ def local_client_ids(page) -> list[str]:
     return page.evaluate("import('/static/capture/db.js').then((db) => db.all()).then((rs) => rs.map((r) => r.client_id))")
 
 
+def local_photo_counts(page) -> list[int]:
+    """How many photos the page still keeps for each sighting in its IndexedDB."""
+    return page.evaluate("""import('/static/capture/db.js').then(async (db) => {
+        const records = await db.all();
+        return Promise.all(records.map(async (r) => (await db.getPhotos(r.client_id)).length));
+    })""")
+
+
 def test_photo_with_gps_is_stored_with_its_exif_position(phone, app):
     name, lat, lon = GPS_PHOTO
     page = phone()
@@ -104,8 +115,15 @@ def test_photo_with_gps_is_stored_with_its_exif_position(phone, app):
     tap(page, "type", "anpr")
     tap(page, "mount", "pole")
     shoot(page, "3-quick-taps", top="fieldset[data-name=maker]")
+    page.evaluate("""() => {
+        window.progressSeen = [];
+        const bar = document.getElementById("upload-progress");
+        new MutationObserver(() => window.progressSeen.push(bar.value)).observe(bar, { attributes: true });
+    }""")
     save_and_send(page)
-    expect(page.locator("#count-sent")).to_have_text("1")
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    expect(page.locator("#upload")).to_be_hidden()
+    assert page.evaluate("window.progressSeen")[-1] == 1  # XMLHttpRequest's upload progress reached 100%
     [row] = sightings(app)
     assert row.location_source == "exif"
     assert (row.lat, row.lon) == (pytest.approx(lat, abs=1e-6), pytest.approx(lon, abs=1e-6))
@@ -127,7 +145,7 @@ def test_photo_without_gps_takes_the_device_position(phone, app):
     expect(page.locator("#pin-text")).to_contain_text("Your position (±8 m)")
     save_and_send(page)
     question = page.locator("#prompts .nearby")
-    expect(question).to_contain_text(f"A confirmed camera (#{camera_id}) is 10 m")
+    expect(question).to_contain_text(f"A confirmed camera (#{camera_id}) is 10 m", timeout=SLOW_MS)
     shoot(page, "4-nearby-camera")
     [row] = sightings(app)
     assert (row.location_source, row.lat, row.lon, row.accuracy_m) == ("device", 51.5033, -0.1196, 8.0)
@@ -156,7 +174,7 @@ def test_dragging_the_pin_stores_a_manual_position(phone, app):
     shoot(page, "5-pin-moved")
     pin_lat, pin_lon = map(float, re.findall(r"-?\d+\.\d+", page.locator("#pin-text").inner_text()))
     save_and_send(page)
-    expect(page.locator("#count-sent")).to_have_text("1")
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
     [row] = sightings(app)
     assert row.location_source == "manual"
     assert (row.lat, row.lon) == (pytest.approx(pin_lat, abs=2e-6), pytest.approx(pin_lon, abs=2e-6))
@@ -168,6 +186,7 @@ def test_dragging_the_pin_stores_a_manual_position(phone, app):
         stored.status, stored.reject_reason, stored.moderator_note = "rejected", "not_a_camera", "This is a lamp."
         db.session.commit()
     page.click("#tab-mine")
+    page.click("#refresh")
     expect(page.locator(".mine-item .review")).to_have_text(f"Rejected: not a camera — “This is a lamp.”")
     shoot(page, "6-my-sightings")
 
@@ -200,10 +219,15 @@ def test_offline_captures_survive_a_reload_and_reach_the_server_exactly_once(pho
     shoot(page, "8-offline-after-reload")
     queued = local_client_ids(page)
     assert len(queued) == 3 and sightings(app) == []
+    assert local_photo_counts(page) == [1, 1, 1]
 
     replies = []
 
     def lose_the_first_answer(route):
+        if not replies:  # the page shows the upload while it is under way
+            expect(page.locator("#upload-label")).to_contain_text("(2 more waiting)")
+            expect(page.locator("#count-sending")).to_have_text("1")
+            shoot(page, "9-sending")
         response = route.fetch()  # the request reaches the server and is stored...
         replies.append(response.status)
         if len(replies) == 1:
@@ -218,18 +242,24 @@ def test_offline_captures_survive_a_reload_and_reach_the_server_exactly_once(pho
     assert sorted(r.client_id for r in rows) == sorted(queued)
     assert {(r.manufacturer, r.signage) for r in rows} == {("Dahua", "same_structure")}
     assert sorted(replies) == [200, 201, 201, 201]  # the lost one was retried and found, not duplicated
+    assert local_photo_counts(page) == [0, 0, 0]  # the server has them: the phone's space is freed
 
 
 def test_a_refused_photo_shows_the_servers_message(phone, app):
     page = phone()
     capture(page, str(corpus() / DAMAGED_PHOTO))
+    tap(page, "mount", "wall")
+    page.reload()  # closed while answering: the draft comes back with its photo and answers
+    expect(page.locator("#screen-details")).to_be_visible()
+    expect(page.locator("#photo-strip img")).to_have_count(1)
+    expect(page.locator("#mount-wall")).to_be_checked()
     save_and_send(page)
-    expect(page.locator("#count-failed")).to_have_text("1")
+    expect(page.locator("#count-failed")).to_have_text("1", timeout=SLOW_MS)
     expect(page.locator("#prompts .notice-error")).to_contain_text("1 sighting was not accepted")
     page.click("#tab-mine")
     expect(page.locator(".mine-item .error")).to_contain_text("This image file is damaged or incomplete")
     expect(page.get_by_role("button", name="Edit & send again")).to_be_visible()
-    shoot(page, "9-refused")
+    shoot(page, "10-refused")
     assert sightings(app) == []
     expect(page.locator("#count-queued")).to_have_text("0")  # refused on purpose: not retried
 
@@ -238,14 +268,22 @@ def test_without_location_permission_the_pin_is_placed_by_hand(phone, app):
     page = phone(geolocation=None)
     expect(page.locator("#fix-text")).to_have_text("Location blocked")
     expect(page.locator("#location-help")).to_contain_text("tap the map where the camera is")
-    shoot(page, "10-location-blocked")
+    shoot(page, "11-location-blocked")
     capture(page, jpeg_file("no-gps.jpg", photo(size=(320, 240), seed=5)))
     expect(page.locator("#pin-text")).to_have_text("No position yet: tap the map where the camera is.")
     page.click("#send")
     expect(page.locator("#send")).to_have_text("Send without a position")  # asks before sending blind
+    save_and_send(page)
+    expect(page.locator("#count-failed")).to_have_text("1", timeout=SLOW_MS)
+    page.click("#tab-mine")
+    expect(page.locator(".mine-item .error")).to_have_text(
+        "This photo has no location: allow location access or place a pin on the map.")
+    page.get_by_role("button", name="Edit & send again").click()  # the same photo, back in the form
+    expect(page.locator("#photo-strip img")).to_have_count(1)
     page.locator("#map").click(position={"x": 180, "y": 120})
     expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
-    page.click("#send")
-    expect(page.locator("#count-sent")).to_have_text("1")
+    save_and_send(page)
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    expect(page.locator("#count-failed")).to_have_text("0")
     [row] = sightings(app)
     assert row.location_source == "manual" and row.device_lat is None

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "tests" / "artifacts"
 OUT = ROOT / "docs" / "screenshots" / "capture-contact-sheet.png"
-COLUMNS, SCALE, CAPTION_H, GAP = 5, 0.5, 34, 8
+COLUMNS, SCALE, CAPTION_H, GAP = 6, 0.5, 34, 8
 
 
 def caption(path: Path) -> tuple[int, str]:

@@ -3,7 +3,7 @@ import * as store from "./db.js";
 import * as details from "./details.js";
 import * as outbox from "./outbox.js";
 import * as place from "./place.js";
-import { draftFrom } from "./draft.js";
+import { draftFrom, loadDraft } from "./draft.js";
 import { nearbyQuestion, refreshStatuses, renderMine } from "./mine.js";
 
 const $ = (id) => document.getElementById(id);
@@ -18,7 +18,7 @@ function show(name) {
   const hash = name === "mine" ? "#mine" : "#capture";
   if (location.hash !== hash) history.replaceState(null, "", hash);
   window.scrollTo(0, 0);
-  if (name === "mine") refreshMine();
+  if (name === "mine") refreshMine(null);
   if (name === "details") details.redraw();
   document.body.dataset.screen = name;
 }
@@ -35,34 +35,41 @@ const handlers = {
   answer: (clientId, answer) => outbox.answerNearby(clientId, answer),
   discard: async (clientId) => { await store.remove(clientId); redraw(); },
   edit: async (clientId) => {
+    if (details.current()) { toast("Send or discard the sighting you are writing first."); return; }
     const record = await store.get(clientId);
-    const draft = draftFrom(record);
-    await store.put(draft);
-    await store.remove(clientId);
-    details.open(draft, record.answers, show);
+    details.open(await draftFrom(record), record.answers, show);
   },
 };
 
-async function redraw({ progress } = {}) {
+let waiting = 0;
+let upload = null; // fraction of the current upload, or null
+
+function onOutbox({ progress }) {
+  upload = progress;
+  if (progress === null || progress === 0) redraw(); // a sighting changed state
+  else drawProgress();
+}
+
+async function redraw() {
   const records = await store.all();
   const count = (state) => records.filter((r) => r.state === state).length;
   for (const state of ["queued", "sending", "sent", "failed"]) $(`count-${state}`).textContent = count(state);
   document.querySelector(".count-failed").classList.toggle("alert", count("failed") > 0);
   $("network").textContent = navigator.onLine ? "Online" : "Offline";
   $("network").classList.toggle("pill-offline", !navigator.onLine);
-  drawProgress(progress, count("queued") + count("sending"));
+  waiting = count("queued");
+  drawProgress();
   const questions = records.filter((r) => r.nearby && !r.nearby.answer).map((r) => nearbyQuestion(r, handlers.answer));
   const failed = count("failed") ? [failedNotice(count("failed"))] : [];
   $("prompts").replaceChildren(...questions, ...failed);
   $("mine-empty").hidden = renderMine($("mine-list"), records, handlers) > 0;
 }
 
-function drawProgress(progress, waiting) {
-  const sending = progress !== null && progress !== undefined;
-  $("upload").hidden = !sending;
-  if (!sending) return;
-  $("upload-progress").value = progress;
-  $("upload-label").textContent = `Sending photo… ${Math.round(progress * 100)}% (${waiting} waiting)`;
+function drawProgress() {
+  $("upload").hidden = upload === null;
+  if (upload === null) return;
+  $("upload-progress").value = upload;
+  $("upload-label").textContent = `Sending… ${Math.round(upload * 100)}%${waiting ? ` (${waiting} more waiting)` : ""}`;
 }
 
 function failedNotice(n) {
@@ -72,10 +79,10 @@ function failedNotice(n) {
   return notice;
 }
 
-async function refreshMine() {
+async function refreshMine(event) {
   if (!navigator.onLine) return;
   $("refresh").disabled = true;
-  try { await refreshStatuses(); } catch { /* offline after all: keep what we have */ }
+  try { await refreshStatuses({ force: Boolean(event) }); } catch { /* offline after all: keep what we have */ }
   $("refresh").disabled = false;
   redraw();
 }
@@ -109,7 +116,7 @@ async function registerServiceWorker() {
 
 async function resumeDraft() {
   const draft = (await store.all()).find((r) => r.state === "draft");
-  if (draft) details.open(draft, draft.answers, show);
+  if (draft) details.open(await loadDraft(draft), draft.answers, show);
 }
 
 async function main() {
@@ -117,7 +124,7 @@ async function main() {
   place.subscribe(drawPlace);
   place.watchPosition();
   place.watchCompass();
-  outbox.subscribe(redraw);
+  outbox.subscribe(onOutbox);
   $("refresh").addEventListener("click", refreshMine);
   window.addEventListener("hashchange", () => show(location.hash === "#mine" ? "mine" : "capture"));
   show(location.hash === "#mine" ? "mine" : "capture");

@@ -3,7 +3,7 @@ import * as store from "./db.js";
 import * as outbox from "./outbox.js";
 import * as place from "./place.js";
 import { describe, lastAnswers, readAnswers, rememberAnswers, renderChoices, writeAnswers } from "./answers.js";
-import { MAX_PHOTOS, addFiles, apiForm, hasPosition, improveFix, newDraft } from "./draft.js";
+import { MAX_PHOTOS, addFiles, apiForm, hasPosition, improveFix, newDraft, saveDraft } from "./draft.js";
 import { createPinMap } from "./pinmap.js";
 
 const $ = (id) => document.getElementById(id);
@@ -20,18 +20,24 @@ export function init({ show, toast }) {
   const form = $("details-form");
   renderChoices(form);
   writeAnswers(form);
-  form.elements.maker.forEach((input) => input.addEventListener("change", () => showMakerName(form)));
-  $("camera-input").addEventListener("change", (e) => capture(e.target, "camera", show));
-  $("gallery-input").addEventListener("change", (e) => capture(e.target, "gallery", show));
-  $("more-input").addEventListener("change", (e) => capture(e.target, "camera", show));
-  $("camera-button").addEventListener("click", place.askCompassPermission);
+  $("camera-input").addEventListener("change", (e) => capture(e.target, "camera", show, toast));
+  $("gallery-input").addEventListener("change", (e) => capture(e.target, "gallery", show, toast));
+  $("more-input").addEventListener("change", (e) => capture(e.target, "camera", show, toast));
+  $("camera-button").addEventListener("click", () => { place.markShutter(); place.askCompassPermission(); });
   $("pin-reset").addEventListener("click", () => { draft.pin = null; saveAndDraw(); });
   $("heading-input").addEventListener("input", (e) => { draft.heading_manual = Number(e.target.value); saveAndDraw(); });
   $("heading-compass").addEventListener("click", () => { draft.heading_manual = null; saveAndDraw(); });
-  $("repeat-last").addEventListener("click", () => { writeAnswers(form, { ...lastAnswers(), notes: form.elements.notes.value }); showMakerName(form); });
+  $("repeat-last").addEventListener("click", () => {
+    writeAnswers(form, { ...lastAnswers(), notes: form.elements.notes.value });
+    form.dispatchEvent(new Event("change"));
+  });
   $("cancel").addEventListener("click", () => discard(form, show));
   form.addEventListener("submit", (e) => { e.preventDefault(); send(form, show, toast); });
-  place.subscribe((state) => { if (draft && !draft.pin && improveFix(draft, state.fix)) saveAndDraw(); else if (draft) draw(); });
+  form.addEventListener("change", () => {
+    showMakerName(form);
+    if (draft) { draft.answers = readAnswers(form); saveDraft(draft); } // survives the page being closed
+  });
+  place.subscribe((state) => { if (draft && !draft.pin && improveFix(draft, state.fix)) saveAndDraw(); });
 }
 
 /** Open the details screen for a draft (a new capture, a restored one, or a refused one to fix). */
@@ -44,6 +50,7 @@ export function open(record, answers, show) {
   show("details");
   map ??= createPinMap($("map"), (lat, lon) => { draft.pin = { lat, lon }; saveAndDraw(); });
   map.resize();
+  drawPhotos();
   draw();
 }
 
@@ -51,28 +58,34 @@ export function open(record, answers, show) {
 export function redraw() {
   if (!draft || !map) return;
   map.resize();
+  drawPhotos();
   draw();
 }
 
-async function capture(input, source, show) {
+async function capture(input, source, show, toast) {
   const files = [...input.files];
   input.value = ""; // the same photo can be chosen again later
   if (!files.length) return;
   const fresh = !draft;
   const record = draft || newDraft(source);
-  await addFiles(record, files);
-  navigator.storage?.persist?.();
+  try {
+    await addFiles(record, files);
+  } catch (error) {
+    toast(error.name === "QuotaExceededError" ? "This phone's storage for the page is full: send or delete some sightings first."
+      : `The photo could not be saved on this phone (${error.name}).`);
+    return;
+  }
+  navigator.storage?.persist?.(); // ask the browser not to evict the outbox when space runs low
   if (fresh) open(record, {}, show);
-  else draw();
+  else drawPhotos();
 }
 
 function saveAndDraw() {
-  store.put(draft);
+  saveDraft(draft);
   draw();
 }
 
 function draw() {
-  drawPhotos();
   const fix = draft.fix;
   map?.show(fix, draft.pin);
   $("pin-reset").hidden = !(draft.pin && fix);
@@ -85,7 +98,7 @@ function draw() {
   const heading = manual ?? draft.compass;
   $("heading-text").textContent = heading === null ? "No compass: slide to the direction you faced."
     : `${Math.round(heading)}° ${place.compassPoint(heading)} ${manual === null ? "(compass)" : "(set by hand)"}`;
-  if (heading !== null) $("heading-input").value = heading;
+  $("heading-input").value = heading ?? 0;
   $("heading-compass").hidden = manual === null || draft.compass === null;
   const last = lastAnswers();
   $("repeat-last").hidden = !last || !describe(last);

@@ -2,7 +2,7 @@
 // so a page killed while the volunteer taps answers loses nothing.
 import * as store from "./db.js";
 import { apiFields } from "./answers.js";
-import { bestFix, currentHeading } from "./place.js";
+import { bestFix, captureHeading } from "./place.js";
 
 export const MAX_PHOTOS = 5;
 const IMPROVE_MS = 60 * 1000; // a better fix this soon after capture still describes the same spot
@@ -41,18 +41,32 @@ export function newDraft(source) {
     client_id: uuid(), created_at: now.getTime(), state: "draft", source,
     // A gallery photo was taken earlier: the device clock now is not its time.
     captured_at: source === "camera" ? localIso(now) : null,
-    fix: bestFix(), compass: currentHeading(), pin: null, heading_manual: null, photos: [], thumb: null,
+    fix: bestFix(), compass: captureHeading(), pin: null, heading_manual: null, photos: [], thumb: null,
   };
+}
+
+/** Save the draft's record; its photos are stored apart, once, by addFiles. */
+export function saveDraft(draft) {
+  const { photos, ...record } = draft;
+  return store.put({ ...record, photo_count: photos.length });
+}
+
+/** A stored draft with its photos, e.g. after the page was closed in the middle of one. */
+export async function loadDraft(record) {
+  return { ...record, photos: await store.getPhotos(record.client_id) };
 }
 
 /** Read the files now: a camera app may delete its temporary file once the page has it. */
 export async function addFiles(draft, files) {
+  const added = [];
   for (const file of [...files].slice(0, MAX_PHOTOS - draft.photos.length)) {
     const blob = new Blob([await file.arrayBuffer()], { type: file.type || "image/jpeg" });
-    draft.photos.push({ blob, name: file.name || `photo${draft.photos.length + 1}.jpg` });
+    added.push({ blob, name: file.name || `photo${draft.photos.length + added.length + 1}.jpg` });
   }
+  await store.putPhotos(draft.client_id, added, draft.photos.length);
+  draft.photos.push(...added);
   draft.thumb ??= await thumbnail(draft.photos[0].blob);
-  await store.put(draft);
+  await saveDraft(draft);
 }
 
 async function thumbnail(blob) {
@@ -99,7 +113,11 @@ export function apiForm(draft, answers) {
 }
 
 /** A refused sighting back into the form, under a new client_id: the old one was refused or is taken. */
-export function draftFrom(record) {
+export async function draftFrom(record) {
   const { fields, result, error, last_error, attempts, next_try_at, nearby, ...kept } = record;
-  return { ...kept, client_id: uuid(), state: "draft" };
+  const draft = { ...kept, client_id: uuid(), state: "draft", photos: await store.getPhotos(record.client_id) };
+  await store.putPhotos(draft.client_id, draft.photos);
+  await saveDraft(draft);
+  await store.remove(record.client_id);
+  return draft;
 }

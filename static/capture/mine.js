@@ -79,10 +79,14 @@ export function renderMine(list, records, handlers) {
   return shown.length;
 }
 
-/** Ask the server for the current status of every sent sighting (the receipt proves it is ours). */
-export async function refreshStatuses() {
-  for (const record of await store.all()) {
-    if (record.state !== "sent" || !record.result || record.result.gone) continue;
+const RECHECK_MS = 5 * 60 * 1000;
+const MOST_CHECKED = 50;
+
+/** Ask the server for the status of recent sent sightings (the receipt proves they are ours). */
+export async function refreshStatuses({ force = false } = {}) {
+  const sent = (await store.all()).filter((r) => r.state === "sent" && r.result && !r.result.gone);
+  const due = sent.reverse().slice(0, MOST_CHECKED).filter((r) => force || Date.now() - (r.checked_at || 0) > RECHECK_MS);
+  for (const record of due) {
     const response = await fetch(`/api/v1/sightings/${record.result.id}`, {
       headers: { "X-Receipt": record.result.receipt, Accept: "application/json" }, cache: "no-store",
     });

@@ -12,7 +12,7 @@ const listeners = new Set();
 let running = null;
 let timer = null;
 
-/** Call `listener({progress})` whenever the outbox changes; progress is null when idle. */
+/** Call `listener({progress})` when the outbox changes (progress null) or an upload moves (0 to 1). */
 export function subscribe(listener) {
   listeners.add(listener);
 }
@@ -22,7 +22,8 @@ function notify(progress = null) {
 }
 
 /** Put a captured sighting in the outbox (on disk) and start sending in the background. */
-export async function enqueue(record) {
+export async function enqueue(draft) {
+  const { photos, ...record } = draft; // the photos are on disk already (db.putPhotos)
   await store.put({ ...record, state: "queued", attempts: 0, next_try_at: 0, error: null, last_error: null });
   notify();
   flush();
@@ -81,22 +82,24 @@ async function recoverInterrupted() {
 async function sendSighting(record) {
   await store.update(record.client_id, () => ({ state: "sending" }));
   notify(0);
-  const reply = await postSighting(record, (fraction) => notify(fraction));
-  await store.update(record.client_id, (current) => outcome(current, reply));
+  const photos = await store.getPhotos(record.client_id);
+  const reply = await postSighting(record, photos, (fraction) => notify(fraction));
+  const updated = await store.update(record.client_id, (current) => outcome(current, reply));
+  if (updated?.state === "sent") await store.removePhotos(record.client_id); // the server has them now
   notify();
 }
 
 /** What the server's reply means for the stored record. */
 function outcome(record, reply) {
   const { status, body } = reply;
-  if (status === 200 || status === 201) {
+  if ((status === 200 || status === 201) && body?.id && body?.receipt) {
     const nearest = body.nearby_cameras?.[0];
     return {
-      state: "sent", photos: [], error: null, last_error: null, result: body, checked_at: Date.now(),
+      state: "sent", error: null, last_error: null, result: body, checked_at: Date.now(),
       nearby: nearest ? { camera_id: nearest.id, distance_m: nearest.distance_m, answer: null, sent: false } : null,
     };
   }
-  if (isRefusal(status)) {
+  if (isRefusal(status, body)) {
     return { state: "failed", error: body?.message || `The server refused this sighting (${status}).` };
   }
   const attempts = record.attempts + 1;
@@ -106,9 +109,12 @@ function outcome(record, reply) {
   };
 }
 
-// 4xx answers are final (the server said no on purpose), except a timeout or "too many requests".
-function isRefusal(status) {
-  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+// Our API's 4xx answers are final (it said no on purpose), except a timeout or "too many requests".
+// Anything else, such as a Wi-Fi login page answering in HTML, is not an answer: try again later.
+function isRefusal(status, body) {
+  if (status === 413 || status === 415) return true; // also when a proxy in front says it
+  const ours = typeof body?.message === "string" && body?.code === status;
+  return ours && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
 function delay(attempts, retryAfter) {
@@ -126,17 +132,17 @@ function schedule() {
   });
 }
 
-function formData(record) {
+function formData(record, photos) {
   const form = new FormData();
   for (const [name, value] of Object.entries(record.fields)) {
     if (value !== null && value !== undefined && value !== "") form.append(name, String(value));
   }
-  record.photos.forEach((photo, i) => form.append("photo", photo.blob, photo.name || `photo${i + 1}.jpg`));
+  photos.forEach((photo, i) => form.append("photo", photo.blob, photo.name || `photo${i + 1}.jpg`));
   return form;
 }
 
 /** POST with XMLHttpRequest, because fetch cannot report upload progress. Never rejects. */
-function postSighting(record, onProgress) {
+function postSighting(record, photos, onProgress) {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     let stall;
@@ -149,7 +155,7 @@ function postSighting(record, onProgress) {
     xhr.onload = () => finish({ status: xhr.status, body: parseJson(xhr.responseText), retryAfter: xhr.getResponseHeader("Retry-After") });
     xhr.onerror = xhr.onabort = xhr.ontimeout = () => finish({ status: 0, body: null });
     watchdog();
-    xhr.send(formData(record));
+    xhr.send(formData(record, photos));
   });
 }
 
@@ -183,7 +189,7 @@ async function sendAnswer(record) {
 
 function answerOutcome(nearby, status, body) {
   if (status === 200) return { ...nearby, sent: true, error: null };
-  if (isRefusal(status)) return { ...nearby, sent: true, error: body?.message || `Refused (${status}).` };
+  if (isRefusal(status, body)) return { ...nearby, sent: true, error: body?.message || `Refused (${status}).` };
   const attempts = (nearby.attempts || 0) + 1;
   return { ...nearby, attempts, next_try_at: Date.now() + delay(attempts) };
 }

@@ -34,6 +34,21 @@ export function currentHeading(now = Date.now()) {
   return compass && now - compass.at <= 5000 ? compass.degrees : null;
 }
 
+let atShutter = null;
+
+/** Remember the heading when "Take photo" is tapped: the page may sleep while the camera app is open. */
+export function markShutter() {
+  const degrees = currentHeading();
+  atShutter = degrees === null ? null : { degrees, at: Date.now() };
+}
+
+/** The heading for a photo just taken: the live one, else the one from the tap that opened the camera. */
+export function captureHeading(now = Date.now()) {
+  const live = currentHeading(now);
+  if (live !== null) return live;
+  return atShutter && now - atShutter.at <= STALE_MS ? atShutter.degrees : null;
+}
+
 /** The map view to start from when there is no fix yet: the last place this phone was. */
 export function lastView() {
   try { return JSON.parse(localStorage.getItem(LAST_VIEW_KEY)); } catch { return null; }
@@ -75,8 +90,10 @@ export function watchCompass() {
   const onOrientation = (event) => {
     const degrees = event.webkitCompassHeading ?? (event.absolute ? cameraHeading(event.alpha, event.beta, event.gamma) : null);
     if (degrees === null || Number.isNaN(degrees)) return;
-    compass = { degrees: Math.round(degrees) % 360, at: Date.now() };
-    notify();
+    const rounded = Math.round(degrees) % 360;
+    const changed = rounded !== compass?.degrees;
+    compass = { degrees: rounded, at: Date.now() };
+    if (changed) notify(); // sensors fire up to 60 times a second
   };
   const name = "ondeviceorientationabsolute" in window ? "deviceorientationabsolute" : "deviceorientation";
   window.addEventListener(name, onOrientation);
