@@ -10,6 +10,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.geo import distance_m
 from survey.models import Camera, Sighting
+from survey.security import tile_origin
 from tests.conftest import corpus, screenshot_path
 from tests.factories import photo
 
@@ -39,7 +40,7 @@ def jpeg_file(name: str, data: bytes) -> dict:
 
 
 @pytest.fixture
-def phone(browser, live_server):
+def phone(browser, live_server, app):
     """Open the capture page in a new phone-like browser context; granted location unless geolocation=None."""
     contexts, errors = [], []
 
@@ -47,7 +48,8 @@ def phone(browser, live_server):
         grants = {"permissions": ["geolocation"], "geolocation": geolocation} if geolocation else {}
         context = browser.new_context(**PHONE, **grants)
         contexts.append(context)
-        context.route("https://tile.openstreetmap.org/**", lambda route: route.fulfill(body=TILE, content_type="image/png"))
+        tiles = f"{tile_origin(app.config['TILE_URL'])}/**"
+        context.route(tiles, lambda route: route.fulfill(body=TILE, content_type="image/png"))
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(error))
         page.goto(f"{live_server.url}/")
