@@ -91,7 +91,7 @@ def build_sighting(fields: dict, uploads: list[Upload]) -> Sighting:
 
 
 def apply_position(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
-    """A pin placed by hand first, then a valid EXIF position, then the device fix; keep every candidate."""
+    """Trust a valid EXIF position first, then what the page sent; keep every candidate."""
     sighting.exif_lat, sighting.exif_lon = meta.lat, meta.lon
     sighting.exif_accuracy_m, sighting.exif_altitude_m = meta.accuracy_m, meta.altitude_m
     sent = (fields["lat"], fields["lon"]) if "lat" in fields else None
@@ -102,11 +102,7 @@ def apply_position(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
     elif sent:
         sighting.device_lat, sighting.device_lon = sent
         sighting.device_accuracy_m = fields.get("accuracy_m")
-    if sent and fields["location_source"] == "manual":
-        # The photo's GPS is where the volunteer stood; a pin they dragged is on the camera itself.
-        sighting.lat, sighting.lon = sent
-        sighting.accuracy_m, sighting.location_source = fields.get("accuracy_m"), "manual"
-    elif meta.has_position:
+    if meta.has_position:
         sighting.lat, sighting.lon, sighting.accuracy_m = meta.lat, meta.lon, meta.accuracy_m
         sighting.location_source = "exif"
     elif sent:

@@ -250,15 +250,3 @@ def test_openapi_documents_the_intake(client):
     assert "multipart/form-data" in post["requestBody"]["content"]
     assert {"201", "200", "409", "413", "415", "422"} <= set(post["responses"])
     assert "/api/v1/sightings/{sighting_id}" in spec["paths"]
-
-
-def test_a_pin_placed_by_hand_beats_the_photos_gps(client, app):
-    pin = (LONDON[0] + 0.0002, LONDON[1] + 0.0002)  # about 26 m from where the photo was taken
-    response = upload(client, photo(*LONDON), lat=pin[0], lon=pin[1], location_source="manual",
-                      device_lat=LONDON[0], device_lon=LONDON[1], device_accuracy_m=9)
-    assert response.status_code == 201, response.json
-    assert response.json["location"] == {"lat": pin[0], "lon": pin[1], "accuracy_m": None, "source": "manual"}
-    with app.app_context():
-        s = db.session.get(Sighting, response.json["id"])
-        assert (s.manual_lat, s.manual_lon) == pin
-        assert s.exif_lat == pytest.approx(LONDON[0]) and s.device_accuracy_m == 9.0
