@@ -24,11 +24,11 @@ def point_in(area: tuple[float, float, float, float], rng: random.Random) -> tup
     return rng.uniform(min_lat, max_lat), rng.uniform(min_lon, max_lon)
 
 
-def camera_rows(count: int, seed: int = 42, active_share: float = 0.9) -> Iterator[tuple]:
+def camera_rows(count: int, seed: int = 42, active_share: float = 0.9, first_id: int = 1) -> Iterator[tuple]:
     """Half the cameras in the city, half over the country; most active, some removed."""
-    rng = random.Random(seed)
+    rng = random.Random(seed + first_id)
     day0, moment = date(2024, 1, 1), datetime(2026, 1, 1, 12, 0, 0)
-    for number in range(1, count + 1):
+    for number in range(first_id, first_id + count):
         lat, lon = point_in(CITY if number % 2 else COUNTRY, rng)
         first = day0 + timedelta(days=rng.randrange(600))
         yield (number, round(lat, 7), round(lon, 7), float(rng.randrange(360)),
@@ -50,7 +50,8 @@ def _batches(rows: Iterator[tuple], size: int = 50_000) -> Iterator[list[tuple]]
         yield batch
 
 
-def load_sqlite(url: str, count: int, table: str = "cameras", rows: Iterator[tuple] | None = None) -> None:
+def load_sqlite(url: str, count: int, table: str = "cameras", rows: Iterator[tuple] | None = None,
+                columns: tuple[str, ...] = COLUMNS) -> None:
     """Insert without indexes, then build them once (sorting beats a million random inserts)."""
     conn = sqlite3.connect(make_url(url).database)
     conn.execute("PRAGMA synchronous=OFF")
@@ -59,7 +60,7 @@ def load_sqlite(url: str, count: int, table: str = "cameras", rows: Iterator[tup
     for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name=? "
                                 "AND sql IS NOT NULL", (table,)).fetchall():
         conn.execute(f'DROP INDEX "{name}"')
-    insert = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     with conn:
         for batch in _batches(rows or camera_rows(count)):
             conn.executemany(insert, batch)
@@ -74,15 +75,16 @@ def pg_conninfo(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def load_postgres(url: str, count: int, table: str = "cameras", rows: Iterator[tuple] | None = None) -> None:
-    """COPY into the table without its secondary indexes, then rebuild them and ANALYZE."""
+def load_postgres(url: str, count: int, table: str = "cameras", rows: Iterator[tuple] | None = None,
+                  columns: tuple[str, ...] = COLUMNS) -> None:
+    """COPY into the table without its plain indexes (constraints stay), then rebuild them and ANALYZE."""
     with psycopg.connect(pg_conninfo(url), autocommit=True) as conn:
         indexes = conn.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE 'pk_%%'",
-            (table,)).fetchall()
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)", (table,)).fetchall()
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
-        with conn.cursor().copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows or camera_rows(count):
                 copy.write_row(row)
         for _, definition in indexes:

@@ -1,13 +1,11 @@
 """Case 5: peak RSS growth while ingesting a 50-megapixel JPEG, measured in fresh subprocesses.
 
 Each run is a new interpreter: it sets up the app and warms up with a small upload; then, for
-an over-limit photo and for the 50 MP one, it resets the kernel's peak-RSS mark
-(/proc/self/clear_refs), sends the upload and reads VmHWM - VmRSS.
+an over-limit photo and for the 50 MP one, it resets the peak (bench.rss), sends the upload and
+reads how far the peak rose.
 """
 from __future__ import annotations
 
-import ctypes
-import gc
 import json
 import struct
 import subprocess
@@ -16,19 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import rss
 from bench.harness import Context, Row, Target, Timing
 
 CASE = "5 memory 50 MP"
 SIZE_50MP = (8160, 6120)
 OVER_LIMIT = (9000, 7000)  # 63 MP, over the default MAX_IMAGE_PIXELS of 60 MP
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _kib(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(f"{field} not in /proc/self/status")
 
 
 def claim_size(jpeg: bytes, size: tuple[int, int]) -> bytes:
@@ -41,17 +33,12 @@ def claim_size(jpeg: bytes, size: tuple[int, int]) -> bytes:
 
 def _upload(client, environ) -> dict:
     """One upload; the peak RSS growth it caused (MB), measured from a freshly reset peak."""
-    gc.collect()
-    # Hand freed heap pages back to the kernel, so memory an earlier upload freed cannot be
-    # reused unseen: the growth then counts every page this upload needs.
-    ctypes.CDLL(None).malloc_trim(0)
-    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
-    before = _kib("VmRSS")
+    before = rss.reset_peak()
     start = time.perf_counter()
     response = client.open(environ)
     elapsed = time.perf_counter() - start
     return {"status": response.status_code, "code": (response.get_json() or {}).get("code_name"),
-            "growth_mb": (_kib("VmHWM") - before) / 1024, "seconds": elapsed}
+            "growth_mb": rss.growth_mb(before), "seconds": elapsed}
 
 
 def child(workdir: str) -> dict:
