@@ -40,6 +40,7 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
-    from survey import media
+    from survey import media, ogc_views
 
     app.register_blueprint(media.blp)
+    app.register_blueprint(ogc_views.blp)
