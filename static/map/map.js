@@ -122,12 +122,14 @@
         .bindPopup(function () { return popupContent(feature); }, { autoPanPaddingTopLeft: [56, 64], maxWidth: 260 });
     });
     clusters.clearLayers();
+    // Fit before adding: markercluster drops markers added just before a zoom change.
+    if (fit && markers.length) {
+      var bounds = L.latLngBounds(markers.map(function (marker) { return marker.getLatLng(); }));
+      map.fitBounds(bounds, { maxZoom: 16, padding: [30, 30] });
+    }
     clusters.addLayers(markers);
     document.getElementById("camera-count").textContent = markers.length + " of " + cameras.length + " cameras shown.";
     updateDownloads(chosen);
-    if (fit && markers.length) {
-      map.fitBounds(clusters.getBounds(), { maxZoom: 16, padding: [30, 30] });
-    }
   }
 
   function fillSelect(name) {
@@ -143,7 +145,8 @@
       option.textContent = value;
       select.appendChild(option);
     });
-    select.addEventListener("change", function () { render(false); });
+    // Show where the chosen cameras are: an operator's cameras may lie outside the current view.
+    select.addEventListener("change", function () { render(true); });
   }
 
   function load() {
