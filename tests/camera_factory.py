@@ -37,10 +37,10 @@ def many_cameras(app, count: int, **fields) -> None:
         db.session.commit()
 
 
-def camera_from_upload(client, app, *, seed=1, camera_fields=None, **sighting_fields) -> dict:
+def camera_from_upload(client, app, *, seed=1, jpeg=None, camera_fields=None, **sighting_fields) -> dict:
     """Upload a sighting, approve it into a new camera showing its first photo; ids and secrets back."""
     fields = {"client_id": new_client_id(), "lat": 51.51, "lon": -0.12, "accuracy_m": 8, **sighting_fields}
-    response = upload(client, photo(size=(320, 240), seed=seed), **fields)
+    response = upload(client, jpeg or photo(size=(320, 240), seed=seed), **fields)
     assert response.status_code == 201, response.json
     with app.app_context():
         sighting = db.session.get(Sighting, response.json["id"])
