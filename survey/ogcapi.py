@@ -99,11 +99,12 @@ def cached(key, compute):
     """A per-app cache of slow aggregates (counts, extents), valid until the cameras change."""
     store = current_app.extensions.setdefault("ogcapi_cache", {})
     stamp = data_stamp()
-    if key not in store or store[key][0] != stamp:
+    entry = store.get(key)  # one read: another thread may clear the store meanwhile
+    if entry is None or entry[0] != stamp:
         if len(store) > 256:
             store.clear()
-        store[key] = (stamp, compute())
-    return store[key][1]
+        entry = store[key] = (stamp, compute())
+    return entry[1]
 
 
 class ItemsQueryArgs(CameraQuery):
@@ -191,8 +192,7 @@ class ItemsPage:
 def items_page(ogc: str, site: str, query: ItemsQuery) -> ItemsPage:
     """One page of cameras, by id; follows `after` (keyset) when the next link gave it, else offset."""
     extra = time_clauses(query.interval)
-    dialect = db.session.get_bind().dialect.name
-    select_page = feature_query(query.filter, site, dialect).add_columns(CAMERAS.c.id).where(*extra).limit(query.limit)
+    select_page = feature_query(query.filter, site).add_columns(CAMERAS.c.id).where(*extra).limit(query.limit)
     if query.after is not None:
         select_page = select_page.where(CAMERAS.c.id > query.after)
     else:

@@ -19,8 +19,7 @@ def camera_feature(camera_id: int, base: str) -> dict:
     """The camera as a GeoJSON Feature with the same properties as in the downloads."""
     if not 0 < camera_id <= MAX_ID:
         raise NotFound("No camera with that id.")
-    dialect = db.session.get_bind().dialect.name
-    query = feature_query(CameraFilter(status="all"), base, dialect).where(CAMERAS.c.id == camera_id)
+    query = feature_query(CameraFilter(status="all"), base).where(CAMERAS.c.id == camera_id)
     text = db.session.scalar(query)
     if text is None:
         raise NotFound("No camera with that id.")
