@@ -9,7 +9,7 @@ def map_page():
     """The map page. Its script loads /api/v1/cameras.geojson; settings travel in data- attributes."""
     config = current_app.config
     return render_template(
-        "map.html",
+        "public/map.html",
         title="Surveillance cameras map",
         tile_url=config["TILE_URL"],
         tile_attribution=config["TILE_ATTRIBUTION"],
