@@ -5,7 +5,7 @@ volunteers can reach an export through these queries.
 """
 from itertools import chain
 
-from sqlalchemy import Float, Integer, Select, String, Text, cast, func, literal, literal_column, select
+from sqlalchemy import Boolean, Float, Integer, Select, String, Text, and_, case, cast, func, literal, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -91,6 +91,24 @@ def _text_postgresql(element, compiler, **kw):
     return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
 
 
+class sorts_before_letters(FunctionElement):
+    """True when text sorts before "A" by code point, where every spreadsheet formula start lies."""
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(sorts_before_letters)
+def _before_sqlite(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)} < 'A')"
+
+
+@compiles(sorts_before_letters, "postgresql")
+def _before_postgresql(element, compiler, **kw):
+    # The default collation ignores punctuation when it sorts; "C" compares code points.
+    return f"({compiler.process(element.clauses, **kw)} COLLATE \"C\" < 'A')"
+
+
 def media_url(base: str, kind: str, digest) -> object:
     """`{base}media/{kind}/{sha256}.jpg`, NULL when there is no photo."""
     return _text(f"{base}media/{kind}/") + digest + ".jpg"
@@ -122,6 +140,24 @@ def row_query(flt: CameraFilter, base: str) -> Select:
     """Plain rows: id, lon, lat, then PROPERTIES, ordered by id."""
     columns = public_columns(base)
     return _from(select(*(columns[name].label(name) for name in ("id", "lon", "lat", *PROPERTIES))), flt)
+
+
+def csv_query(flt: CameraFilter, base: str, formula_starts: tuple[str, ...]) -> Select:
+    """Plain rows in CSV order (lat, lon, id, PROPERTIES); text a spreadsheet would run gets a leading '."""
+    columns = public_columns(base)
+    names = ("lat", "lon", "id", *PROPERTIES)
+    return _from(select(*(_formula_safe(columns[name], formula_starts).label(name) for name in names)), flt)
+
+
+def _formula_safe(column, formula_starts: tuple[str, ...]):
+    """exports.spreadsheet_safe() done by the database: a CASE per text cell rather than a Python call.
+
+    The cheap code-point test comes first, so most cells never reach the IN list.
+    """
+    if not isinstance(column.type, String):
+        return column
+    risky = and_(sorts_before_letters(column), func.substr(column, 1, 1).in_(formula_starts))
+    return case((risky, _text("'") + column), else_=column)
 
 
 def _key(text: str):
