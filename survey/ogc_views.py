@@ -11,6 +11,8 @@ from survey.exports import public_base_url
 from survey.ogcapi_openapi import api_definition
 
 blp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
+# Made once: building the schema took a third of a millisecond on every items request.
+ITEMS_ARGS = ogcapi.ItemsQueryArgs()
 
 
 class FormatOnly(Schema):
@@ -91,7 +93,7 @@ def collection(collection_id):
 def items(collection_id):
     """A page of cameras: bbox, limit, offset, datetime and the shared filters."""
     _collection(collection_id)
-    query = load_query(request.args, ogcapi.ItemsQueryArgs())
+    query = load_query(request.args, ITEMS_ARGS)
     page = ogcapi.items_page(*_roots(), query)
     if _wants_html(request.args):
         return _send(page.to_dict(), "Cameras")

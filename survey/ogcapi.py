@@ -5,11 +5,12 @@
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import current_app
 from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from survey.camera_filters import CameraFilter, CameraQuery
 from survey.camera_rows import CAMERAS, feature_query
@@ -91,8 +92,14 @@ def spatial_extent() -> list[float]:
 
 def data_stamp() -> tuple:
     """Changes whenever a camera is added or updated; both aggregates are answered from an index."""
-    c = CAMERAS.c
-    return tuple(db.session.execute(select(func.max(c.updated_at), func.max(c.id))).one())
+    return tuple(db.session.execute(_STAMP).one())
+
+
+# Two scalar subqueries: SQLite answers a lone max() from an index, but max(a), max(b) in one
+# SELECT scan the whole table (26 ms at 100,000 cameras, on every items request). Built once.
+_STAMP = select(
+    select(func.max(CAMERAS.c.updated_at)).scalar_subquery(), select(func.max(CAMERAS.c.id)).scalar_subquery()
+)
 
 
 def cached(key, compute):
@@ -182,8 +189,8 @@ class ItemsPage:
         return {"numberMatched": self.number_matched, "numberReturned": len(self.features), "links": self.links, **self.members}
 
     def to_json(self) -> str:
-        head = '{"type":"FeatureCollection","features":[' + ",\n".join(self.features) + "],"
-        return head + json.dumps(self.tail())[1:]
+        features = ",\n".join(self.features)
+        return "".join(('{"type":"FeatureCollection","features":[', features, "],", json.dumps(self.tail())[1:]))
 
     def to_dict(self) -> dict:
         return {"type": "FeatureCollection", "features": [json.loads(f) for f in self.features], **self.tail()}
@@ -191,17 +198,34 @@ class ItemsPage:
 
 def items_page(ogc: str, site: str, query: ItemsQuery) -> ItemsPage:
     """One page of cameras, by id; follows `after` (keyset) when the next link gave it, else offset."""
-    extra = time_clauses(query.interval)
-    select_page = feature_query(query.filter, site).add_columns(CAMERAS.c.id).where(*extra).limit(query.limit)
-    if query.after is not None:
-        select_page = select_page.where(CAMERAS.c.id > query.after)
-    else:
-        select_page = select_page.offset(query.offset)
-    rows = db.session.execute(select_page).all()
-    counting = select(func.count()).select_from(CAMERAS).where(*query.filter.clauses(), *extra)
-    matched = cached(("count", _args(query, paging=False)), lambda: db.session.scalar(counting))
+    keyset = query.after is not None
+    paging = {"limit": query.limit, **({"after": query.after} if keyset else {"offset": query.offset})}
+    result = db.session.execute(_page_statement(query.filter, site, query.interval, keyset), paging)
+    rows = result.cursor.fetchall()  # plain tuples (JSON text, id): a thousand Row objects cost ~0.4 ms
+    result.close()
+    matched = cached(("count", _args(query, paging=False)), lambda: _count(query))
     last_id = rows[-1][1] if rows else None
     return ItemsPage([row[0] for row in rows], matched, page_links(ogc, query, len(rows), matched, last_id))
+
+
+@lru_cache(maxsize=64)
+def _page_statement(flt: CameraFilter, site: str, interval, keyset: bool) -> Select:
+    """The items query of one filter, paging left as parameters: built once, then reused.
+
+    Building the nested JSON expression and its cache key on every request took longer than
+    SQLite took to answer a page of 1,000 (bench/, case 2).
+    """
+    statement = feature_query(flt, site).add_columns(CAMERAS.c.id).where(*time_clauses(interval))
+    if keyset:
+        statement = statement.where(CAMERAS.c.id > bindparam("after"))
+    else:
+        statement = statement.offset(bindparam("offset"))
+    return statement.limit(bindparam("limit"))
+
+
+def _count(query: ItemsQuery) -> int:
+    clauses = (*query.filter.clauses(), *time_clauses(query.interval))
+    return db.session.scalar(select(func.count()).select_from(CAMERAS).where(*clauses))
 
 
 def _args(query: ItemsQuery, paging: bool = True, **changes) -> tuple:
