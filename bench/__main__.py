@@ -15,6 +15,7 @@ from bench.harness import Context, Row, exit_code, text_table
 # name -> module; each module has CASE and run(ctx) -> list[Row].
 CASES = {
     "ingest": "bench.ingest",
+    "export": "bench.export",
     "nearby": "bench.nearby",
     "memory": "bench.memory",
 }

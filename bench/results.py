@@ -10,7 +10,7 @@ INTRO = """# Benchmark results
 
 Written by `python -m bench --results bench/RESULTS.md` (`make bench` prints the same table).
 Each figure is the median of repeated runs after a warm-up, interleaved with its baseline
-(ingest ratios are the median of run-by-run ratios);
+(paired rows: the median of run-by-run ratios);
 the ratio is against a baseline measured in the same run, because absolute times on a shared
 2-core machine say little. Times are in milliseconds unless the unit says otherwise.
 """
