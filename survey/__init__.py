@@ -39,3 +39,6 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    from survey import console
+
+    app.register_blueprint(console.blp)

@@ -4,3 +4,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register command groups; each rule module brings its own."""
+    from survey import users_cli
+
+    users_cli.init_app(app)

@@ -6,3 +6,7 @@ from survey.extensions import api
 def init_app(app) -> None:
     api.init_app(app)
     api.register_blueprint(intake.blp)
+    from survey.api import auth, moderation
+
+    api.register_blueprint(auth.blp)
+    api.register_blueprint(moderation.blp)

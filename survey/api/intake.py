@@ -6,7 +6,8 @@ from survey.cameras import cameras_near
 from survey.errors import NotFound
 from survey.extensions import limiter
 from survey.privacy import stable_hash
-from survey.schemas import PhotosIn, ReceiptQuery, SightingIn, SightingOut
+from survey.moderation import add_from_volunteer
+from survey.schemas import AdditionIn, PhotosIn, ReceiptQuery, SightingIn, SightingOut
 from survey.sightings import receipt_view, sighting_for_receipt, submit_sighting
 
 blp = Blueprint("sightings", __name__, url_prefix="/api/v1/sightings", description="Volunteers' sightings")
@@ -45,4 +46,15 @@ def get_sighting(query, sighting_id):
     sighting = sighting_for_receipt(sighting_id, receipt)
     if sighting is None:
         raise NotFound("No sighting with that id and receipt.")
+    return receipt_view(sighting)
+
+
+@blp.route("/<int:sighting_id>/additions", methods=["POST"])
+@limiter.limit(_upload_limit)
+@blp.arguments(AdditionIn)
+@blp.response(200, SightingOut)
+@blp.alt_response(409, description="The sighting is not waiting for more information.")
+def add_to_sighting(data, sighting_id):
+    """Answer a moderator's request for more information (X-Receipt header); it goes back to the queue."""
+    sighting = add_from_volunteer(sighting_id, request.headers.get("X-Receipt"), data["notes"])
     return receipt_view(sighting)
