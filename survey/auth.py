@@ -8,8 +8,9 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request, session
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from survey.database import begin_write
 from survey.errors import Forbidden, Unauthorized
 from survey.extensions import db, limiter
 from survey.models import ApiToken, User, utcnow
@@ -137,17 +138,25 @@ def _resolve_actor() -> Actor | None:
 
 
 def _user_for_token(token: str) -> User | None:
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
+    found = select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at).where(
+        ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)
     )
+    row = db.session.execute(found).first()
     if row is None:
         return None
     now = utcnow()
     # Record use hourly, not on every request: a write per read would serialise SQLite.
     if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_INTERVAL:
-        row.last_used_at = now
-        db.session.commit()
-    return row.user
+        _touch_token(row.id, now)
+    return db.session.get(User, row.user_id)
+
+
+def _touch_token(token_id: int, now) -> None:
+    # A fresh write transaction: on SQLite a read cannot turn into a write once another writer committed.
+    db.session.rollback()
+    begin_write()
+    db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    db.session.commit()
 
 
 def authorize(roles=MODERATORS) -> Actor:

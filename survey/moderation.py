@@ -45,7 +45,9 @@ def _decide(sighting: Sighting, status: str, actor_id: int, *, reason=None, note
 
 
 def _record(action: str, sighting: Sighting, before: dict, actor_id, note=None) -> None:
-    audit.record(action, actor_id, sighting_id=sighting.id, camera_id=sighting.camera_id, before=before,
+    # Filed under the camera the sighting is (or, when reopened, was) linked to.
+    camera_id = sighting.camera_id or before.get("camera_id")
+    audit.record(action, actor_id, sighting_id=sighting.id, camera_id=camera_id, before=before,
                  after=audit.snapshot(sighting, audit.SIGHTING_FIELDS), note=note)
 
 

@@ -49,3 +49,11 @@ def fetch(app, model, ident):
         if obj is not None:
             db.session.expunge(obj)
         return obj
+
+
+def error_fields(body: dict) -> set[str]:
+    """Names of the fields an error is about, whether from schema validation ({location: {field}}) or a rule."""
+    names = set()
+    for key, value in (body.get("errors") or {}).items():
+        names.update(value if key in ("json", "query", "form", "files") and isinstance(value, dict) else [key])
+    return names

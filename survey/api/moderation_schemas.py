@@ -52,6 +52,12 @@ class QueueQuery(QueueFilter):
     limit = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
 
 
+class BulkFilter(QueueFilter):
+    """The queue filter as JSON: status is a list."""
+
+    status = fields.List(fields.String(validate=validate.OneOf(SIGHTING_STATUSES)), load_default=["pending"])
+
+
 class ApproveIn(AttributesIn):
     camera_id = fields.Integer(metadata={"description": "Merge into this camera; omit to create a new camera."})
     lat = fields.Float(validate=LAT, metadata={"description": "Corrected camera position."})
@@ -111,7 +117,7 @@ class CameraEditIn(AttributesIn):
 class BulkIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
     ids = fields.List(fields.Integer(), validate=validate.Length(min=1, max=500))
-    filter = fields.Nested(QueueFilter, metadata={"description": "Everything the queue filter matches now."})
+    filter = fields.Nested(BulkFilter, metadata={"description": "Everything the queue filter matches now."})
     reason = fields.String(validate=validate.OneOf(REJECT_REASONS))
     note = NOTE
 
