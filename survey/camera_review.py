@@ -3,7 +3,7 @@ from datetime import date
 
 from sqlalchemy import distinct, func, select, update
 
-from survey import audit
+from survey import audit, vocab
 from survey.database import begin_write
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
@@ -39,6 +39,7 @@ def new_camera(sighting: Sighting, data: dict) -> Camera:
     )
     for name in ATTRIBUTE_NAMES:
         setattr(camera, name, data[name] if name in data else getattr(sighting, name))
+    camera.manufacturer = vocab.canonical_manufacturer(camera.manufacturer)
     db.session.add(camera)
     db.session.flush()
     return camera
@@ -69,6 +70,7 @@ def apply_choices(camera: Camera, sighting: Sighting, data: dict) -> None:
     for name in (*ATTRIBUTE_NAMES, *POSITION_FIELDS):
         if name in data:
             setattr(camera, name, data[name])
+    camera.manufacturer = vocab.canonical_manufacturer(camera.manufacturer)
 
 
 def count_volunteers(camera_id: int) -> int:
@@ -132,6 +134,7 @@ def edit_camera(camera_id: int, data: dict, actor_id: int) -> dict:
     for name in (*ATTRIBUTE_NAMES, *POSITION_FIELDS, "status"):
         if name in data:
             setattr(camera, name, data[name])
+    camera.manufacturer = vocab.canonical_manufacturer(camera.manufacturer)
     action = "camera_edited"
     if before["status"] != camera.status:
         action = "camera_removed" if camera.status == "removed" else "camera_restored"

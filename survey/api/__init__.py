@@ -10,3 +10,4 @@ def init_app(app) -> None:
 
     api.register_blueprint(auth.blp)
     api.register_blueprint(moderation.blp)
+    moderation.document_security(api)
