@@ -106,3 +106,9 @@ class ReceiptQuery(Schema):
         unknown = EXCLUDE
 
     receipt = fields.String(validate=validate.Length(min=1, max=64))
+
+
+class AdditionIn(Schema):
+    """What a volunteer adds when a moderator asked for more information."""
+
+    notes = fields.String(required=True, validate=validate.Length(min=1, max=2000))
