@@ -2,7 +2,7 @@
 import sqlite3
 
 from flask import Flask
-from sqlalchemy import Select, event
+from sqlalchemy import Select, TextClause, event
 from sqlalchemy.engine import Dialect, Engine
 
 from survey.extensions import db
@@ -36,7 +36,7 @@ def begin_write() -> None:
         db.session.connection(execution_options={"sqlite_immediate": True})
 
 
-def plain_rows(statement: Select, params: dict) -> list[tuple]:
+def plain_rows(statement: Select | TextClause, params: dict) -> list[tuple]:
     """Run a Core select in the session's transaction straight on the DBAPI cursor; rows as tuples.
 
     For hot lookups only (no type conversion of results): SQLAlchemy's result set-up reads
@@ -53,10 +53,10 @@ def plain_rows(statement: Select, params: dict) -> list[tuple]:
 
 
 # (id of statement, dialect) -> (statement, SQL, parameter order); holding the statement keeps its id unique.
-_COMPILED: dict[tuple[int, str], tuple[Select, str, tuple | None]] = {}
+_COMPILED: dict[tuple[int, str], tuple[Select | TextClause, str, tuple | None]] = {}
 
 
-def _compiled(statement: Select, dialect: Dialect) -> tuple[str, tuple | None]:
+def _compiled(statement: Select | TextClause, dialect: Dialect) -> tuple[str, tuple | None]:
     """SQL text for the dialect, and the parameter order when its paramstyle is positional."""
     key = (id(statement), dialect.name)
     if key not in _COMPILED:
