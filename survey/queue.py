@@ -2,14 +2,14 @@
 import base64
 import binascii
 import json
+from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask import url_for
+from flask import g, url_for
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
 
 from survey import storage
-from survey.cameras import cameras_near
+from survey.cameras import cameras_near, cameras_near_each
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting, utcnow
@@ -21,6 +21,9 @@ SORTS = {
     "newest": ((Sighting.submitted_at, "desc"), (Sighting.id, "desc")),
     "most_warnings": ((Sighting.warning_count, "desc"), (Sighting.submitted_at, "asc"), (Sighting.id, "asc")),
 }
+# An exact count reads the whole queue index on every page (~40 ms at 500,000 pending); past
+# this many, "1000+" tells a moderator as much.
+TOTAL_CAP = 1_000
 BAD_CURSOR = "That cursor is not one this server gave out for this sort."
 
 
@@ -46,27 +49,42 @@ def list_queue(filters: dict) -> dict:
     sort, limit = filters.get("sort", "oldest"), filters.get("limit", 20)
     keys = SORTS[sort]
     query = filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = _count_upto(query, TOTAL_CAP + 1)
     if filters.get("cursor"):
         query = query.where(_after(keys, decode_cursor(filters["cursor"], sort)))
     order = [column.asc() if direction == "asc" else column.desc() for column, direction in keys]
-    query = query.order_by(*order).limit(limit + 1).options(selectinload(Sighting.photos))
-    rows = list(db.session.scalars(query))
+    rows = list(db.session.scalars(query.order_by(*order).limit(limit + 1)))
     page, more = rows[:limit], len(rows) > limit
     return {
-        "items": [sighting_item(s) for s in page],
+        "items": _items(page),
         "next_cursor": encode_cursor(page[-1], sort) if more else None,
-        "total": total,
+        "total": min(total, TOTAL_CAP),
+        "total_capped": total > TOTAL_CAP,
     }
 
 
+def _count_upto(query, limit: int) -> int:
+    """How many rows the query has, counting no further than `limit`."""
+    counted = query.with_only_columns(Sighting.id).order_by(None).limit(limit).subquery()
+    return db.session.scalar(select(func.count()).select_from(counted))
+
+
 def _after(keys, values):
-    """Rows strictly after `values` in the order `keys` (mixed directions allowed)."""
+    """Rows strictly after `values` in the order `keys` (mixed directions allowed).
+
+    The first key is bounded on its own as well: the OR below hides the range from the planners,
+    and without it they read the queue index from its start, so deep pages got slower and slower.
+    """
+    (column, direction), value = keys[0], values[0]
+    return and_(column >= value if direction == "asc" else column <= value, _beyond(keys, values))
+
+
+def _beyond(keys, values):
     (column, direction), value = keys[0], values[0]
     beyond = column > value if direction == "asc" else column < value
     if len(keys) == 1:
         return beyond
-    return or_(beyond, and_(column == value, _after(keys[1:], values[1:])))
+    return or_(beyond, and_(column == value, _beyond(keys[1:], values[1:])))
 
 
 def encode_cursor(sighting: Sighting, sort: str) -> str:
@@ -99,11 +117,16 @@ def _key_value(column, raw):
 
 
 def photo_urls(photo) -> dict:
-    def url(variant):
-        return url_for("moderation.moderator_photo", photo_id=photo.id, variant=variant)
-
+    base = f"{_photos_url()}/{photo.id}"
     return {"id": photo.id, "width": photo.width, "height": photo.height, "format": photo.format,
-            "thumb_url": url("thumb"), "display_url": url("display"), "original_url": url("original")}
+            "thumb_url": f"{base}/thumb", "display_url": f"{base}/display", "original_url": f"{base}/original"}
+
+
+def _photos_url() -> str:
+    """The moderator photo route up to the id, from one url_for a request (150 a page took ~4 ms)."""
+    if "moderator_photos_url" not in g:
+        g.moderator_photos_url = url_for("moderation.moderator_photo", photo_id=0, variant="thumb")[: -len("/0/thumb")]
+    return g.moderator_photos_url
 
 
 def _point(lat, lon, accuracy=None):
@@ -122,10 +145,28 @@ def camera_view(camera: Camera) -> dict:
     }
 
 
-def sighting_item(s: Sighting) -> dict:
+def _items(page: list[Sighting]) -> list[dict]:
+    """The page's items, with the photos and merge candidates of all of them fetched at once."""
+    photos = _photos([s.id for s in page])
+    nearby = cameras_near_each([(s.lat, s.lon) for s in page], CANDIDATE_RADIUS_M)
+    return [sighting_item(s, near, photos.get(s.id, [])) for s, near in zip(page, nearby)]
+
+
+def _photos(sighting_ids: list[int]) -> dict[int, list]:
+    """Each sighting's photos as plain rows (id, size, format), in order: lighter than selectinload."""
+    c = Photo.__table__.c
+    query = select(c.sighting_id, c.id, c.width, c.height, c.format).where(c.sighting_id.in_(sighting_ids))
+    found = defaultdict(list)
+    for row in db.session.execute(query.order_by(c.sighting_id, c.position)):
+        found[row.sighting_id].append(row)
+    return found
+
+
+def sighting_item(s: Sighting, nearby: list | None = None, photos: list | None = None) -> dict:
     """Everything a moderator sees of a sighting, with merge candidates nearest first."""
     heading = {"degrees": s.heading, "ref": s.heading_ref, "source": s.heading_source} if s.heading is not None else None
-    nearby = cameras_near(s.lat, s.lon, CANDIDATE_RADIUS_M)
+    if nearby is None:
+        nearby = cameras_near(s.lat, s.lon, CANDIDATE_RADIUS_M)
     return {
         "id": s.id, "status": s.status, "version": s.version,
         "submitted_at": s.submitted_at.isoformat(),
@@ -144,7 +185,7 @@ def sighting_item(s: Sighting) -> dict:
         "nearby_camera_id": s.nearby_camera_id, "nearby_answer": s.nearby_answer,
         "camera_id": s.camera_id, "reject_reason": s.reject_reason, "moderator_note": s.moderator_note,
         "decided_at": s.decided_at.isoformat() if s.decided_at else None, "decided_by": s.decided_by,
-        "photos": [photo_urls(p) for p in s.photos],
+        "photos": [photo_urls(p) for p in (s.photos if photos is None else photos)],
         "candidates": [camera_view(n.camera) | {"distance_m": round(n.distance_m, 1)} for n in nearby],
     }
 

@@ -160,7 +160,8 @@ SightingItemOut = response_schema("SightingItemOut", {
         "candidates")
 })
 QueueOut = response_schema("QueueOut", {"items": fields.List(fields.Nested(SightingItemOut)),
-                                        "next_cursor": fields.String(allow_none=True), "total": fields.Integer()})
+                                        "next_cursor": fields.String(allow_none=True), "total": fields.Integer(),
+                                        "total_capped": fields.Boolean()})
 DecisionOut = response_schema("DecisionOut", {"sighting": ANY, "camera": ANY, "conflicts": ANY})
 CameraOut = response_schema("CameraOut", {name: ANY for name in (
     "id", "lat", "lon", "direction", "status", "version", "first_seen", "last_confirmed", "sightings_count",

@@ -1,0 +1,75 @@
+"""What keeps the queue fast at a million rows must not change its answers: batched candidates,
+photos read without the ORM relationship, the capped total and keyset paging with equal times."""
+import pytest
+from sqlalchemy import update
+
+from survey import queue
+from survey.cameras import cameras_near, cameras_near_each
+from survey.extensions import db
+from survey.models import Sighting
+from tests.camera_factory import camera
+from tests.moderation_support import moderator, submit
+from tests.test_cameras_near import M_LAT
+
+QUEUE = "/api/v1/moderation/sightings"
+HERE = (51.5033, -0.1196)
+
+
+def test_cameras_near_each_answers_like_cameras_near(app):
+    lat, lon = HERE
+    for metres in (5, 20, 45, 70):
+        camera(app, lat=lat + metres * M_LAT, lon=lon)
+    camera(app, lat=lat + 2 * M_LAT, lon=lon, status="removed")
+    points = [HERE, (lat + 60 * M_LAT, lon), HERE, (48.85, 2.29)]
+    with app.app_context():
+        for status in ("active", "removed"):
+            batched = cameras_near_each(points, 50, status)
+            single = [cameras_near(p_lat, p_lon, 50, status) for p_lat, p_lon in points]
+            assert [[(n.camera.id, round(n.distance_m, 6)) for n in near] for near in batched] == \
+                   [[(n.camera.id, round(n.distance_m, 6)) for n in near] for near in single]
+        assert [len(near) for near in cameras_near_each(points, 50)] == [3, 3, 3, 0]
+        assert cameras_near_each([], 50) == []
+
+
+def test_page_items_carry_photos_and_candidates(client, app):
+    headers = moderator(app)
+    cam = camera(app, lat=HERE[0] + 10 * M_LAT, lon=HERE[1])
+    sent = [submit(client, seed=n) for n in range(3)]
+    body = client.get(QUEUE, query_string={"limit": 2}, headers=headers).json
+    first = body["items"][0]
+    assert first["id"] == sent[0]["id"] and len(first["photos"]) == 1
+    assert first["photos"][0]["thumb_url"].endswith(f"/api/v1/moderation/photos/{first['photos'][0]['id']}/thumb")
+    assert client.get(first["photos"][0]["thumb_url"], headers=headers).status_code == 200
+    assert [c["id"] for c in first["candidates"]] == [cam]
+    assert first["candidates"][0]["last_confirmed"] == "2026-05-02"
+    rest = client.get(QUEUE, query_string={"limit": 2, "cursor": body["next_cursor"]}, headers=headers).json
+    assert [item["id"] for item in rest["items"]] == [sent[2]["id"]]
+
+
+def test_total_is_capped(client, app, monkeypatch):
+    headers = moderator(app)
+    for n in range(3):
+        submit(client, seed=n)
+    body = client.get(QUEUE, headers=headers).json
+    assert (body["total"], body["total_capped"]) == (3, False)
+    monkeypatch.setattr(queue, "TOTAL_CAP", 2)
+    body = client.get(QUEUE, headers=headers).json
+    assert (body["total"], body["total_capped"], len(body["items"])) == (2, True, 3)
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest", "most_warnings"])
+def test_cursor_pages_cover_equal_submission_times(client, app, sort):
+    headers = moderator(app)
+    sent = [submit(client, seed=n)["id"] for n in range(5)]
+    with app.app_context():  # the same moment for all: only the id tells them apart
+        moment = db.session.get(Sighting, sent[0]).submitted_at
+        db.session.execute(update(Sighting).values(submitted_at=moment))
+        db.session.commit()
+    seen, cursor = [], None
+    while True:
+        query = {"sort": sort, "limit": 2} | ({"cursor": cursor} if cursor else {})
+        body = client.get(QUEUE, query_string=query, headers=headers).json
+        seen += [item["id"] for item in body["items"]]
+        if not (cursor := body["next_cursor"]):
+            break
+    assert sorted(seen) == sorted(sent) and len(seen) == len(set(seen))
