@@ -17,6 +17,7 @@ CASES = {
     "ingest": "bench.ingest",
     "export": "bench.export",
     "nearby": "bench.nearby",
+    "queue": "bench.queue",
     "memory": "bench.memory",
 }
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
