@@ -197,7 +197,7 @@ def child(url: str, data_dir: str) -> dict:
 
 
 def run(ctx: Context) -> list[Row]:
-    small, big = (20_000, 100_000) if ctx.quick else (100_000, 1_000_000)
+    small, big = (10_000, 50_000) if ctx.quick else (100_000, 1_000_000)
     url = sqlite_url(ctx.workdir, "export.db")
     path = make_url(url).database
     app = migrated_app(url, Path(ctx.workdir) / "export")
