@@ -4,3 +4,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register command groups; each rule module brings its own."""
+    from survey import maintenance
+
+    maintenance.init_app(app)
