@@ -135,10 +135,11 @@ def store_sighting(sighting: Sighting, uploads: list[Upload]) -> tuple[Sighting,
     """Write the files, then commit; on any failure remove the files this call created."""
     store, created = storage.get_storage(), []
     try:
-        for position, upload in enumerate(uploads):
-            sighting.photos.append(_store_photo(store, upload, position, created))
-        db.session.add(sighting)
-        db.session.commit()
+        with store.lock():
+            for position, upload in enumerate(uploads):
+                sighting.photos.append(_store_photo(store, upload, position, created))
+            db.session.add(sighting)
+            db.session.commit()
         return sighting, True
     except IntegrityError:
         db.session.rollback()
@@ -178,11 +179,13 @@ def _remove(store, keys: list[str]) -> None:
     if not keys:
         return
     columns = (Photo.original_key, Photo.display_key, Photo.thumb_key)
-    used = set()
-    for column in columns:
-        used.update(db.session.scalars(select(column).where(column.in_(keys))))
-    for key in set(keys) - used:
-        store.delete(key)
+    with store.lock(exclusive=True):  # every upload that found these files has committed or failed
+        used = set()
+        for column in columns:
+            used.update(db.session.scalars(select(column).where(column.in_(keys))))
+        db.session.rollback()
+        for key in set(keys) - used:
+            store.delete(key)
 
 
 def sighting_for_receipt(sighting_id: int, receipt: str | None) -> Sighting | None:

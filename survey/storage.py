@@ -1,9 +1,11 @@
 """The only module that touches photo files: a content-addressed store on local disk."""
 import errno
+import fcntl
 import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
@@ -74,6 +76,22 @@ class LocalStorage:
         for path in sorted(self.root.rglob("*")):
             if path.is_file():
                 yield path.relative_to(self.root).as_posix()
+
+    @contextmanager
+    def lock(self, exclusive: bool = False) -> Iterator[None]:
+        """Writers share it from their first file to their commit; a clean-up takes it alone.
+
+        Two uploads of the same photo share its content-addressed files. Without this, one
+        upload's failure could delete a file that another, not yet committed, found in place.
+        """
+        # Beside the root, not in it: the root holds photo files and nothing else.
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.root.with_name(self.root.name + ".lock"), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def digest(self, key: str) -> str:
         """sha256 of a stored file, read in chunks so large originals need little memory."""
