@@ -8,6 +8,7 @@ misses a sub-IFD. Nothing here raises: bad input gives an empty PhotoMeta.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ import exifread
 
 from survey.exif_fallback import EXIF, EXIF_POINTER, GPS, GPS_POINTER, IFD0, clean
 from survey.exif_fallback import read_by_scan, read_with_pillow
+
+# exifread logs every odd tag of a damaged or hostile file as a warning; we handle those ourselves.
+logging.getLogger("exifread").setLevel(logging.ERROR)
 
 # EXIF / GPS tag ids used below.
 LAT_REF, LAT, LON_REF, LON, ALT_REF, ALT, GPS_TIME = 1, 2, 3, 4, 5, 6, 7

@@ -20,10 +20,8 @@ from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageCms, ImageFile, ImageOps, ImageStat, PngImagePlugin
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # the plain `pytest` entry point does not put the repo on sys.path
-    sys.path.insert(0, str(REPO))
 
-from survey.images import (  # noqa: E402
+from survey.images import (
     FORMATS,
     CorruptImage,
     ImageError,
