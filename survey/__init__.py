@@ -28,7 +28,7 @@ def _api_settings() -> dict:
 
 
 def _init_extensions(app: Flask) -> None:
-    from survey import api, assets, cli, database, errors, security
+    from survey import api, assets, cli, database, errors, ratelimits, security
     from survey.extensions import limiter, migrate, db
 
     database.init_app(app)
@@ -39,3 +39,4 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    ratelimits.init_app(app)

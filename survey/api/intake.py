@@ -6,6 +6,7 @@ from survey.cameras import cameras_near
 from survey.errors import NotFound
 from survey.extensions import limiter
 from survey.privacy import stable_hash
+from survey.ratelimits import device_key, device_upload_limit, without_device
 from survey.schemas import PhotosIn, ReceiptQuery, SightingIn, SightingOut
 from survey.sightings import receipt_view, sighting_for_receipt, submit_sighting
 
@@ -20,6 +21,7 @@ def _upload_limit() -> str:
 
 @blp.route("", methods=["POST"])
 @limiter.limit(_upload_limit)
+@limiter.limit(device_upload_limit, key_func=device_key, exempt_when=without_device)
 @blp.arguments(SightingIn, location="form")
 @blp.arguments(PhotosIn, location="files")
 @blp.response(201, SightingOut)
