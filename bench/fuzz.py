@@ -29,12 +29,20 @@ def _settings(cases: int):
 
 
 def _timed(counter: Counter, slowest: list, fn, data):
-    started = time.perf_counter()
-    outcome = fn(data)
-    elapsed = time.perf_counter() - started
+    outcome, elapsed = _clock(fn, data)
+    if elapsed > LIMIT_S:
+        # Five people share two cores: a slow case counts as a hang only if it is slow twice.
+        counter["slow once, retimed"] += 1
+        outcome, elapsed = _clock(fn, data)
     slowest[0] = max(slowest[0], elapsed)
     counter[outcome] += 1
-    assert elapsed <= LIMIT_S, f"{elapsed:.2f} s on a {len(data)}-byte input"
+    assert elapsed <= LIMIT_S, f"{elapsed:.2f} s on a {len(data)}-byte input, twice"
+
+
+def _clock(fn, data) -> tuple[str, float]:
+    started = time.perf_counter()
+    outcome = fn(data)
+    return outcome, time.perf_counter() - started
 
 
 def _exif(data: bytes) -> str:
@@ -79,7 +87,8 @@ def run(name: str, target, cases: int, files) -> dict:
     check = target(counter, slowest, files) if name == "http" else (lambda d: _timed(counter, slowest, target, d))
     started = time.monotonic()
     given(hostile_photos(files))(_settings(cases)(check))()
-    return {"target": name, "cases": sum(counter.values()), "seconds": round(time.monotonic() - started, 1),
+    retimed = counter.pop("slow once, retimed", 0)
+    return {"target": name, "cases": sum(counter.values()), "retimed": retimed, "seconds": round(time.monotonic() - started, 1),
             "slowest_s": round(slowest[0], 3), "outcomes": dict(counter.most_common())}
 
 
