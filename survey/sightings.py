@@ -13,6 +13,7 @@ from survey.exif import PhotoMeta, read_photo_meta
 from survey.extensions import db
 from survey.images import ImageTooLarge, PublicCopies, make_public_copies, sniff_format
 from survey.models import ATTRIBUTE_NAMES, Photo, Sighting, utcnow
+from survey.scrub import scrub_original
 from survey.warnings import plausibility_warnings
 
 NO_POSITION = "This photo has no location: allow location access or place a pin on the map."
@@ -158,8 +159,10 @@ def _store_photo(store, upload: Upload, position: int, created: list[str]) -> Ph
     ext = {"jpeg": "jpg", "heif": "heic"}.get(upload.format, upload.format)
     copies = upload.copies
     display_sha, thumb_sha = storage.sha256(copies.display), storage.sha256(copies.thumbnail)
+    # The original is kept as evidence, but not the camera's serial numbers or owner's name.
+    original = scrub_original(upload.data, upload.format)
     keys = {
-        storage.key_for(storage.PRIVATE, upload.sha256, ext): upload.data,
+        storage.key_for(storage.PRIVATE, storage.sha256(original), ext): original,
         storage.key_for(storage.DISPLAY, display_sha, "jpg"): copies.display,
         storage.key_for(storage.THUMB, thumb_sha, "jpg"): copies.thumbnail,
     }
