@@ -2,7 +2,7 @@
 
 Random hostile photos (tests/hostile.py) through survey.exif.read_photo_meta and
 survey.images.make_public_copies, then over HTTP. Fails on any unhandled exception, a case
-over 2 s or a peak resident memory over 500 MB. Prints the outcome counts.
+over 2 s or a peak resident memory over 500 MB (see _timed for how time is judged). Prints the outcome counts.
 """
 import argparse
 import io
@@ -21,7 +21,7 @@ from survey.exif import read_photo_meta
 from survey.images import ImageError, make_public_copies
 from tests.hostile import corpus_files, hostile_photos, valid_position
 
-LIMIT_S, LIMIT_MB = 2.0, 500
+LIMIT_S, WALL_LIMIT_S, LIMIT_MB = 2.0, 10.0, 500
 
 
 def _settings(cases: int):
@@ -29,20 +29,24 @@ def _settings(cases: int):
 
 
 def _timed(counter: Counter, slowest: list, fn, data):
-    outcome, elapsed = _clock(fn, data)
-    if elapsed > LIMIT_S:
-        # Five people share two cores: a slow case counts as a hang only if it is slow twice.
+    """Run one case. Over 2 s of CPU is a hang; so is 10 s of wall clock (a wait, not work).
+
+    Five people share two cores here, so wall-clock time alone says more about the neighbours
+    than about the code; a case over either limit is timed again before it counts.
+    """
+    outcome, wall, cpu = _clock(fn, data)
+    if cpu > LIMIT_S or wall > WALL_LIMIT_S:
         counter["slow once, retimed"] += 1
-        outcome, elapsed = _clock(fn, data)
-    slowest[0] = max(slowest[0], elapsed)
+        outcome, wall, cpu = _clock(fn, data)
+    slowest[0], slowest[1] = max(slowest[0], cpu), max(slowest[1], wall)
     counter[outcome] += 1
-    assert elapsed <= LIMIT_S, f"{elapsed:.2f} s on a {len(data)}-byte input, twice"
+    assert cpu <= LIMIT_S and wall <= WALL_LIMIT_S, f"{cpu:.2f} s CPU, {wall:.2f} s wall on {len(data)} bytes, twice"
 
 
-def _clock(fn, data) -> tuple[str, float]:
-    started = time.perf_counter()
+def _clock(fn, data) -> tuple[str, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
     outcome = fn(data)
-    return outcome, time.perf_counter() - started
+    return outcome, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def _exif(data: bytes) -> str:
@@ -83,13 +87,13 @@ def _http_runner(counter: Counter, slowest: list, files):
 
 
 def run(name: str, target, cases: int, files) -> dict:
-    counter, slowest = Counter(), [0.0]
+    counter, slowest = Counter(), [0.0, 0.0]
     check = target(counter, slowest, files) if name == "http" else (lambda d: _timed(counter, slowest, target, d))
     started = time.monotonic()
     given(hostile_photos(files))(_settings(cases)(check))()
     retimed = counter.pop("slow once, retimed", 0)
     return {"target": name, "cases": sum(counter.values()), "retimed": retimed, "seconds": round(time.monotonic() - started, 1),
-            "slowest_s": round(slowest[0], 3), "outcomes": dict(counter.most_common())}
+            "slowest_cpu_s": round(slowest[0], 3), "slowest_wall_s": round(slowest[1], 3), "outcomes": dict(counter.most_common())}
 
 
 def main(argv=None) -> int:
