@@ -55,15 +55,15 @@ def test_sigkill_while_the_body_streams_and_while_files_are_written(tmp_path):
     data_dir = tmp_path / "photos"
     with empty_database(tmp_path) as url:
         migrate(url)
-        server = Gunicorn(url, data_dir, tmp_path, workers=2).start()
+        server = Gunicorn(url, data_dir, tmp_path, workers=1).start()
         try:
             _kill_mid_body(server)
             assert _state(url) == (0, 0) and _files(data_dir) == []
-            server = Gunicorn(url, data_dir, tmp_path, workers=2).start()
+            server = Gunicorn(url, data_dir, tmp_path, workers=1).start()
             fields, photos = _kill_mid_write(server, data_dir)
             sightings, stored = _state(url)
             assert (sightings, stored) in ((0, 0), (1, len(photos)))  # all or nothing
-            server = Gunicorn(url, data_dir, tmp_path, workers=2).start()
+            server = Gunicorn(url, data_dir, tmp_path, workers=1).start()
             _check_and_repair(server, committed=sightings == 1)
             body, content_type = _multipart(fields, photos)
             again = requests.post(f"{server.url}/api/v1/sightings", data=body, timeout=60,
@@ -85,9 +85,9 @@ def _kill_mid_body(server: Gunicorn) -> None:
 
 
 def _kill_mid_write(server: Gunicorn, data_dir: Path) -> tuple[dict, list[bytes]]:
-    """Five large photos; SIGKILL as soon as the first file lands, before the row can commit."""
+    """Three large photos; SIGKILL as soon as the first file lands, before the row can commit."""
     fields = {"client_id": str(uuid.uuid4())}
-    photos = [photo(*LONDON, size=(2400, 1800), seed=seed) for seed in range(5)]
+    photos = [photo(*LONDON, size=(1800, 1350), seed=seed) for seed in range(3)]
     body, content_type = _multipart(fields, photos)
 
     def post() -> None:
