@@ -28,7 +28,7 @@ def _api_settings() -> dict:
 
 
 def _init_extensions(app: Flask) -> None:
-    from survey import api, assets, cli, database, errors, ratelimits, security
+    from survey import api, assets, cli, database, errors, pages, ratelimits, security
     from survey.extensions import limiter, migrate, db
 
     database.init_app(app)
@@ -36,6 +36,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app)
     app.register_blueprint(assets.blp)
+    app.register_blueprint(pages.blp)
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)

@@ -90,6 +90,15 @@ class SightingOut(Schema):
     reject_reason = fields.String(allow_none=True)
     moderator_note = fields.String(allow_none=True)
     nearby_cameras = fields.List(fields.Nested(NearbyOut))
+    nearby_camera_id = fields.Integer(allow_none=True, metadata={"description": "The camera the volunteer answered about."})
+    nearby_answer = fields.String(allow_none=True, metadata={"description": "same or different"})
+
+
+class NearbyAnswerIn(Schema):
+    """The volunteer's answer about a confirmed camera near their sighting."""
+
+    camera_id = fields.Integer(required=True, strict=True)
+    answer = fields.String(required=True, validate=validate.OneOf(("same", "different")))
 
 
 class ReceiptQuery(Schema):

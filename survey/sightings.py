@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey import storage, vocab
+from survey.cameras import cameras_near
 from survey.database import begin_write
-from survey.errors import Conflict, Invalid, NoPosition
+from survey.errors import Conflict, Invalid, NoPosition, NotFound
 from survey.exif import PhotoMeta, read_photo_meta
 from survey.extensions import db
 from survey.images import ImageTooLarge, PublicCopies, make_public_copies, sniff_format
@@ -17,6 +18,8 @@ from survey.scrub import scrub_original
 from survey.warnings import plausibility_warnings
 
 NO_POSITION = "This photo has no location: allow location access or place a pin on the map."
+# Confirmed cameras this close to a new sighting are shown to the volunteer, who says if it is the same one.
+NEARBY_RADIUS_M = 25
 
 
 @dataclass
@@ -223,4 +226,32 @@ def receipt_view(sighting: Sighting, nearby: list | None = None) -> dict:
         "reject_reason": sighting.reject_reason,
         "moderator_note": sighting.moderator_note if sighting.status in ("rejected", "needs_info") else None,
         "nearby_cameras": [{"id": n.camera.id, "distance_m": round(n.distance_m, 1)} for n in nearby or []],
+        "nearby_camera_id": sighting.nearby_camera_id,
+        "nearby_answer": sighting.nearby_answer,
     }
+
+
+def record_nearby_answer(sighting_id: int, receipt: str | None, camera_id: int, answer: str) -> Sighting:
+    """Record the volunteer's 'same camera' or 'a different camera here'. It only records: nothing merges."""
+    begin_write()
+    sighting = sighting_for_receipt(sighting_id, receipt)
+    if sighting is None:
+        db.session.rollback()
+        raise NotFound("No sighting with that id and receipt.")
+    if (sighting.nearby_camera_id, sighting.nearby_answer) == (camera_id, answer):
+        db.session.rollback()
+        return sighting  # a retry from the page's outbox
+    near = {n.camera.id for n in cameras_near(sighting.lat, sighting.lon, NEARBY_RADIUS_M)}
+    if camera_id not in near:
+        db.session.rollback()
+        raise Invalid(
+            f"Camera {camera_id} is not a confirmed camera within {NEARBY_RADIUS_M} m of this sighting.",
+            errors={"camera_id": ["Not a confirmed camera near this sighting."]},
+        )
+    if sighting.status != "pending":
+        db.session.rollback()
+        raise Conflict("This sighting has already been reviewed, so the answer can no longer be recorded.")
+    sighting.nearby_camera_id, sighting.nearby_answer = camera_id, answer
+    sighting.version += 1  # a moderator holding the old version must look again
+    db.session.commit()
+    return sighting

@@ -7,12 +7,12 @@ from survey.errors import NotFound
 from survey.extensions import limiter
 from survey.privacy import stable_hash
 from survey.ratelimits import device_key, device_upload_limit, without_device
-from survey.schemas import PhotosIn, ReceiptQuery, SightingIn, SightingOut
-from survey.sightings import receipt_view, sighting_for_receipt, submit_sighting
+from survey.schemas import NearbyAnswerIn, PhotosIn, ReceiptQuery, SightingIn, SightingOut
+from survey.sightings import (
+    NEARBY_RADIUS_M, receipt_view, record_nearby_answer, sighting_for_receipt, submit_sighting,
+)
 
 blp = Blueprint("sightings", __name__, url_prefix="/api/v1/sightings", description="Volunteers' sightings")
-
-NEARBY_RADIUS_M = 25
 
 
 def _upload_limit() -> str:
@@ -47,4 +47,15 @@ def get_sighting(query, sighting_id):
     sighting = sighting_for_receipt(sighting_id, receipt)
     if sighting is None:
         raise NotFound("No sighting with that id and receipt.")
+    return receipt_view(sighting)
+
+
+@blp.route("/<int:sighting_id>/nearby", methods=["POST"])
+@blp.arguments(NearbyAnswerIn)
+@blp.response(200, SightingOut)
+@blp.alt_response(404, description="No sighting with that id and receipt (X-Receipt header).")
+@blp.alt_response(409, description="The sighting was already reviewed.")
+def answer_nearby(answer, sighting_id):
+    """Say whether a confirmed camera nearby is the same camera or a different one. Nothing is merged."""
+    sighting = record_nearby_answer(sighting_id, request.headers.get("X-Receipt"), **answer)
     return receipt_view(sighting)

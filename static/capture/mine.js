@@ -1,0 +1,100 @@
+// "My sightings": what this phone sent, with the server's status fetched by receipt. Kept locally only.
+import * as store from "./db.js";
+
+const STATES = { queued: "Waiting to send", sending: "Sending…", sent: "Sent", failed: "Not accepted" };
+const SOURCES = { exif: "the photo's GPS", device: "the phone's position", manual: "the pin placed by hand" };
+const REVIEW = {
+  pending: "Waiting for review", approved: "Approved", rejected: "Rejected", needs_info: "Needs more information",
+};
+
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "class") node.className = value;
+    else if (name.startsWith("data-")) node.setAttribute(name, value);
+    else node[name] = value;
+  }
+  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
+  return node;
+}
+
+function when(ms) {
+  return new Date(ms).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+}
+
+function review(result) {
+  if (!result) return null;
+  if (result.gone) return el("p", { class: "review" }, "The server no longer has this sighting.");
+  const reason = result.reject_reason ? `: ${result.reject_reason.replaceAll("_", " ")}` : "";
+  return el("p", { class: `review review-${result.status}` }, `${REVIEW[result.status] || result.status}${reason}`,
+    result.moderator_note ? el("span", { class: "note" }, ` — “${result.moderator_note}”`) : null);
+}
+
+/** The "same camera / a different camera here" question, or what was answered. */
+export function nearbyQuestion(record, onAnswer) {
+  const nearby = record.nearby;
+  if (!nearby) return null;
+  if (nearby.answer) {
+    const said = nearby.answer === "same" ? "the same camera" : "a different camera";
+    return el("p", { class: "answered" }, `You said: ${said} as confirmed camera #${nearby.camera_id}.`,
+      nearby.error ? el("span", { class: "error" }, ` ${nearby.error}`) : null);
+  }
+  const buttons = el("div", { class: "actions" },
+    el("button", { type: "button", class: "button button-primary", onclick: () => onAnswer(record.client_id, "same") }, "Same camera"),
+    el("button", { type: "button", class: "button button-secondary", onclick: () => onAnswer(record.client_id, "different") }, "A different camera here"));
+  return el("div", { class: "card nearby", "data-client-id": record.client_id },
+    el("p", {}, `A confirmed camera (#${nearby.camera_id}) is ${Math.round(nearby.distance_m)} m from sighting #${record.result.id}. Is it the same camera?`),
+    buttons, el("p", { class: "hint" }, "Both answers help; nothing is merged without a moderator."));
+}
+
+function actions(record, handlers) {
+  if (record.state !== "failed") return null;
+  return el("div", { class: "actions" },
+    el("button", { type: "button", class: "button button-secondary", onclick: () => handlers.edit(record.client_id) }, "Edit & send again"),
+    el("button", { type: "button", class: "button button-secondary", onclick: () => handlers.discard(record.client_id) }, "Delete"));
+}
+
+function card(record, handlers) {
+  const result = record.result;
+  const photo = record.thumb ? el("img", { src: record.thumb, alt: "", class: "thumb" }) : el("span", { class: "thumb" });
+  const warnings = (result?.warnings || []).map((w) => el("li", {}, w.message));
+  return el("li", { class: `mine-item state-${record.state}`, "data-client-id": record.client_id },
+    photo,
+    el("div", { class: "mine-body" },
+      el("p", { class: "mine-title" }, result ? `Sighting #${result.id}` : "Not on the server yet",
+        el("span", { class: `badge badge-${record.state}` }, STATES[record.state])),
+      el("p", { class: "hint" }, when(record.created_at), result ? ` · position from ${SOURCES[result.location?.source] || "?"}` : ""),
+      record.state === "failed" ? el("p", { class: "error", role: "alert" }, record.error) : null,
+      record.state === "queued" && record.last_error ? el("p", { class: "hint" }, record.last_error) : null,
+      review(result),
+      warnings.length ? el("ul", { class: "warnings" }, ...warnings) : null,
+      nearbyQuestion(record, handlers.answer),
+      actions(record, handlers)));
+}
+
+/** Draw the list, newest first. */
+export function renderMine(list, records, handlers) {
+  const shown = records.filter((r) => r.state !== "draft").reverse();
+  list.replaceChildren(...shown.map((record) => card(record, handlers)));
+  return shown.length;
+}
+
+const RECHECK_MS = 5 * 60 * 1000;
+const MOST_CHECKED = 50;
+
+/** Ask the server for the status of recent sent sightings (the receipt proves they are ours). */
+export async function refreshStatuses({ force = false } = {}) {
+  const sent = (await store.all()).filter((r) => r.state === "sent" && r.result && !r.result.gone);
+  const due = sent.reverse().slice(0, MOST_CHECKED).filter((r) => force || Date.now() - (r.checked_at || 0) > RECHECK_MS);
+  for (const record of due) {
+    const response = await fetch(`/api/v1/sightings/${record.result.id}`, {
+      headers: { "X-Receipt": record.result.receipt, Accept: "application/json" }, cache: "no-store",
+    });
+    if (response.status === 404) {
+      await store.update(record.client_id, (r) => ({ result: { ...r.result, gone: true } }));
+    } else if (response.ok) {
+      const fresh = await response.json();
+      await store.update(record.client_id, (r) => ({ result: { ...r.result, ...fresh }, checked_at: Date.now() }));
+    }
+  }
+}

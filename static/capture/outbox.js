@@ -1,0 +1,195 @@
+// The outbox: sightings wait in IndexedDB and are sent one at a time, with backoff, until the server
+// has them. Retrying is always safe: the server answers a known client_id with the stored sighting.
+import * as store from "./db.js";
+
+const API = "/api/v1/sightings";
+const BASE_DELAY_MS = 2000;
+const MAX_DELAY_MS = 5 * 60 * 1000;
+const STALL_MS = 60 * 1000; // abort an upload that makes no progress for this long
+const TICK_MS = 30 * 1000;
+
+const listeners = new Set();
+let running = null;
+let timer = null;
+
+/** Call `listener({progress})` when the outbox changes (progress null) or an upload moves (0 to 1). */
+export function subscribe(listener) {
+  listeners.add(listener);
+}
+
+function notify(progress = null) {
+  for (const listener of listeners) listener({ progress });
+}
+
+/** Put a captured sighting in the outbox (on disk) and start sending in the background. */
+export async function enqueue(draft) {
+  const { photos, ...record } = draft; // the photos are on disk already (db.putPhotos)
+  await store.put({ ...record, state: "queued", attempts: 0, next_try_at: 0, error: null, last_error: null });
+  notify();
+  flush();
+}
+
+/** Start sending whatever is due, unless a send is already running. */
+export function flush() {
+  running ??= withLock(drain)
+    .catch((error) => console.error("outbox", error))
+    .finally(() => { running = null; schedule(); });
+  return running;
+}
+
+/** Start all waiting sightings now, e.g. when the phone comes back online. */
+export async function retryNow() {
+  for (const record of await store.all()) {
+    if (record.state === "queued" && record.next_try_at > Date.now()) {
+      await store.update(record.client_id, () => ({ next_try_at: 0 }));
+    }
+  }
+  return flush();
+}
+
+export function start() {
+  window.addEventListener("online", () => { notify(); retryNow(); });
+  window.addEventListener("offline", () => notify());
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) flush(); });
+  setInterval(flush, TICK_MS);
+  return flush();
+}
+
+// Two tabs of the page must not send the same sighting at once (harmless, but wasteful).
+function withLock(work) {
+  return navigator.locks ? navigator.locks.request("cctv-outbox", work) : work();
+}
+
+async function drain() {
+  await recoverInterrupted();
+  while (navigator.onLine) {
+    const records = await store.all();
+    const sighting = records.find((r) => r.state === "queued" && r.next_try_at <= Date.now());
+    if (sighting) { await sendSighting(sighting); continue; }
+    const answer = records.find((r) => r.nearby?.answer && !r.nearby.sent && (r.nearby.next_try_at || 0) <= Date.now());
+    if (answer) { await sendAnswer(answer); continue; }
+    return;
+  }
+}
+
+// A page closed in the middle of an upload leaves "sending" behind; we hold the lock, so nobody is.
+async function recoverInterrupted() {
+  for (const record of await store.all()) {
+    if (record.state === "sending") await store.update(record.client_id, () => ({ state: "queued" }));
+  }
+}
+
+async function sendSighting(record) {
+  await store.update(record.client_id, () => ({ state: "sending" }));
+  notify(0);
+  const photos = await store.getPhotos(record.client_id);
+  const reply = await postSighting(record, photos, (fraction) => notify(fraction));
+  const updated = await store.update(record.client_id, (current) => outcome(current, reply));
+  if (updated?.state === "sent") await store.removePhotos(record.client_id); // the server has them now
+  notify();
+}
+
+/** What the server's reply means for the stored record. */
+function outcome(record, reply) {
+  const { status, body } = reply;
+  if ((status === 200 || status === 201) && body?.id && body?.receipt) {
+    const nearest = body.nearby_cameras?.[0];
+    return {
+      state: "sent", error: null, last_error: null, result: body, checked_at: Date.now(),
+      nearby: nearest ? { camera_id: nearest.id, distance_m: nearest.distance_m, answer: null, sent: false } : null,
+    };
+  }
+  if (isRefusal(status, body)) {
+    return { state: "failed", error: body?.message || `The server refused this sighting (${status}).` };
+  }
+  const attempts = record.attempts + 1;
+  return {
+    state: "queued", attempts, next_try_at: Date.now() + delay(attempts, reply.retryAfter),
+    last_error: status ? `Server busy (${status}); will retry.` : "No connection; will retry.",
+  };
+}
+
+// Our API's 4xx answers are final (it said no on purpose), except a timeout or "too many requests".
+// Anything else, such as a Wi-Fi login page answering in HTML, is not an answer: try again later.
+function isRefusal(status, body) {
+  if (status === 413 || status === 415) return true; // also when a proxy in front says it
+  const ours = typeof body?.message === "string" && body?.code === status;
+  return ours && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+function delay(attempts, retryAfter) {
+  const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempts - 1));
+  const jittered = backoff * (0.75 + Math.random() * 0.5);
+  const asked = Number(retryAfter) * 1000;
+  return Number.isFinite(asked) && asked > jittered ? asked : jittered;
+}
+
+function schedule() {
+  clearTimeout(timer);
+  store.all().then((records) => {
+    const waits = records.filter((r) => r.state === "queued").map((r) => r.next_try_at);
+    if (waits.length) timer = setTimeout(flush, Math.max(0, Math.min(...waits) - Date.now()) + 50);
+  });
+}
+
+function formData(record, photos) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(record.fields)) {
+    if (value !== null && value !== undefined && value !== "") form.append(name, String(value));
+  }
+  photos.forEach((photo, i) => form.append("photo", photo.blob, photo.name || `photo${i + 1}.jpg`));
+  return form;
+}
+
+/** POST with XMLHttpRequest, because fetch cannot report upload progress. Never rejects. */
+function postSighting(record, photos, onProgress) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    let stall;
+    const watchdog = () => { clearTimeout(stall); stall = setTimeout(() => xhr.abort(), STALL_MS); };
+    const finish = (reply) => { clearTimeout(stall); resolve(reply); };
+    xhr.open("POST", API);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.onprogress = (event) => { watchdog(); if (event.lengthComputable) onProgress(event.loaded / event.total); };
+    xhr.onprogress = watchdog;
+    xhr.onload = () => finish({ status: xhr.status, body: parseJson(xhr.responseText), retryAfter: xhr.getResponseHeader("Retry-After") });
+    xhr.onerror = xhr.onabort = xhr.ontimeout = () => finish({ status: 0, body: null });
+    watchdog();
+    xhr.send(formData(record, photos));
+  });
+}
+
+function parseJson(text) {
+  try { return JSON.parse(text); } catch { return null; }
+}
+
+/** Record "same camera" or "a different camera here"; it is sent with the outbox. */
+export async function answerNearby(clientId, answer) {
+  await store.update(clientId, (r) => ({ nearby: { ...r.nearby, answer, sent: false, error: null, next_try_at: 0 } }));
+  notify();
+  flush();
+}
+
+async function sendAnswer(record) {
+  const { camera_id, answer } = record.nearby;
+  let status = 0;
+  let body = null;
+  try {
+    const response = await fetch(`${API}/${record.result.id}/nearby`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Receipt": record.result.receipt },
+      body: JSON.stringify({ camera_id, answer }),
+    });
+    status = response.status;
+    body = await response.json().catch(() => null);
+  } catch { /* offline: retried below */ }
+  await store.update(record.client_id, (r) => ({ nearby: answerOutcome(r.nearby, status, body) }));
+  notify();
+}
+
+function answerOutcome(nearby, status, body) {
+  if (status === 200) return { ...nearby, sent: true, error: null };
+  if (isRefusal(status, body)) return { ...nearby, sent: true, error: body?.message || `Refused (${status}).` };
+  const attempts = (nearby.attempts || 0) + 1;
+  return { ...nearby, attempts, next_try_at: Date.now() + delay(attempts) };
+}

@@ -1,0 +1,48 @@
+"""The volunteers' capture page: its app shell at /, its service worker at /sw.js, its manifest."""
+import hashlib
+
+from flask import Blueprint, Response, current_app, render_template
+
+import config as settings
+
+CAPTURE = settings.ROOT / "static" / "capture"
+
+# The shell is a template only for the map settings; everything else in it is static.
+blp = Blueprint("pages", __name__, template_folder=str(settings.ROOT / "static"))
+
+
+def _no_cache(response: Response) -> Response:
+    """Revalidate every time, so a new release reaches phones on their next visit."""
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def shell_version() -> str:
+    """A hash of everything the service worker caches; a new value makes phones fetch the new shell."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in CAPTURE.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(CAPTURE).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update((settings.ROOT / "package-lock.json").read_bytes())
+    digest.update(f"{current_app.config['TILE_URL']}\0{current_app.config['TILE_ATTRIBUTION']}".encode())
+    return digest.hexdigest()[:16]
+
+
+@blp.route("/")
+def capture_page():
+    """The capture page (the app shell the service worker keeps for offline use)."""
+    config = current_app.config
+    html = render_template("capture/index.html", tile_url=config["TILE_URL"], tile_attribution=config["TILE_ATTRIBUTION"])
+    return _no_cache(Response(html, mimetype="text/html"))
+
+
+@blp.route("/sw.js")
+def service_worker():
+    """The service worker, served from the root so that its scope covers the page at /."""
+    source = (CAPTURE / "sw.js").read_text().replace("__SHELL_VERSION__", shell_version())
+    return _no_cache(Response(source, mimetype="text/javascript"))
+
+
+@blp.route("/manifest.webmanifest")
+def manifest():
+    """The web app manifest, so the page can be added to a phone's home screen."""
+    return _no_cache(Response((CAPTURE / "manifest.webmanifest").read_bytes(), mimetype="application/manifest+json"))

@@ -1,0 +1,291 @@
+"""The capture page in Debian's chromium as a phone: GPS photos, device fixes, pins, offline, refusals."""
+import io
+import re
+
+import pytest
+from PIL import Image, ImageDraw
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.geo import distance_m
+from survey.models import Camera, Sighting
+from survey.security import tile_origin
+from tests.conftest import corpus, screenshot_path
+from tests.factories import photo
+
+LONDON = {"latitude": 51.5033, "longitude": -0.1196, "accuracy": 8}
+GPS_PHOTO = ("sony-dsc-hx5v-north-east-direction-magnetic.jpg", 51.778615, 8.365638055555555)
+DAMAGED_PHOTO = "google-pixel6-north-east-direction-magnetic.jpg"  # image data cut short: the server says 422
+SLOW_MS = 15_000  # installing the service worker or sending can take a while on a busy machine
+PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 1, "is_mobile": True, "has_touch": True}
+
+
+def _tile() -> bytes:
+    """A plain map-like tile, so screenshots show a map without fetching real tiles."""
+    image = Image.new("RGB", (256, 256), (242, 239, 233))
+    draw = ImageDraw.Draw(image)
+    draw.line((0, 96, 256, 110), fill=(255, 255, 255), width=14)
+    draw.line((150, 0, 130, 256), fill=(255, 255, 255), width=10)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+TILE = _tile()
+
+
+def jpeg_file(name: str, data: bytes) -> dict:
+    return {"name": name, "mimeType": "image/jpeg", "buffer": data}
+
+
+@pytest.fixture
+def phone(browser, live_server, app):
+    """Open the capture page in a new phone-like browser context; granted location unless geolocation=None."""
+    contexts, errors = [], []
+
+    def open_page(geolocation=LONDON):
+        grants = {"permissions": ["geolocation"], "geolocation": geolocation} if geolocation else {}
+        context = browser.new_context(**PHONE, **grants)
+        contexts.append(context)
+        tiles = f"{tile_origin(app.config['TILE_URL'])}/**"
+        context.route(tiles, lambda route: route.fulfill(body=TILE, content_type="image/png"))
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(error))
+        page.goto(f"{live_server.url}/")
+        expect(page.locator("#offline-ready")).to_be_visible(timeout=SLOW_MS)  # the service worker has cached the shell
+        if geolocation:
+            expect(page.locator("#fix-text")).to_have_text(f"Position ±{geolocation['accuracy']} m")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert errors == [], "uncaught errors in the page"
+
+
+def capture(page, files, input_id="camera-input"):
+    page.set_input_files(f"#{input_id}", files)
+    expect(page.locator("#screen-details")).to_be_visible()
+    expect(page.locator("#photo-strip img")).to_have_count(1 if not isinstance(files, list) else len(files))
+    page.locator("#photo-strip img").first.evaluate("(img) => img.decode().catch(() => null)")
+    expect(page.locator(".leaflet-tile-loaded").first).to_be_visible()
+
+
+def save_and_send(page):
+    page.click("#send")
+    expect(page.locator("#screen-capture")).to_be_visible()
+
+
+def tap(page, group, value):
+    page.click(f"label[for='{group}-{value}']")
+
+
+def shoot(page, name, top=None):
+    """A 360×640 screenshot, scrolled so that `top` (a selector) is at the top of the screen."""
+    page.evaluate("(selector) => selector ? document.querySelector(selector).scrollIntoView() : window.scrollTo(0, 0)", top)
+    page.screenshot(path=screenshot_path(f"capture-{name}.png"))
+
+
+def sightings(app) -> list[Sighting]:
+    with app.app_context():
+        rows = db.session.scalars(select(Sighting).order_by(Sighting.id)).all()
+        db.session.expunge_all()
+        return rows
+
+
+def local_client_ids(page) -> list[str]:
+    """The client_ids in the page's IndexedDB outbox (read with the page's own module)."""
+    return page.evaluate("import('/static/capture/db.js').then((db) => db.all()).then((rs) => rs.map((r) => r.client_id))")
+
+
+def local_photo_counts(page) -> list[int]:
+    """How many photos the page still keeps for each sighting in its IndexedDB."""
+    return page.evaluate("""import('/static/capture/db.js').then(async (db) => {
+        const records = await db.all();
+        return Promise.all(records.map(async (r) => (await db.getPhotos(r.client_id)).length));
+    })""")
+
+
+def test_photo_with_gps_is_stored_with_its_exif_position(phone, app):
+    name, lat, lon = GPS_PHOTO
+    page = phone()
+    shoot(page, "1-start")
+    capture(page, str(corpus() / name))
+    shoot(page, "2-details")
+    tap(page, "maker", "Hikvision")
+    tap(page, "type", "anpr")
+    tap(page, "mount", "pole")
+    shoot(page, "3-quick-taps", top="fieldset[data-name=maker]")
+    page.evaluate("""() => {
+        window.progressSeen = [];
+        const bar = document.getElementById("upload-progress");
+        new MutationObserver(() => window.progressSeen.push(bar.value)).observe(bar, { attributes: true });
+    }""")
+    save_and_send(page)
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    expect(page.locator("#upload")).to_be_hidden()
+    assert page.evaluate("window.progressSeen")[-1] == 1  # XMLHttpRequest's upload progress reached 100%
+    [row] = sightings(app)
+    assert row.location_source == "exif"
+    assert (row.lat, row.lon) == (pytest.approx(lat, abs=1e-6), pytest.approx(lon, abs=1e-6))
+    assert (row.device_lat, row.device_lon, row.device_accuracy_m) == (51.5033, -0.1196, 8.0)
+    assert (row.heading, row.heading_ref, row.heading_source) == (46.5, "M", "exif")
+    assert (row.manufacturer, row.camera_type, row.surveillance_type, row.mount) == ("Hikvision", "fixed", "ALPR", "pole")
+    assert row.operator is None and row.signage is None  # "unknown" is not sent
+    assert row.client_id in local_client_ids(page) and row.volunteer_key
+
+
+def test_photo_without_gps_takes_the_device_position(phone, app):
+    with app.app_context():
+        camera = Camera(lat=LONDON["latitude"] + 0.00009, lon=LONDON["longitude"], status="active")
+        db.session.add(camera)
+        db.session.commit()
+        camera_id = camera.id
+    page = phone()
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(640, 480))))
+    expect(page.locator("#pin-text")).to_contain_text("Your position (±8 m)")
+    save_and_send(page)
+    question = page.locator("#prompts .nearby")
+    expect(question).to_contain_text(f"A confirmed camera (#{camera_id}) is 10 m", timeout=SLOW_MS)
+    shoot(page, "4-nearby-camera")
+    [row] = sightings(app)
+    assert (row.location_source, row.lat, row.lon, row.accuracy_m) == ("device", 51.5033, -0.1196, 8.0)
+    assert row.captured_at_source == "device" and row.captured_at is not None
+    with page.expect_response("**/nearby") as answered:
+        question.get_by_role("button", name="A different camera here").click()
+    assert answered.value.status == 200
+    expect(question).to_have_count(0)
+    [row] = sightings(app)
+    assert (row.nearby_camera_id, row.nearby_answer, row.status, row.camera_id) == (camera_id, "different", "pending", None)
+
+
+def test_dragging_the_pin_stores_a_manual_position(phone, app):
+    page = phone()
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(640, 480), seed=3)))
+    pin = page.locator(".leaflet-marker-icon")
+    box = pin.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 4
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y - 30, steps=8)
+    page.mouse.move(x + 80, y - 50, steps=8)
+    page.mouse.up()
+    expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
+    expect(page.get_by_role("button", name="Back to my position")).to_be_visible()
+    shoot(page, "5-pin-moved")
+    pin_lat, pin_lon = map(float, re.findall(r"-?\d+\.\d+", page.locator("#pin-text").inner_text()))
+    save_and_send(page)
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    [row] = sightings(app)
+    assert row.location_source == "manual"
+    assert (row.lat, row.lon) == (pytest.approx(pin_lat, abs=2e-6), pytest.approx(pin_lon, abs=2e-6))
+    assert (row.device_lat, row.device_lon, row.device_accuracy_m) == (51.5033, -0.1196, 8.0)
+    assert distance_m(row.lat, row.lon, row.device_lat, row.device_lon) > 5
+
+    with app.app_context():  # a moderator's decision, read back through the receipt
+        stored = db.session.get(Sighting, row.id)
+        stored.status, stored.reject_reason, stored.moderator_note = "rejected", "not_a_camera", "This is a lamp."
+        db.session.commit()
+    page.click("#tab-mine")
+    page.click("#refresh")
+    expect(page.locator(".mine-item .review")).to_have_text(f"Rejected: not a camera — “This is a lamp.”")
+    shoot(page, "6-my-sightings")
+
+
+def test_offline_captures_survive_a_reload_and_reach_the_server_exactly_once(phone, app):
+    page = phone()
+    context = page.context
+    context.set_offline(True)
+    expect(page.locator("#network")).to_have_text("Offline")
+    for seed in (1, 2, 3):
+        capture(page, jpeg_file(f"offline-{seed}.jpg", photo(size=(320, 240), seed=seed)))
+        if seed == 1:
+            tap(page, "maker", "Dahua")
+            tap(page, "signage", "same_structure")
+        else:
+            page.click("#repeat-last")  # one tap repeats the last answers
+            expect(page.locator("#maker-Dahua")).to_be_checked()
+        save_and_send(page)
+        expect(page.locator("#count-queued")).to_have_text(str(seed))
+    expect(page.locator("#toast")).to_contain_text("sent when you are online")
+    shoot(page, "7-offline-queued")
+
+    print("capture-to-queued, ms:", page.evaluate("performance.getEntriesByName('capture-to-queued').map((m) => m.duration)"))
+
+    page.reload()  # no network: the service worker serves the shell, IndexedDB still has the photos
+    expect(page.locator("#count-queued")).to_have_text("3")
+    expect(page.locator("#network")).to_have_text("Offline")
+    page.click("#tab-mine")
+    expect(page.locator(".mine-item .badge")).to_have_text(["Waiting to send"] * 3)
+    shoot(page, "8-offline-after-reload")
+    queued = local_client_ids(page)
+    assert len(queued) == 3 and sightings(app) == []
+    assert local_photo_counts(page) == [1, 1, 1]
+
+    replies = []
+
+    def lose_the_first_answer(route):
+        if not replies:  # the page shows the upload while it is under way
+            expect(page.locator("#upload-label")).to_contain_text("(2 more waiting)")
+            expect(page.locator("#count-sending")).to_have_text("1")
+            shoot(page, "9-sending")
+        response = route.fetch()  # the request reaches the server and is stored...
+        replies.append(response.status)
+        if len(replies) == 1:
+            route.abort("connectionreset")  # ...but the phone never hears back
+        else:
+            route.fulfill(response=response)
+
+    context.route("**/api/v1/sightings", lose_the_first_answer)
+    context.set_offline(False)
+    expect(page.locator("#count-sent")).to_have_text("3", timeout=30_000)
+    rows = sightings(app)
+    assert sorted(r.client_id for r in rows) == sorted(queued)
+    assert {(r.manufacturer, r.signage) for r in rows} == {("Dahua", "same_structure")}
+    assert sorted(replies) == [200, 201, 201, 201]  # the lost one was retried and found, not duplicated
+    assert local_photo_counts(page) == [0, 0, 0]  # the server has them: the phone's space is freed
+
+
+def test_a_refused_photo_shows_the_servers_message(phone, app):
+    page = phone()
+    capture(page, str(corpus() / DAMAGED_PHOTO))
+    tap(page, "mount", "wall")
+    page.reload()  # closed while answering: the draft comes back with its photo and answers
+    expect(page.locator("#screen-details")).to_be_visible()
+    expect(page.locator("#photo-strip img")).to_have_count(1)
+    expect(page.locator("#mount-wall")).to_be_checked()
+    save_and_send(page)
+    expect(page.locator("#count-failed")).to_have_text("1", timeout=SLOW_MS)
+    expect(page.locator("#prompts .notice-error")).to_contain_text("1 sighting was not accepted")
+    page.click("#tab-mine")
+    expect(page.locator(".mine-item .error")).to_contain_text("This image file is damaged or incomplete")
+    expect(page.get_by_role("button", name="Edit & send again")).to_be_visible()
+    shoot(page, "10-refused")
+    assert sightings(app) == []
+    expect(page.locator("#count-queued")).to_have_text("0")  # refused on purpose: not retried
+
+
+def test_without_location_permission_the_pin_is_placed_by_hand(phone, app):
+    page = phone(geolocation=None)
+    expect(page.locator("#fix-text")).to_have_text("Location blocked")
+    expect(page.locator("#location-help")).to_contain_text("tap the map where the camera is")
+    shoot(page, "11-location-blocked")
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(320, 240), seed=5)))
+    expect(page.locator("#pin-text")).to_have_text("No position yet: tap the map where the camera is.")
+    page.click("#send")
+    expect(page.locator("#send")).to_have_text("Send without a position")  # asks before sending blind
+    save_and_send(page)
+    expect(page.locator("#count-failed")).to_have_text("1", timeout=SLOW_MS)
+    page.click("#tab-mine")
+    expect(page.locator(".mine-item .error")).to_have_text(
+        "This photo has no location: allow location access or place a pin on the map.")
+    page.get_by_role("button", name="Edit & send again").click()  # the same photo, back in the form
+    expect(page.locator("#photo-strip img")).to_have_count(1)
+    page.locator("#map").click(position={"x": 180, "y": 120})
+    expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
+    save_and_send(page)
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    expect(page.locator("#count-failed")).to_have_text("0")
+    [row] = sightings(app)
+    assert row.location_source == "manual" and row.device_lat is None
