@@ -2,7 +2,7 @@
 import logging
 
 from flask import Flask, jsonify
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from survey.images import ImageError
@@ -97,9 +97,16 @@ def _database_down(exc: OperationalError):
     return _survey_error(Unavailable("The database is unavailable. Please retry in a few seconds.", extra={"retry": True}))
 
 
+def _unstorable_value(exc: DataError):
+    """A value the schema let through but the database refuses (a NUL byte, a number out of range)."""
+    log.info("database refused a value: %s", exc.orig)
+    return _survey_error(Invalid("A value in this request cannot be stored (out of range or invalid characters)."))
+
+
 def init_app(app: Flask) -> None:
     """Every error, from any layer, leaves as the same JSON shape."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(SurveyError, _survey_error)
     app.register_error_handler(ImageError, _image_error)
     app.register_error_handler(OperationalError, _database_down)
+    app.register_error_handler(DataError, _unstorable_value)

@@ -150,3 +150,20 @@ def test_traversal_in_any_path_is_404(client, path):
     assert response.status_code == 404, (path, response.status_code)
     assert response.is_json and response.json["code"] == 404
     assert b"SECRET_KEY" not in response.data and b"root:" not in response.data
+
+
+@pytest.mark.parametrize("path", ["/api/v1/sightings/2147483648", "/api/v1/sightings/9223372036854775808",
+                                  "/api/v1/sightings/" + "9" * 400])
+def test_ids_no_column_can_hold_are_404_not_a_database_error(client, path):
+    response = client.get(path, headers={"X-Receipt": "x"})
+    assert response.status_code == 404 and response.json["code"] == 404
+
+
+def test_values_the_database_refuses_are_422_and_store_nothing(client, app):
+    response = upload(client, photo(*LONDON), client_id=new_client_id(), notes="nul\x00byte", operator="a\x00b")
+    assert response.status_code in (201, 422), response.json
+    if response.status_code == 422:
+        assert files_in(app) == []
+    answer = client.post("/api/v1/sightings/1/nearby", json={"camera_id": 2**40, "answer": "same"},
+                         headers={"X-Receipt": "x"})
+    assert answer.status_code == 422 and answer.json["code"] == 422
