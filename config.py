@@ -36,6 +36,8 @@ def from_environment(env=None) -> dict:
         "DATA_LICENSE": env.get("DATA_LICENSE") or "ODbL-1.0",
         "DATA_ATTRIBUTION": env.get("DATA_ATTRIBUTION") or "cctv-survey volunteers",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "1") != "0",
+        # The public root URL for links in exports (e.g. https://cameras.example.org/); else the request's.
+        "PUBLIC_URL": env.get("PUBLIC_URL") or "",
     }
 
 

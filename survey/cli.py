@@ -4,6 +4,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register command groups; each rule module brings its own."""
-    from survey import maintenance
+    from survey import export_cli, maintenance
 
+    export_cli.init_app(app)
     maintenance.init_app(app)

@@ -66,7 +66,7 @@ def _http_error(exc: HTTPException):
     data = getattr(exc, "data", None) or {}
     errors = data.get("errors") or data.get("messages")
     message = data.get("message") or exc.description or exc.name
-    if exc.code == 422 and errors and "message" not in data:
+    if exc.code in (400, 422) and errors and "message" not in data:
         message = "Some fields are not valid."
     response = jsonify(error_body(exc.code or 500, exc.name, message, errors))
     response.status_code = exc.code or 500

@@ -250,7 +250,9 @@ def test_offline_captures_survive_a_reload_and_reach_the_server_exactly_once(pho
 def test_a_refused_photo_shows_the_servers_message(phone, app):
     page = phone()
     capture(page, str(corpus() / DAMAGED_PHOTO))
+    saves = page.locator("html").get_attribute("data-draft-saves")
     tap(page, "mount", "wall")
+    expect(page.locator("html")).not_to_have_attribute("data-draft-saves", saves or "")
     page.reload()  # closed while answering: the draft comes back with its photo and answers
     expect(page.locator("#screen-details")).to_be_visible()
     expect(page.locator("#photo-strip img")).to_have_count(1)

@@ -46,9 +46,12 @@ export function newDraft(source) {
 }
 
 /** Save the draft's record; its photos are stored apart, once, by addFiles. */
-export function saveDraft(draft) {
+export async function saveDraft(draft) {
   const { photos, ...record } = draft;
-  return store.put({ ...record, photo_count: photos.length });
+  await store.put({ ...record, photo_count: photos.length });
+  // A counter of finished saves, so tests (and curious people) can tell the draft is on disk.
+  const root = document.documentElement;
+  root.dataset.draftSaves = String(Number(root.dataset.draftSaves || 0) + 1);
 }
 
 /** A stored draft with its photos, e.g. after the page was closed in the middle of one. */

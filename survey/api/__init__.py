@@ -1,5 +1,6 @@
 """The HTTP API: thin flask-smorest blueprints over the rule modules."""
 from survey.api import intake
+from survey.api import public
 from survey.extensions import api
 
 
@@ -14,3 +15,4 @@ def init_app(app) -> None:
     api.register_converter(DatabaseId, integerconverter2paramschema)
     api.init_app(app)
     api.register_blueprint(intake.blp)
+    api.register_blueprint(public.blp)

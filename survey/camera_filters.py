@@ -1,0 +1,128 @@
+"""The filters every public view of the cameras shares: downloads, the OGC API and the CLI."""
+import math
+from dataclasses import dataclass, fields as dataclass_fields
+from datetime import date, datetime, time, timezone
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
+from sqlalchemy import func
+
+from survey import vocab
+from survey.errors import SurveyError
+from survey.models import Camera
+
+STATUSES = ("active", "removed", "all")
+
+
+class BadQuery(SurveyError):
+    """A query parameter that cannot be understood: 400, as OGC API asks."""
+
+    status, name = 400, "Bad Request"
+
+
+@dataclass(frozen=True)
+class CameraFilter:
+    bbox: tuple[float, float, float, float] | None = None  # minLon, minLat, maxLon, maxLat
+    manufacturer: str | None = None
+    operator: str | None = None
+    camera_type: str | None = None
+    status: str = "active"
+    updated_since: datetime | None = None
+
+    def clauses(self) -> list:
+        """SQL conditions on the cameras table; text filters ignore case."""
+        table = Camera.__table__.c
+        found = [] if self.status == "all" else [table.status == self.status]
+        if self.bbox:
+            min_lon, min_lat, max_lon, max_lat = self.bbox
+            found += [table.lat.between(min_lat, max_lat), table.lon.between(min_lon, max_lon)]
+        for name in ("manufacturer", "operator", "camera_type"):
+            if (value := getattr(self, name)) is not None:
+                found.append(func.lower(table[name]) == value.lower())
+        if self.updated_since is not None:
+            found.append(Camera.updated_at >= self.updated_since)
+        return found
+
+    def query_args(self) -> dict[str, str]:
+        """The filter as URL query parameters (defaults left out), for links and cache keys."""
+        args = {}
+        for field in dataclass_fields(self):
+            value = getattr(self, field.name)
+            if value is None or (field.name == "status" and value == "active"):
+                continue
+            if field.name == "bbox":
+                value = ",".join(repr(v) for v in value)
+            elif field.name == "updated_since":
+                value = value.isoformat()
+            args[field.name] = str(value)
+        return args
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """'minLon,minLat,maxLon,maxLat' in WGS84 degrees; ValueError says what is wrong."""
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise ValueError("bbox takes four numbers: minLon,minLat,maxLon,maxLat.")
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError("bbox values must be numbers.") from None
+    if not all(math.isfinite(v) for v in (min_lon, min_lat, max_lon, max_lat)):
+        raise ValueError("bbox values must be finite numbers.")
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise ValueError("bbox longitudes must be within -180..180 and latitudes within -90..90.")
+    if min_lon > max_lon or min_lat > max_lat:
+        raise ValueError("bbox minimums must not exceed maximums (minLon,minLat,maxLon,maxLat).")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO 8601 date (midnight UTC) or date-time (UTC when no offset is given)."""
+    try:
+        moment = datetime.fromisoformat(text) if "T" in text or " " in text else None
+        moment = moment or datetime.combine(date.fromisoformat(text), time.min)
+    except ValueError:
+        raise ValueError("Use an ISO 8601 date or date-time, e.g. 2026-05-01.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class _Parsed(fields.String):
+    """A string field turned into a value by a parse function that raises ValueError."""
+
+    def __init__(self, parse, **kwargs):
+        super().__init__(**kwargs)
+        self.parse = parse
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return self.parse(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class CameraQuery(Schema):
+    """The filters as query parameters; loads into a CameraFilter."""
+
+    class Meta:
+        unknown = EXCLUDE  # cache-busting parameters must not break a download
+
+    bbox = _Parsed(parse_bbox, metadata={"description": "minLon,minLat,maxLon,maxLat (WGS84)", "example": "-0.2,51.4,0.1,51.6"})
+    manufacturer = fields.String(validate=validate.Length(min=1, max=80))
+    operator = fields.String(validate=validate.Length(min=1, max=200))
+    camera_type = fields.String(validate=validate.OneOf(vocab.CAMERA_TYPES))
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "active (default), removed or all"})
+    updated_since = _Parsed(parse_moment, metadata={"description": "ISO 8601 date or date-time"})
+
+    @post_load
+    def _result(self, data, **kwargs):
+        return self.make_result(data)
+
+    def make_result(self, data: dict):
+        return CameraFilter(**data)
+
+
+def load_query(args, schema: Schema | None = None):
+    """Parse query arguments (a CameraFilter by default), or raise BadQuery (400) naming each bad one."""
+    try:
+        return (schema or CameraQuery()).load(args)
+    except ValidationError as exc:
+        raise BadQuery("Some query parameters are not valid.", errors=exc.messages) from None

@@ -1,0 +1,91 @@
+"""No public response, in any route or format, carries anything that could identify a volunteer."""
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+from survey.extensions import db
+from survey.models import Sighting
+from tests.camera_factory import camera_from_upload, pending_photo
+from tests.factories import photo
+
+VOLUNTEER_IP = "203.0.113.77"
+TAKEN = datetime(2026, 4, 3, 14, 37, 21, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def secrets(client, app):
+    """Sightings full of distinctive private values: one approved into a camera, one pending, one rejected."""
+    client.environ_base["REMOTE_ADDR"] = VOLUNTEER_IP
+    exif = photo(51.4234567, -0.3345678, heading=77.7, taken=TAKEN, size=(320, 240), seed=5)
+    shown = camera_from_upload(
+        client, app, jpeg=exif, camera_fields={"lat": 51.5011111, "lon": -0.1222222}, notes="NOTE-secret-walked-home-via-elm-street", device_id="DEVICE-secret-abcdef",
+        location_source="manual", lat=51.5011111, lon=-0.1222222,
+        device_lat=51.4123457, device_lon=-0.2987654, device_accuracy_m=17.25,
+    )
+    pending = pending_photo(client, app, notes="NOTE-secret-pending", device_id="DEVICE-secret-pending")
+    rejected = camera_from_upload(client, app, seed=6, notes="NOTE-secret-rejected", lat=51.52, lon=-0.14)
+    with app.app_context():
+        sighting = db.session.get(Sighting, shown["sighting_id"])
+        sighting.moderator_note = "MODNOTE-secret-check-again"
+        db.session.get(Sighting, rejected["sighting_id"]).status = "rejected"
+        db.session.commit()
+        rows = db.session.query(Sighting).all()
+        private = {s.client_id for s in rows if s.client_id} | {s.receipt for s in rows} | {s.volunteer_key for s in rows if s.volunteer_key}
+        private |= {s.submitted_at.isoformat()[:16] for s in rows} | {s.submitted_at.strftime("%H:%M") for s in rows}
+    private |= {
+        "NOTE-secret", "DEVICE-secret", "MODNOTE-secret", VOLUNTEER_IP, shown["original_sha256"], pending["display_sha256"],
+        "51.4123457", "51.412345", "0.2987654", "0.298765", "17.25",  # the device fix
+        "51.4234567", "51.423456", "0.3345678", "0.334567",  # where the photo's EXIF says the volunteer stood
+        "14:37", "77.7",  # time of day and compass heading of the photo
+    }
+    return shown, private
+
+
+def public_urls(shown: dict) -> list[str]:
+    camera_id = shown["camera_id"]
+    items = "/ogcapi/collections/cameras/items"
+    urls = [
+        "/api/v1/cameras.geojson", "/api/v1/cameras.csv", "/api/v1/cameras.osm", f"/api/v1/cameras/{camera_id}",
+        "/ogcapi", "/ogcapi/conformance", "/ogcapi/api", "/ogcapi/collections", "/ogcapi/collections/cameras",
+        items, f"{items}/{camera_id}", "/map", "/api/v1/openapi.json",
+    ]
+    urls += [f"/api/v1/cameras.{fmt}?status=all" for fmt in ("geojson", "csv", "osm")]
+    urls += [f"{u}{'&' if '?' in u else '?'}f=html" for u in urls if u.startswith("/ogcapi")]
+    return urls + [f"{items}?status=all", f"{items}?status=all&f=html"]
+
+
+def test_no_volunteer_data_in_any_public_response(client, app, secrets):
+    shown, private = secrets
+    seen_photos = set()
+    for url in public_urls(shown):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        # timeStamp says when the response was made (now), which says nothing about anyone.
+        text = re.sub(r'"timeStamp": ?"[^"]*"', "", response.get_data(as_text=True))
+        leaks = sorted(value for value in private if value in text)
+        assert leaks == [], f"{url} leaks {leaks}"
+        if "openapi" not in url:  # the API description names the intake's fields, of course
+            assert not re.search(r"client_id|receipt|notes|volunteer_key|device_|exif_|accuracy|captured_at|submitted", text), url
+        seen_photos |= set(re.findall(r"/media/(?:display|thumbs)/[0-9a-f]{64}\.jpg", text))
+    assert seen_photos  # the camera's photo is published, and its copies carry no metadata
+    for path in seen_photos:
+        data = client.get(path).data
+        assert data[:3] == b"\xff\xd8\xff" and b"Exif" not in data and b"TestPhone" not in data and b"GPS" not in data
+
+
+def test_exports_name_only_public_fields(client, app, secrets):
+    shown, _ = secrets
+    feature = client.get(f"/api/v1/cameras/{shown['camera_id']}").json
+    assert set(feature) == {"type", "id", "geometry", "properties", "history", "photos"}
+    assert set(feature["history"][0]) == {"date", "sightings"}
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", feature["history"][0]["date"])
+    header = client.get("/api/v1/cameras.csv").get_data(as_text=True).splitlines()[0]
+    assert header.split(",")[:3] == ["lat", "lon", "id"] and len(header.split(",")) == 20
+
+
+def test_cli_export_has_no_volunteer_data(runner, app, secrets):
+    _, private = secrets
+    for fmt in ("geojson", "csv", "osm"):
+        output = re.sub(r'"timeStamp": ?"[^"]*"', "", runner.invoke(args=["export", fmt, "-", "--status", "all"]).stdout)
+        assert [value for value in private if value in output] == []
