@@ -167,3 +167,12 @@ def test_values_the_database_refuses_are_422_and_store_nothing(client, app):
     answer = client.post("/api/v1/sightings/1/nearby", json={"camera_id": 2**40, "answer": "same"},
                          headers={"X-Receipt": "x"})
     assert answer.status_code == 422 and answer.json["code"] == 422
+
+
+def test_a_non_ascii_receipt_is_404_not_a_crash(client):
+    created = upload(client, photo(*LONDON), client_id=new_client_id()).json
+    for receipt in ("\u0080", "é" * 24, "\udcff"[:0] + "ü"):
+        response = client.get(f"/api/v1/sightings/{created['id']}", query_string={"receipt": receipt})
+        assert response.status_code == 404 and response.json["code"] == 404
+    header = client.get(f"/api/v1/sightings/{created['id']}", headers={"X-Receipt": "é".encode().decode("latin-1")})
+    assert header.status_code == 404

@@ -15,6 +15,7 @@ from survey.extensions import db
 from survey.images import ImageError, make_public_copies, sniff_format
 from survey.models import Photo, Sighting
 from survey.scrub import scrub_original
+from tests.camera_factory import camera_from_upload
 from tests.conftest import corpus, require_tool
 from tests.dbtools import all_rows
 from tests.factories import new_client_id, photo, upload
@@ -99,37 +100,63 @@ def volunteer_values(app) -> set[str]:
             for lat, lon in ((s.device_lat, s.device_lon), (s.exif_lat, s.exif_lon), (s.manual_lat, s.manual_lon)):
                 if lat is not None and (lat, lon) != (s.lat, s.lon):
                     values |= {repr(lat), repr(lon)}
-            for moment in (s.submitted_at, s.captured_at):
-                if moment:
-                    values |= {moment.isoformat(), moment.strftime("%H:%M:%S"), str(int(moment.timestamp()))}
+            # submitted_at is "now", as is a response's own timeStamp: only its full form is telling.
+            values.add(s.submitted_at.isoformat())
+            if s.captured_at:
+                moment = s.captured_at
+                values |= {moment.isoformat(), moment.strftime("%H:%M:%S"), str(int(moment.timestamp()))}
         for p in db.session.scalars(select(Photo)):
             values |= {p.sha256, p.original_key, p.original_key.rsplit("/", 1)[-1]}
     return {v for v in values if v and len(str(v)) >= 6}
 
 
-def public_get_paths(app) -> list[str]:
+def public_get_paths(app, client, camera_id: int, display: str, thumb: str) -> list[str]:
     """Every GET route anyone can call without a token or a receipt, with real ids filled in."""
+    collections = [c["id"] for c in client.get("/ogcapi/collections?f=json").json["collections"]]
+    values = {"camera_id": str(camera_id), "feature_id": str(camera_id), "package": "leaflet",
+              "filename": "leaflet.js", "collection_id": collections[0]}
     paths = []
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint.startswith(("sightings.get_sighting",)):
+        if "GET" not in rule.methods or rule.endpoint in PRIVATE_ENDPOINTS:
             continue
-        paths.append(re.sub(r"<(?:int:)?\w+>", "1", re.sub(r"<path:\w+>", "leaflet.js", rule.rule)))
+        if rule.endpoint == "media.photo_copy":
+            paths += [f"/media/display/{display}.jpg", f"/media/thumbs/{thumb}.jpg"]
+            continue
+        if rule.endpoint == "assets.static_file":
+            paths += ["/static/map/map.js", "/static/capture/app.js"]
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m[1]], rule.rule)
+        paths += [path] + ([path + "?f=html", path + "?f=json"] if path.startswith("/ogcapi") else [])
     return paths
+
+
+PRIVATE_ENDPOINTS = {"sightings.get_sighting"}  # the volunteer's own, behind the receipt
 
 
 def test_no_public_endpoint_shows_a_stored_volunteer_value(client, app):
     taken = datetime(2026, 3, 14, 15, 9, 26, tzinfo=timezone.utc)
-    for seed in range(2):
-        response = upload(client, photo(51.5, -0.12, taken=taken, seed=seed), client_id=new_client_id(),
-                          device_id=DEVICE, lat=51.50017, lon=-0.12013, notes="near the school gate")
-        assert response.status_code == 201
-    secrets = volunteer_values(app)
-    assert len(secrets) >= 10
-    paths = public_get_paths(app)
-    assert "/api/v1/openapi.json" in paths
+    made = [camera_from_upload(client, app, seed=seed, jpeg=photo(51.5, -0.12, taken=taken, seed=seed),
+                               device_id=DEVICE, notes="near the school gate", lat=51.50017, lon=-0.12013)
+            for seed in range(2)]
+    secrets = volunteer_values(app) | {m["receipt"] for m in made} | {m["client_id"] for m in made}
+    assert len(secrets) >= 14
+    paths = public_get_paths(app, client, made[0]["camera_id"], made[0]["display_sha256"], made[0]["thumb_sha256"])
+    assert {"/api/v1/cameras.csv", "/map", f"/api/v1/cameras/{made[0]['camera_id']}"} <= set(paths)
     for path in paths:
-        body = client.get(path).get_data(as_text=True)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.get_data(as_text=True) if not path.startswith("/media/") else response.data.decode("latin-1")
         leaked = [value for value in secrets if str(value) in body]
         assert not leaked, (path, leaked)
-    own = client.get("/api/v1/sightings/1")  # without the receipt: nothing
+    own = client.get(f"/api/v1/sightings/{made[0]['sighting_id']}")  # without the receipt: nothing
     assert own.status_code == 404 and "near the school gate" not in own.get_data(as_text=True)
+
+
+def test_originals_are_never_served(client, app):
+    made = camera_from_upload(client, app)
+    with app.app_context():
+        original = db.session.scalars(select(Photo.original_key)).one().rsplit("/", 1)[-1].split(".")[0]
+    for path in (f"/media/originals/{original}.jpg", f"/media/display/{original}.jpg", f"/media/thumbs/{original}.jpg",
+                 f"/media/display/{made['original_sha256']}.jpg", f"/media/display/../originals/{original}.jpg"):
+        response = client.get(path, follow_redirects=True)
+        assert response.status_code == 404, path
