@@ -41,8 +41,9 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     cli.init_app(app)
     ratelimits.init_app(app)
-    from survey import media, ogc_views, public_map
+    from survey import console, media, ogc_views, public_map
 
     app.register_blueprint(media.blp)
     app.register_blueprint(ogc_views.blp)
     app.register_blueprint(public_map.blp)
+    app.register_blueprint(console.blp)

@@ -5,6 +5,7 @@ from survey import vocab
 
 LAT = validate.Range(min=-90, max=90)
 LON = validate.Range(min=-180, max=180)
+ID = validate.Range(min=1, max=2**31 - 1)  # ids are INTEGER columns: 32-bit on PostgreSQL
 
 
 class AttributesIn(Schema):
@@ -97,7 +98,7 @@ class SightingOut(Schema):
 class NearbyAnswerIn(Schema):
     """The volunteer's answer about a confirmed camera near their sighting."""
 
-    camera_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
+    camera_id = fields.Integer(required=True, strict=True, validate=ID)
     answer = fields.String(required=True, validate=validate.OneOf(("same", "different")))
 
 
@@ -119,3 +120,9 @@ class ErrorOut(Schema):
     retry = fields.Boolean(metadata={"description": "True when the same request may succeed later (503)"})
     retry_after = fields.Integer(metadata={"description": "Seconds to wait before retrying (429)"})
     sighting_id = fields.Integer(metadata={"description": "The sighting that already uses this client_id (409)"})
+
+
+class AdditionIn(Schema):
+    """What a volunteer adds when a moderator asked for more information."""
+
+    notes = fields.String(required=True, validate=validate.Length(min=1, max=2000))

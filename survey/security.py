@@ -38,7 +38,7 @@ def _headers(response):
 
 
 def init_app(app: Flask) -> None:
-    # Flask's defaults already hold these keys (SameSite as None), so setdefault would never apply.
+    # Flask's defaults already hold these keys (SameSite=None), so setdefault would change nothing.
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.after_request(_headers)

@@ -16,3 +16,8 @@ def init_app(app) -> None:
     api.init_app(app)
     api.register_blueprint(intake.blp)
     api.register_blueprint(public.blp)
+    from survey.api import auth, moderation
+
+    api.register_blueprint(auth.blp)
+    api.register_blueprint(moderation.blp)
+    moderation.document_security(api)

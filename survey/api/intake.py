@@ -6,8 +6,9 @@ from survey.cameras import cameras_near
 from survey.errors import NotFound
 from survey.extensions import limiter
 from survey.privacy import stable_hash
+from survey.moderation import add_from_volunteer
 from survey.ratelimits import device_key, device_upload_limit, without_device
-from survey.schemas import NearbyAnswerIn, PhotosIn, ReceiptQuery, SightingIn, SightingOut
+from survey.schemas import AdditionIn, NearbyAnswerIn, PhotosIn, ReceiptQuery, SightingIn, SightingOut
 from survey.sightings import (
     NEARBY_RADIUS_M, receipt_view, record_nearby_answer, sighting_for_receipt, submit_sighting,
 )
@@ -58,4 +59,15 @@ def get_sighting(query, sighting_id):
 def answer_nearby(answer, sighting_id):
     """Say whether a confirmed camera nearby is the same camera or a different one. Nothing is merged."""
     sighting = record_nearby_answer(sighting_id, request.headers.get("X-Receipt"), **answer)
+    return receipt_view(sighting)
+
+
+@blp.route("/<int:sighting_id>/additions", methods=["POST"])
+@limiter.limit(_upload_limit)
+@blp.arguments(AdditionIn)
+@blp.response(200, SightingOut)
+@blp.alt_response(409, description="The sighting is not waiting for more information.")
+def add_to_sighting(data, sighting_id):
+    """Answer a moderator's request for more information (X-Receipt header); it goes back to the queue."""
+    sighting = add_from_volunteer(sighting_id, request.headers.get("X-Receipt"), data["notes"])
     return receipt_view(sighting)

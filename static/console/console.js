@@ -1,0 +1,292 @@
+// Moderator console: keyboard-first review. Volunteer text is only ever set with textContent.
+(function () {
+  "use strict";
+
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var queueLinks = Array.prototype.slice.call(document.querySelectorAll("#queue a[data-id]"));
+  var dataEl = document.getElementById("item-data");
+  var item = dataEl ? JSON.parse(dataEl.textContent) : null;
+  var form = document.getElementById("attributes");
+  var message = document.getElementById("message");
+  var mode = "normal";
+  var selected = null;
+  var pin = null;
+
+  function say(text, kind) {
+    if (!message) return;
+    message.textContent = text;
+    message.className = "message " + (kind || "");
+  }
+
+  function send(method, url, body) {
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Accept": "application/json" },
+      body: JSON.stringify(body || {})
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (data) {
+        if (!response.ok) {
+          var error = new Error((data && data.message) || response.statusText);
+          error.status = response.status;
+          error.data = data;
+          throw error;
+        }
+        return data;
+      });
+    });
+  }
+
+  function failed(error) {
+    if (error.status === 401) { window.location.assign("/console/login?next=" + encodeURIComponent(location.pathname + location.search)); return; }
+    var detail = error.data && error.data.errors ? " " + JSON.stringify(error.data.errors) : "";
+    var current = error.data && error.data.current ? " Now: " + error.data.current.status + " (reload to see it)." : "";
+    say(error.message + detail + current, "error");
+  }
+
+  // --- navigation -------------------------------------------------------------------------------
+  function currentIndex() {
+    if (!item) return -1;
+    for (var i = 0; i < queueLinks.length; i++) if (Number(queueLinks[i].dataset.id) === item.id) return i;
+    return -1;
+  }
+
+  function go(step) {
+    var i = currentIndex();
+    var target = queueLinks[i + step];
+    if (target) window.location.assign(target.href);
+  }
+
+  function goOn() {
+    // The decided sighting leaves the queue: show the one after it, else the queue afresh.
+    var i = currentIndex();
+    var target = queueLinks[i + 1] || queueLinks[i - 1];
+    if (target && i >= 0) { window.location.assign(target.href); return; }
+    var params = new URLSearchParams(location.search);
+    params.delete("id");
+    params.delete("cursor");
+    window.location.assign(location.pathname + "?" + params.toString());
+  }
+
+  // --- the sighting's form ----------------------------------------------------------------------
+  var ATTRIBUTES = item ? Object.keys(item.attributes) : [];
+
+  function attributeChanges() {
+    var out = {};
+    ATTRIBUTES.forEach(function (name) {
+      var value = form.elements[name].value.trim();
+      if (value !== "" && value !== (item.attributes[name] || "")) out[name] = value;
+    });
+    return out;
+  }
+
+  function positionChange() {
+    var lat = parseFloat(form.elements.lat.value), lon = parseFloat(form.elements.lon.value);
+    if (isNaN(lat) || isNaN(lon)) return {};
+    if (Math.abs(lat - item.location.lat) < 1e-7 && Math.abs(lon - item.location.lon) < 1e-7) return {};
+    return { lat: lat, lon: lon };
+  }
+
+  function directionValue() {
+    var value = parseFloat(form.elements.direction.value);
+    return isNaN(value) ? {} : { direction: value };
+  }
+
+  function approve() {
+    var body = Object.assign({ version: item.version }, attributeChanges(), positionChange(), directionValue());
+    say("Approving…");
+    send("POST", api("/approve"), body).then(function (result) {
+      say("Approved as camera #" + result.camera.id + ".", "ok");
+      goOn();
+    }, failed);
+  }
+
+  function merge() {
+    if (selected === null) { say("Pick a camera first: click it or press its number.", "error"); return; }
+    say("Merging…");
+    send("POST", api("/approve"), { version: item.version, camera_id: selected }).then(function (result) {
+      if (!result.conflicts.length) { say("Merged into camera #" + result.camera.id + ".", "ok"); goOn(); return; }
+      showConflicts(result.camera, result.conflicts);
+    }, failed);
+  }
+
+  function showConflicts(camera, conflicts) {
+    var list = document.getElementById("conflict-list");
+    list.textContent = "";
+    var version = camera.version;
+    conflicts.forEach(function (c) {
+      var li = document.createElement("li");
+      li.textContent = c.field.replace(/_/g, " ") + ": camera has " + (c.camera || "nothing") + ", sighting says " + c.sighting + " ";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Use the sighting's";
+      button.addEventListener("click", function () {
+        var body = { version: version };
+        body[c.field] = c.sighting;
+        send("PATCH", "/api/v1/moderation/cameras/" + camera.id, body).then(function (updated) {
+          version = updated.version;
+          button.disabled = true;
+          button.textContent = "Taken";
+        }, failed);
+      });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+    document.getElementById("conflicts").hidden = false;
+    say("Merged into camera #" + camera.id + ": settle the differences, then press j.", "ok");
+    mode = "merged";
+  }
+
+  function saveEdits() {
+    var body = Object.assign({ version: item.version }, attributeChanges(), positionChange());
+    var direction = directionValue();
+    if (direction.direction !== undefined) body.heading = direction.direction; // a true heading, as the camera faces
+    send("PATCH", api(""), body).then(function () { window.location.reload(); }, failed);
+  }
+
+  function reopen() {
+    send("POST", api("/reopen"), { version: item.version }).then(function () { window.location.reload(); }, failed);
+  }
+
+  function api(suffix) {
+    return "/api/v1/moderation/sightings/" + item.id + suffix;
+  }
+
+  // --- panels -----------------------------------------------------------------------------------
+  var rejectForm = document.getElementById("reject-form");
+  var infoForm = document.getElementById("info-form");
+
+  function open(panel, name) {
+    closePanels();
+    panel.hidden = false;
+    mode = name;
+    var first = panel.querySelector("input, textarea");
+    if (first) first.focus();
+  }
+
+  function closePanels() {
+    [rejectForm, infoForm].forEach(function (panel) { if (panel) panel.hidden = true; });
+    mode = "normal";
+  }
+
+  function submitReject() {
+    var reason = rejectForm.querySelector('input[name="reason"]:checked');
+    if (!reason) { say("Choose a reason (1–6).", "error"); return; }
+    var body = { version: item.version, reason: reason.value };
+    var note = rejectForm.elements.note.value.trim();
+    if (note) body.note = note;
+    send("POST", api("/reject"), body).then(function () { say("Rejected.", "ok"); goOn(); }, failed);
+  }
+
+  function submitInfo() {
+    var note = infoForm.elements.note.value.trim();
+    if (!note) { say("Say what is missing.", "error"); return; }
+    send("POST", api("/needs-info"), { version: item.version, note: note }).then(function () { goOn(); }, failed);
+  }
+
+  function selectCandidate(index) {
+    var radios = document.querySelectorAll('#candidates input[name="candidate"]');
+    if (!radios[index]) return;
+    radios[index].checked = true;
+    selected = Number(radios[index].value);
+    say("Camera #" + selected + " selected: press m to merge.");
+  }
+
+  // --- keyboard ---------------------------------------------------------------------------------
+  var actions = {
+    a: approve, m: merge, e: function () { form.querySelector("select, input").focus(); },
+    r: function () { open(rejectForm, "reject"); }, i: function () { open(infoForm, "info"); },
+    j: function () { mode === "merged" ? goOn() : go(1); }, k: function () { go(-1); },
+    z: toggleZoom
+  };
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    var typing = target.closest && target.closest("input[type=text], input:not([type]), input[type=number], select, textarea");
+    if (event.key === "Escape") { closePanels(); if (target.blur) target.blur(); return; }
+    if (mode === "reject" && !typing) {
+      var n = Number(event.key);
+      var radios = rejectForm.querySelectorAll('input[name="reason"]');
+      if (n >= 1 && n <= radios.length) { radios[n - 1].checked = true; radios[n - 1].focus(); event.preventDefault(); return; }
+      if (event.key === "Enter") { event.preventDefault(); submitReject(); return; }
+      return;
+    }
+    if (typing || !item && "jk".indexOf(event.key) < 0) return;
+    if (/^[1-9]$/.test(event.key) && mode === "normal") { selectCandidate(Number(event.key) - 1); return; }
+    if (item && ["a", "m", "r", "i"].indexOf(event.key) >= 0 && ["pending", "needs_info"].indexOf(item.status) < 0) return;
+    var action = actions[event.key];
+    if (action) { event.preventDefault(); action(); }
+  });
+
+  // --- clicks -----------------------------------------------------------------------------------
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-action]");
+    if (!button || button.type === "submit") return;
+    var handlers = {
+      approve: approve, merge: merge, reject: actions.r, info: actions.i, close: closePanels,
+      reopen: reopen, next: goOn
+    };
+    if (handlers[button.dataset.action]) handlers[button.dataset.action]();
+  });
+
+  if (form) form.addEventListener("submit", function (event) { event.preventDefault(); saveEdits(); });
+  if (rejectForm) rejectForm.addEventListener("submit", function (event) { event.preventDefault(); submitReject(); });
+  if (infoForm) infoForm.addEventListener("submit", function (event) { event.preventDefault(); submitInfo(); });
+  document.querySelectorAll('#candidates input[name="candidate"]').forEach(function (radio, index) {
+    radio.addEventListener("change", function () { selectCandidate(index); });
+  });
+
+  // --- photo --------------------------------------------------------------------------------------
+  var zoombox = document.getElementById("zoombox");
+  function toggleZoom() { if (zoombox) zoombox.classList.toggle("zoomed"); }
+  if (zoombox) zoombox.addEventListener("click", toggleZoom);
+  document.querySelectorAll("button.thumb").forEach(function (thumb) {
+    thumb.addEventListener("click", function () { document.getElementById("photo").src = thumb.dataset.src; });
+  });
+
+  // --- map ----------------------------------------------------------------------------------------
+  var mapEl = document.getElementById("map");
+  if (mapEl && item && window.L) drawMap(mapEl);
+
+  function label(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
+  function drawMap(el) {
+    var map = L.map(el, { keyboard: false });
+    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
+    var points = [[item.location.lat, item.location.lon]];
+    var colours = { exif: "#1f6feb", device: "#d97706", manual: "#7c3aed" };
+    Object.keys(colours).forEach(function (source) {
+      var p = item.positions[source];
+      if (!p) return;
+      points.push([p.lat, p.lon]);
+      if (p.accuracy_m) L.circle([p.lat, p.lon], { radius: p.accuracy_m, color: colours[source], weight: 1, fillOpacity: 0.05 }).addTo(map);
+      L.circleMarker([p.lat, p.lon], { radius: 5, color: colours[source] }).bindTooltip(label(source + " position")).addTo(map);
+    });
+    item.candidates.forEach(function (c, index) {
+      points.push([c.lat, c.lon]);
+      L.circleMarker([c.lat, c.lon], { radius: 7, color: "#b91c1c", fillOpacity: 0.6 })
+        .bindTooltip(label((index + 1) + ": camera #" + c.id + ", " + c.distance_m + " m"))
+        .on("click", function () { selectCandidate(index); })
+        .addTo(map);
+    });
+    pin = L.marker([item.location.lat, item.location.lon], { draggable: true, title: "Sighting: drag onto the camera" }).addTo(map);
+    pin.on("dragend", function () {
+      var p = pin.getLatLng();
+      form.elements.lat.value = p.lat.toFixed(7);
+      form.elements.lon.value = p.lng.toFixed(7);
+      say("Pin moved: approving uses this position.");
+    });
+    ["lat", "lon"].forEach(function (name) {
+      form.elements[name].addEventListener("change", function () {
+        var lat = parseFloat(form.elements.lat.value), lon = parseFloat(form.elements.lon.value);
+        if (!isNaN(lat) && !isNaN(lon)) pin.setLatLng([lat, lon]);
+      });
+    });
+    map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 19 });
+  }
+})();

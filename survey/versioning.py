@@ -1,0 +1,52 @@
+"""Optimistic concurrency: a conditional UPDATE on the version column decides who wins."""
+import functools
+from collections.abc import Callable
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from survey.errors import Conflict
+from survey.extensions import db
+
+STALE = "Someone else changed this first; nothing was saved. Its current state is in 'current'."
+
+
+def claim(obj, expected: int | None, describe: Callable[[object], dict]) -> None:
+    """Bump obj's version with UPDATE ... WHERE version = :expected, or roll back and raise 409.
+
+    Two moderators who read the same version both try this; the database lets exactly one
+    UPDATE match (PostgreSQL re-checks the WHERE after the first commits; SQLite serialises
+    writers), so the other gets 409 with what the winner saved.
+    """
+    model = type(obj)
+    expected = obj.version if expected is None else expected
+    statement = (
+        update(model)
+        .where(model.id == obj.id, model.version == expected)
+        .values(version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(statement).rowcount != 1:
+        db.session.rollback()
+        current = db.session.get(model, obj.id, populate_existing=True)
+        raise Conflict(STALE, extra={"current": describe(current)})
+    set_committed_value(obj, "version", expected + 1)
+
+
+def conflict(message: str, obj, describe: Callable[[object], dict]) -> Conflict:
+    """A 409 for a change that no longer fits the record's state, carrying that state."""
+    db.session.rollback()
+    return Conflict(message, extra={"current": describe(obj)})
+
+
+def atomic(rule):
+    """Roll back whatever a rule function did when it fails, so no half-change outlives the error."""
+    @functools.wraps(rule)
+    def wrapped(*args, **kwargs):
+        try:
+            return rule(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    return wrapped

@@ -1,0 +1,118 @@
+"""The moderator console in Debian's chromium: log in, approve, merge, reject, all from the keyboard."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from survey.models import Camera, Sighting
+from tests.conftest import screenshot_path
+from tests.moderation_support import PASSWORD, fetch, make_user, receipt, submit
+
+SPOT = (51.5033, -0.1196)
+NEAR = (51.50334, -0.1196)  # about 4 m north: the same camera, seen again
+HOSTILE = ('</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+           '"><svg onload="alert(1)"> & <b>bold</b>')
+OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
+
+
+@pytest.fixture
+def console(browser, live_server, app):
+    """A logged-in laptop-sized page; map tiles from outside are refused, never fetched."""
+    make_user(app, "mod@example.org")
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.route(OUTSIDE, lambda route: route.abort())
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(f"error: {error}"))
+    page.on("dialog", lambda dialog: (page.problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    page.goto(f"{live_server.url}/console")
+    assert "/console/login" in page.url
+    page.fill("input[name=email]", "mod@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    yield page
+    context.close()
+
+
+def showing(page, sighting):
+    expect(page.locator("#detail")).to_have_attribute("data-id", str(sighting["id"]))
+
+
+def test_review_three_sightings_from_the_keyboard(console, live_server, app, browser):
+    page, client = console, app.test_client()
+    a = submit(client, *SPOT, seed=1, mount="pole", heading=100, heading_ref="T", device="dev-A-0001")
+    b = submit(client, *NEAR, seed=2, mount="wall", device="dev-B-0002")
+    c = submit(client, 51.51, -0.13, seed=3, notes="Looks like a bird box.", device="dev-C-0003")
+    page.goto(f"{live_server.url}/console")
+    showing(page, a)
+    expect(page.locator("#queue li")).to_have_count(3)
+    expect(page.locator("#map .leaflet-marker-icon")).to_have_count(1)
+
+    # a: approve as a new camera; the console moves on to the next sighting by itself.
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    showing(page, b)
+    first = fetch(app, Sighting, a["id"])
+    camera = fetch(app, Camera, first.camera_id)
+    assert (first.status, camera.mount, camera.direction, camera.sightings_count) == ("approved", "pole", 100.0, 1)
+    assert receipt(client, a)["status"] == "approved"
+
+    # 1 selects the nearest candidate, m merges; the differing mount is offered for settling.
+    expect(page.locator("#candidates li")).to_have_count(1)
+    page.screenshot(path=screenshot_path("console.png"))
+    page.keyboard.press("1")
+    page.keyboard.press("m")
+    expect(page.locator("#conflicts")).to_be_visible()
+    expect(page.locator("#conflict-list li")).to_contain_text("mount: camera has pole, sighting says wall")
+    page.locator("#conflict-list button").click()
+    expect(page.locator("#conflict-list button")).to_have_text("Taken")
+    second = fetch(app, Sighting, b["id"])
+    camera = fetch(app, Camera, camera.id)
+    assert (second.status, second.camera_id) == ("approved", camera.id)
+    assert (camera.sightings_count, camera.volunteers_count, camera.mount) == (2, 2, "wall")
+    assert receipt(client, b)["status"] == "approved"
+
+    # j goes on; r then 4 picks "photo unclear", Enter rejects.
+    with page.expect_navigation():
+        page.keyboard.press("j")
+    showing(page, c)
+    page.keyboard.press("r")
+    expect(page.locator("#reject-form")).to_be_visible()
+    page.keyboard.press("4")
+    page.fill("#reject-form textarea", "Please send a sharper photo.")
+    page.locator("#reject-form input[name=reason]:checked").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".detail.empty")).to_contain_text("Nothing to review")
+    third = fetch(app, Sighting, c["id"])
+    assert (third.status, third.reject_reason, third.camera_id) == ("rejected", "photo_unclear", None)
+    seen = receipt(client, c)
+    assert (seen["status"], seen["reject_reason"], seen["moderator_note"]) == (
+        "rejected", "photo_unclear", "Please send a sharper photo.")
+    assert page.problems == []
+
+
+def test_volunteer_text_runs_no_script(console, live_server, app, browser):
+    page, client = console, app.test_client()
+    s = submit(client, *SPOT, seed=4, notes=HOSTILE, operator='<img src=x onerror="window.__pwned = 3">')
+    page.goto(f"{live_server.url}/console?id={s['id']}")
+    showing(page, s)
+    expect(page.locator("#notes")).to_have_text(HOSTILE)
+    assert page.locator("#notes *").count() == 0  # shown as text, never parsed as markup
+    assert page.locator("img[src=x], svg[onload], script:not([src]):not([type=\"application/json\"])").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    assert page.input_value("#attributes input[name=operator]") == '<img src=x onerror="window.__pwned = 3">'
+
+    # The same page at tablet size: the queue becomes a strip above the sighting.
+    tablet = browser.new_context(viewport={"width": 768, "height": 1024}, storage_state=page.context.storage_state())
+    tablet.route(OUTSIDE, lambda route: route.abort())
+    small = tablet.new_page()
+    small.goto(f"{live_server.url}/console?id={s['id']}")
+    expect(small.locator("#detail")).to_be_visible()
+    queue_box, detail_box = small.locator(".queue-pane").bounding_box(), small.locator("#detail").bounding_box()
+    assert queue_box["y"] + queue_box["height"] <= detail_box["y"] + 1
+    small.screenshot(path=screenshot_path("console-tablet.png"), full_page=True)
+    assert small.evaluate("window.__pwned") is None
+    tablet.close()
+    assert page.problems == []
