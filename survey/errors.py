@@ -112,6 +112,12 @@ def _unstorable_value(exc: DataError):
     return _survey_error(Invalid("A value in this request cannot be stored (out of range or invalid characters)."))
 
 
+def _overflow(exc: OverflowError):
+    """A number too large for a date or a database column, that a schema let through."""
+    log.warning("value out of range: %s", exc)
+    return _survey_error(Invalid("A number in this request is out of range."))
+
+
 def init_app(app: Flask) -> None:
     """Every error, from any layer, leaves as the same JSON shape."""
     app.register_error_handler(HTTPException, _http_error)
@@ -119,3 +125,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ImageError, _image_error)
     app.register_error_handler(OperationalError, _database_down)
     app.register_error_handler(DataError, _unstorable_value)
+    app.register_error_handler(OverflowError, _overflow)

@@ -176,3 +176,17 @@ def test_a_non_ascii_receipt_is_404_not_a_crash(client):
         assert response.status_code == 404 and response.json["code"] == 404
     header = client.get(f"/api/v1/sightings/{created['id']}", headers={"X-Receipt": "é".encode().decode("latin-1")})
     assert header.status_code == 404
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("get", "/api/v1/moderation/sightings?max_age_hours=17758687", None),
+    ("get", "/api/v1/moderation/audit?camera_id=9223372036854775807", None),
+    ("post", "/api/v1/moderation/bulk", {"action": "reject", "ids": [2**40], "reason": "not_a_camera"}),
+    ("post", "/api/v1/moderation/sightings/1/approve", {"camera_id": 2**40}),
+])
+def test_moderators_numbers_out_of_range_are_422(client, app, method, path, body):
+    from tests.moderation_support import moderator
+
+    response = getattr(client, method)(path, json=body, headers=moderator(app))
+    assert response.status_code == 422, response.json
+    assert response.json["code"] == 422

@@ -114,7 +114,7 @@ def public_get_paths(app, client, camera_id: int, display: str, thumb: str) -> l
     """Every GET route, called without a token or a receipt, with real ids filled in."""
     collections = [c["id"] for c in client.get("/ogcapi/collections?f=json").json["collections"]]
     values = {"camera_id": str(camera_id), "feature_id": str(camera_id), "package": "leaflet",
-              "filename": "leaflet.js", "collection_id": collections[0]}
+              "filename": "leaflet.js", "collection_id": collections[0], "variant": "original"}
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in PRIVATE_ENDPOINTS:
@@ -125,7 +125,7 @@ def public_get_paths(app, client, camera_id: int, display: str, thumb: str) -> l
         if rule.endpoint == "assets.static_file":
             paths += ["/static/map/map.js", "/static/capture/app.js"]
             continue
-        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values.get(m[1], "1"), rule.rule)
+        path = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", lambda m: values.get(m[1], "1"), rule.rule)
         paths += [path] + ([path + "?f=html", path + "?f=json"] if path.startswith("/ogcapi") else [])
     return paths
 
