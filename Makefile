@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: run setup setup-dev test test-sqlite test-postgres bench bench-quick bench-ci migrate clean
+.PHONY: run setup setup-dev test test-sqlite test-postgres bench bench-quick bench-ci bench-load bench-fuzz migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,10 @@ bench-ci: setup-dev
 
 clean:
 	rm -rf $(VENV) node_modules
+
+# Reliability: 200 uploads from 20 clients under gunicorn on SQLite and PostgreSQL; 10,000+ fuzz cases.
+bench-load: setup-dev
+	$(BIN)/python -m bench.load --uploads $${LOAD_UPLOADS:-200}
+
+bench-fuzz: setup-dev
+	$(BIN)/python -m bench.fuzz --cases $${FUZZ_CASES:-10000}

@@ -27,6 +27,8 @@ def from_environment(env=None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
         "UPLOAD_RATE_LIMIT": env.get("UPLOAD_RATE_LIMIT") or "60 per hour;20 per minute",
+        "DEVICE_UPLOAD_RATE_LIMIT": env.get("DEVICE_UPLOAD_RATE_LIMIT") or "30 per hour;10 per minute",
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX") or "cctv-survey",
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "TILE_URL": env.get("TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION")

@@ -28,7 +28,7 @@ def _api_settings() -> dict:
 
 
 def _init_extensions(app: Flask) -> None:
-    from survey import api, assets, cli, database, errors, pages, security
+    from survey import api, assets, cli, database, errors, pages, ratelimits, security
     from survey.extensions import limiter, migrate, db
 
     database.init_app(app)
@@ -40,6 +40,7 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    ratelimits.init_app(app)
     from survey import console, media, ogc_views, public_map
 
     app.register_blueprint(media.blp)

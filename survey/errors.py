@@ -4,7 +4,7 @@ import math
 import time
 
 from flask import Flask, jsonify
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from survey.extensions import limiter
@@ -106,9 +106,23 @@ def _database_down(exc: OperationalError):
     return _survey_error(Unavailable("The database is unavailable. Please retry in a few seconds.", extra={"retry": True}))
 
 
+def _unstorable_value(exc: DataError):
+    """A value the schema let through but the database refuses (a NUL byte, a number out of range)."""
+    log.info("database refused a value: %s", exc.orig)
+    return _survey_error(Invalid("A value in this request cannot be stored (out of range or invalid characters)."))
+
+
+def _overflow(exc: OverflowError):
+    """A number too large for a date or a database column, that a schema let through."""
+    log.warning("value out of range: %s", exc)
+    return _survey_error(Invalid("A number in this request is out of range."))
+
+
 def init_app(app: Flask) -> None:
     """Every error, from any layer, leaves as the same JSON shape."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(SurveyError, _survey_error)
     app.register_error_handler(ImageError, _image_error)
     app.register_error_handler(OperationalError, _database_down)
+    app.register_error_handler(DataError, _unstorable_value)
+    app.register_error_handler(OverflowError, _overflow)

@@ -5,6 +5,7 @@ from survey import vocab
 
 LAT = validate.Range(min=-90, max=90)
 LON = validate.Range(min=-180, max=180)
+ID = validate.Range(min=1, max=2**31 - 1)  # ids are INTEGER columns: 32-bit on PostgreSQL
 
 
 class AttributesIn(Schema):
@@ -97,7 +98,7 @@ class SightingOut(Schema):
 class NearbyAnswerIn(Schema):
     """The volunteer's answer about a confirmed camera near their sighting."""
 
-    camera_id = fields.Integer(required=True, strict=True)
+    camera_id = fields.Integer(required=True, strict=True, validate=ID)
     answer = fields.String(required=True, validate=validate.OneOf(("same", "different")))
 
 
@@ -106,6 +107,19 @@ class ReceiptQuery(Schema):
         unknown = EXCLUDE
 
     receipt = fields.String(validate=validate.Length(min=1, max=64))
+
+
+class ErrorOut(Schema):
+    """The one error shape, with the optional members some errors add (documents every error response)."""
+
+    code = fields.Integer(metadata={"description": "HTTP status code"})
+    status = fields.String(metadata={"description": "HTTP status name"})
+    message = fields.String(metadata={"description": "What went wrong, for a person to read"})
+    errors = fields.Dict(metadata={"description": "Field-level errors, by location and field"})
+    code_name = fields.String(metadata={"description": "A stable machine name, e.g. no_position, image_corrupt"})
+    retry = fields.Boolean(metadata={"description": "True when the same request may succeed later (503)"})
+    retry_after = fields.Integer(metadata={"description": "Seconds to wait before retrying (429)"})
+    sighting_id = fields.Integer(metadata={"description": "The sighting that already uses this client_id (409)"})
 
 
 class AdditionIn(Schema):

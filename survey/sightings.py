@@ -14,6 +14,7 @@ from survey.exif import PhotoMeta, read_photo_meta
 from survey.extensions import db
 from survey.images import ImageTooLarge, PublicCopies, make_public_copies, sniff_format
 from survey.models import ATTRIBUTE_NAMES, Photo, Sighting, utcnow
+from survey.scrub import scrub_original
 from survey.warnings import plausibility_warnings
 
 NO_POSITION = "This photo has no location: allow location access or place a pin on the map."
@@ -138,10 +139,11 @@ def store_sighting(sighting: Sighting, uploads: list[Upload]) -> tuple[Sighting,
     """Write the files, then commit; on any failure remove the files this call created."""
     store, created = storage.get_storage(), []
     try:
-        for position, upload in enumerate(uploads):
-            sighting.photos.append(_store_photo(store, upload, position, created))
-        db.session.add(sighting)
-        db.session.commit()
+        with store.lock():
+            for position, upload in enumerate(uploads):
+                sighting.photos.append(_store_photo(store, upload, position, created))
+            db.session.add(sighting)
+            db.session.commit()
         return sighting, True
     except IntegrityError:
         db.session.rollback()
@@ -160,8 +162,10 @@ def _store_photo(store, upload: Upload, position: int, created: list[str]) -> Ph
     ext = {"jpeg": "jpg", "heif": "heic"}.get(upload.format, upload.format)
     copies = upload.copies
     display_sha, thumb_sha = storage.sha256(copies.display), storage.sha256(copies.thumbnail)
+    # The original is kept as evidence, but not the camera's serial numbers or owner's name.
+    original = scrub_original(upload.data, upload.format)
     keys = {
-        storage.key_for(storage.PRIVATE, upload.sha256, ext): upload.data,
+        storage.key_for(storage.PRIVATE, storage.sha256(original), ext): original,
         storage.key_for(storage.DISPLAY, display_sha, "jpg"): copies.display,
         storage.key_for(storage.THUMB, thumb_sha, "jpg"): copies.thumbnail,
     }
@@ -181,17 +185,20 @@ def _remove(store, keys: list[str]) -> None:
     if not keys:
         return
     columns = (Photo.original_key, Photo.display_key, Photo.thumb_key)
-    used = set()
-    for column in columns:
-        used.update(db.session.scalars(select(column).where(column.in_(keys))))
-    for key in set(keys) - used:
-        store.delete(key)
+    with store.lock(exclusive=True):  # every upload that found these files has committed or failed
+        used = set()
+        for column in columns:
+            used.update(db.session.scalars(select(column).where(column.in_(keys))))
+        db.session.rollback()
+        for key in set(keys) - used:
+            store.delete(key)
 
 
 def sighting_for_receipt(sighting_id: int, receipt: str | None) -> Sighting | None:
     """The sighting, only for whoever holds its receipt."""
     sighting = db.session.get(Sighting, sighting_id)
-    if sighting is None or not receipt or not secrets.compare_digest(sighting.receipt, receipt):
+    # As bytes: compare_digest raises TypeError on non-ASCII str, and a receipt is whatever was sent.
+    if sighting is None or not receipt or not secrets.compare_digest(sighting.receipt.encode(), receipt.encode()):
         return None
     return sighting
 

@@ -1,9 +1,11 @@
 """The only module that touches photo files: a content-addressed store on local disk."""
 import errno
+import fcntl
 import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
@@ -68,9 +70,52 @@ class LocalStorage:
 
     def keys(self) -> Iterator[str]:
         """Every stored file, as keys, skipping half-written temporaries."""
+        return (key for key in self._all() if not _temporary(key))
+
+    def temporaries(self) -> Iterator[str]:
+        """Half-written files a crash left behind (put() removes its own on any error)."""
+        return (key for key in self._all() if _temporary(key))
+
+    def _all(self) -> Iterator[str]:
         for path in sorted(self.root.rglob("*")):
             if path.is_file():
                 yield path.relative_to(self.root).as_posix()
+
+    @contextmanager
+    def lock(self, exclusive: bool = False) -> Iterator[None]:
+        """Writers share it from their first file to their commit; a clean-up takes it alone.
+
+        Two uploads of the same photo share its content-addressed files. Without this, one
+        upload's failure could delete a file that another, not yet committed, found in place.
+        """
+        # Beside the root, not in it: the root holds photo files and nothing else.
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.root.with_name(self.root.name + ".lock"), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def digest(self, key: str) -> str:
+        """sha256 of a stored file, read in chunks so large originals need little memory."""
+        hasher = hashlib.sha256()
+        with self.path(key).open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                hasher.update(chunk)
+        return hasher.hexdigest()
+
+    def modified_at(self, key: str) -> float:
+        return self.path(key).stat().st_mtime
+
+
+def digest_in_key(key: str) -> str:
+    """The content hash a key was named after: 'originals/ab/abcd....jpg' -> 'abcd...'."""
+    return key.rsplit("/", 1)[-1].split(".", 1)[0]
+
+
+def _temporary(key: str) -> bool:
+    return key.rsplit("/", 1)[-1].startswith(".tmp-")
 
 
 def _discard(path) -> None:

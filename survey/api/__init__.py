@@ -5,6 +5,14 @@ from survey.extensions import api
 
 
 def init_app(app) -> None:
+    from survey.schemas import ErrorOut
+
+    from flask_smorest.spec.plugins import integerconverter2paramschema
+
+    from survey.database import DatabaseId
+
+    api.ERROR_SCHEMA = ErrorOut  # documents our extra error members, so clients can validate them
+    api.register_converter(DatabaseId, integerconverter2paramschema)
     api.init_app(app)
     api.register_blueprint(intake.blp)
     api.register_blueprint(public.blp)

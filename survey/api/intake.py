@@ -7,6 +7,7 @@ from survey.errors import NotFound
 from survey.extensions import limiter
 from survey.privacy import stable_hash
 from survey.moderation import add_from_volunteer
+from survey.ratelimits import device_key, device_upload_limit, without_device
 from survey.schemas import AdditionIn, NearbyAnswerIn, PhotosIn, ReceiptQuery, SightingIn, SightingOut
 from survey.sightings import (
     NEARBY_RADIUS_M, receipt_view, record_nearby_answer, sighting_for_receipt, submit_sighting,
@@ -21,6 +22,7 @@ def _upload_limit() -> str:
 
 @blp.route("", methods=["POST"])
 @limiter.limit(_upload_limit)
+@limiter.limit(device_upload_limit, key_func=device_key, exempt_when=without_device)
 @blp.arguments(SightingIn, location="form")
 @blp.arguments(PhotosIn, location="files")
 @blp.response(201, SightingOut)

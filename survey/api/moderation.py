@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from survey import audit, bulk, camera_review, moderation, queue, users
 from survey.api import moderation_schemas as s
 from survey.auth import current_actor, require_role
+from survey.images import FORMATS
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation", description="Moderators' review")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -125,9 +126,14 @@ def list_audit(query):
     return audit.list_events(query)
 
 
+# The photo's own bytes: JPEG copies, or the original in whatever format the volunteer sent.
+PHOTO_CONTENT = {mimetype: {"schema": {"type": "string", "format": "binary"}}
+                 for mimetype in (*FORMATS.values(), "application/octet-stream")}
+
+
 @blp.route("/photos/<int:photo_id>/<any(original, display, thumb):variant>", methods=["GET"])
 @require_role()
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses={"200": {"description": "The image file.", "content": PHOTO_CONTENT}})
 def moderator_photo(photo_id, variant):
     """A sighting's photo, for moderators only: the original (evidence) or its display/thumbnail copy."""
     data, mimetype = queue.photo_file(photo_id, variant)

@@ -5,11 +5,13 @@ from webargs.fields import DelimitedList
 from survey.models import ATTRIBUTE_NAMES, CAMERA_STATUSES, SIGHTING_STATUSES
 from survey.moderation import REJECT_REASONS
 from survey.queue import SORTS
-from survey.schemas import LAT, LON, AttributesIn
+from survey.schemas import ID, LAT, LON, AttributesIn
 
+# Ages beyond a century cannot match anything, and would overflow the date arithmetic.
+AGE_HOURS = validate.Range(min=0, max=24 * 366 * 100)
 NOTE = fields.String(validate=validate.Length(max=2000), metadata={"description": "Kept in the audit trail."})
 VERSION = fields.Integer(
-    validate=validate.Range(min=1),
+    validate=ID,
     metadata={"description": "The version you saw; 409 if someone changed it since. Omit to act on the latest."},
 )
 
@@ -42,8 +44,8 @@ class QueueFilter(Schema):
     status = DelimitedList(fields.String(validate=validate.OneOf(SIGHTING_STATUSES)), load_default=["pending"])
     bbox = BBox(metadata={"description": "minLon,minLat,maxLon,maxLat"})
     has_warning = fields.Boolean()
-    min_age_hours = fields.Float(validate=validate.Range(min=0), metadata={"description": "Sent at least this long ago."})
-    max_age_hours = fields.Float(validate=validate.Range(min=0), metadata={"description": "Sent at most this long ago."})
+    min_age_hours = fields.Float(validate=AGE_HOURS, metadata={"description": "Sent at least this long ago."})
+    max_age_hours = fields.Float(validate=AGE_HOURS, metadata={"description": "Sent at most this long ago."})
 
 
 class QueueQuery(QueueFilter):
@@ -59,7 +61,7 @@ class BulkFilter(QueueFilter):
 
 
 class ApproveIn(AttributesIn):
-    camera_id = fields.Integer(metadata={"description": "Merge into this camera; omit to create a new camera."})
+    camera_id = fields.Integer(validate=ID, metadata={"description": "Merge into this camera; omit to create a new camera."})
     lat = fields.Float(validate=LAT, metadata={"description": "Corrected camera position."})
     lon = fields.Float(validate=LON)
     direction = fields.Float(validate=validate.Range(min=0, max=360))
@@ -116,7 +118,7 @@ class CameraEditIn(AttributesIn):
 
 class BulkIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
-    ids = fields.List(fields.Integer(), validate=validate.Length(min=1, max=500))
+    ids = fields.List(fields.Integer(validate=ID), validate=validate.Length(min=1, max=500))
     filter = fields.Nested(BulkFilter, metadata={"description": "Everything the queue filter matches now."})
     reason = fields.String(validate=validate.OneOf(REJECT_REASONS))
     note = NOTE
@@ -133,9 +135,9 @@ class AuditQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    sighting_id = fields.Integer()
-    camera_id = fields.Integer()
-    actor_id = fields.Integer(metadata={"description": "The moderator's user id."})
+    sighting_id = fields.Integer(validate=ID)
+    camera_id = fields.Integer(validate=ID)
+    actor_id = fields.Integer(validate=ID, metadata={"description": "The moderator's user id."})
     action = fields.String(validate=validate.Length(max=32))
     cursor = fields.String(validate=validate.Length(max=20))
     limit = fields.Integer(validate=validate.Range(min=1, max=200), load_default=50)

@@ -1,0 +1,56 @@
+"""Full-size load run: `python -m bench.load [--uploads 200] [--db sqlite|postgres|both]`.
+
+Prints and saves (bench/out/load.json) uploads held, lost, duplicated, 500s, throughput, p50/p99.
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.dbtools import empty_database, migrate
+from tests.load.harness import Gunicorn, audit, plan, run_uploads
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def run_one(kind: str, uploads: int, workers: int, clients: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"load-{kind}-") as tmp:
+        tmp_path = Path(tmp)
+        os.environ.pop("TEST_DATABASE_URL", None)
+        if kind == "postgres":
+            os.environ["TEST_DATABASE_URL"] = os.environ.get("PG_TEST_URL", PG_URL)
+        jobs = plan(uploads, retry_share=0.1)
+        with empty_database(tmp_path) as url:
+            migrate(url)
+            server = Gunicorn(url, tmp_path / "photos", tmp_path, workers=workers).start()
+            try:
+                outcome = run_uploads(server.url, jobs, clients=clients, deadline_s=1800)
+            finally:
+                server.stop()
+            return {"database": kind, "uploads": uploads, "retried": sum(j.retry for j in jobs), "workers": workers,
+                    "clients": clients, **outcome.figures(), **audit(url, tmp_path / "photos", jobs)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--uploads", type=int, default=200)
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=20)
+    args = parser.parse_args(argv)
+    kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
+    results = [run_one(kind, args.uploads, args.workers, args.clients) for kind in kinds]
+    out = Path(__file__).resolve().parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / "load.json").write_text(json.dumps(results, indent=1))
+    for r in results:
+        print(json.dumps(r))
+    ok = all(r["sightings"] == r["uploads"] and not (r["lost"] or r["duplicated"] or r["server_errors"]
+             or r["unreferenced"] or r["missing"] or r["corrupt"]) for r in results)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

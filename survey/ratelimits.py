@@ -1,0 +1,48 @@
+"""Who may send how much: uploads are limited per address and, separately, per device.
+
+The address limit (UPLOAD_RATE_LIMIT, keyed on the day's hash of the IP) stops floods; the
+device limit (DEVICE_UPLOAD_RATE_LIMIT, keyed on the day's hash of the form's device_id) keeps
+one phone from using up what a shared address (a campus, a mobile carrier's NAT) allows
+everyone. A request without device_id is held to the address limit alone. Neither key is
+the plain value, and both change every day.
+"""
+import math
+import time
+
+from flask import Flask, current_app, jsonify, request
+from flask_limiter.errors import RateLimitExceeded
+
+from survey.errors import error_body
+from survey.extensions import limiter
+from survey.privacy import daily_hash
+
+
+def upload_limit() -> str:
+    return current_app.config["UPLOAD_RATE_LIMIT"]
+
+
+def device_upload_limit() -> str:
+    return current_app.config["DEVICE_UPLOAD_RATE_LIMIT"]
+
+
+def device_key() -> str:
+    return "device:" + daily_hash("device:" + (request.form.get("device_id") or ""))
+
+
+def without_device() -> bool:
+    return not request.form.get("device_id")
+
+
+def too_many_requests(exc: RateLimitExceeded):
+    """429 in the one error shape, with Retry-After: the seconds until the window frees a slot."""
+    current = limiter.current_limit
+    wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    message = f"Too many requests: please wait {wait} seconds and try again."
+    response = jsonify(error_body(429, "Too Many Requests", message, retry_after=wait))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
