@@ -60,7 +60,7 @@ def _database(ctx: Context, url: str, label: str, count: int) -> list[Row]:
     first, deep = _page(client, token), _page(client, token, cursor)
     candidates = sum(len(item["candidates"]) for item in first["items"] + deep["items"])
     timings = measure({"first page": lambda: _page(client, token),
-                       "deep page": lambda: _page(client, token, cursor)}, runs=max(ctx.runs, 10))
+                       "deep page": lambda: _page(client, token, cursor)}, runs=max(ctx.runs, 20))
     dispose(app)
     case = f"{CASE} {label}"
     note = f"{count:,} sightings + cameras, 50 items, {candidates} candidates in both pages"
