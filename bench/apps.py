@@ -1,17 +1,13 @@
 """Temporary, migrated databases and apps for the benchmarks."""
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from survey import create_app
 from survey.extensions import db
+from tests.dbtools import postgres_database as throwaway_postgres
 
 
 def bench_config(url: str, data_dir: Path | str) -> dict:
@@ -38,19 +34,9 @@ def sqlite_url(workdir: Path | str, name: str) -> str:
     return f"sqlite:///{Path(workdir) / name}"
 
 
-@contextmanager
-def postgres_database(base_url: str) -> Iterator[str]:
+def postgres_database(base_url: str):
     """A fresh PostgreSQL database for one case, dropped afterwards."""
-    name = f"survey_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(base_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return throwaway_postgres(base_url, prefix="survey_bench")
 
 
 def dispose(app: Flask) -> None:

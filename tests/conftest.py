@@ -1,15 +1,14 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set)."""
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from survey import create_app
 from survey.extensions import db
+from tests.dbtools import migrate, postgres_database
 
 SHARED_PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "photos"
 
@@ -37,30 +36,12 @@ def database_url(tmp_path_factory):
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'survey.db'}"
-        _migrate(url)
+        migrate(url)
         yield url
         return
-    name = f"survey_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    try:
-        _migrate(url)
+    with postgres_database(base, prefix="survey_test") as url:
+        migrate(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _migrate(url: str) -> None:
-    from flask_migrate import upgrade
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migrate"})
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
 
 
 def test_config(database_url: str, data_dir: Path) -> dict:

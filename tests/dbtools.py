@@ -9,22 +9,29 @@ from sqlalchemy.engine import make_url
 
 
 @contextmanager
+def postgres_database(base_url: str, prefix: str = "survey_extra"):
+    """A fresh database on the PostgreSQL server of `base_url`, dropped (even if in use) afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(base_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
 def empty_database(tmp_dir: Path):
     """A new, empty database URL of the same kind as the test run's (SQLite file or PostgreSQL)."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         yield f"sqlite:///{tmp_dir / f'extra-{uuid.uuid4().hex[:8]}.db'}"
         return
-    name = f"survey_extra_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(base) as url:
+        yield url
 
 
 def migrate(url: str) -> None:
