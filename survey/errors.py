@@ -1,13 +1,10 @@
 """The error family and the one JSON error shape: {code, status, message, errors}."""
 import logging
-import math
-import time
 
 from flask import Flask, jsonify
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from survey.extensions import limiter
 from survey.images import ImageError
 
 log = logging.getLogger(__name__)
@@ -75,15 +72,7 @@ def _http_error(exc: HTTPException):
     response.status_code = exc.code or 500
     for key, value in (data.get("headers") or {}).items():
         response.headers[key] = value
-    if exc.code == 429:
-        response.headers["Retry-After"] = str(getattr(exc, "retry_after", None) or _seconds_to_reset())
     return response
-
-
-def _seconds_to_reset() -> int:
-    """Seconds until the breached rate-limit window frees a request (at least 1)."""
-    current = limiter.current_limit
-    return max(1, math.ceil(current.reset_at - time.time())) if current else 60
 
 
 def _survey_error(exc: SurveyError):

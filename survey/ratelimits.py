@@ -33,10 +33,22 @@ def without_device() -> bool:
     return not request.form.get("device_id")
 
 
+def seconds_until_free() -> int:
+    """Seconds until the breached window frees a request: 1 to the window's length.
+
+    Flask-Limiter's reset_at adds a second to the window's end, which would ask a client
+    to wait 61 s on a one-minute limit; the window's own reset time and length bound it.
+    """
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    wait = math.ceil(current.window.reset_time - time.time())
+    return min(max(1, wait), current.limit.get_expiry())
+
+
 def too_many_requests(exc: RateLimitExceeded):
     """429 in the one error shape, with Retry-After: the seconds until the window frees a slot."""
-    current = limiter.current_limit
-    wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    wait = seconds_until_free()
     message = f"Too many requests: please wait {wait} seconds and try again."
     response = jsonify(error_body(429, "Too Many Requests", message, retry_after=wait))
     response.status_code = 429
