@@ -25,9 +25,12 @@ RTREE = ("SELECT c.id, c.lat, c.lon FROM camera_rtree r JOIN cameras c ON c.id =
 
 
 def box(lat: float, lon: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) around a point, in the order the queries bind them."""
-    min_lat, min_lon, max_lat, max_lon = bbox_around(lat, lon, RADIUS_M)
-    return min_lat, max_lat, min_lon, max_lon
+    """(min_lat, max_lat, min_lon, max_lon) around a point, in the order the queries bind them.
+
+    The bench's areas are far from the antimeridian, so every box is one plain range.
+    """
+    found = bbox_around(lat, lon, RADIUS_M)
+    return found.min_lat, found.max_lat, found.min_lon, found.max_lon
 
 
 def lookups(count: int, seed: int) -> dict[str, list[tuple[float, float]]]:

@@ -1,5 +1,4 @@
 """The filters every public view of the cameras shares: downloads, the OGC API and the CLI."""
-import math
 from dataclasses import dataclass, fields as dataclass_fields
 from datetime import date, datetime, time, timezone
 
@@ -7,6 +6,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 from sqlalchemy import func
 
 from survey import vocab
+from survey.bbox import BBox, parse_bbox, within
 from survey.errors import SurveyError
 from survey.models import Camera
 
@@ -21,7 +21,7 @@ class BadQuery(SurveyError):
 
 @dataclass(frozen=True)
 class CameraFilter:
-    bbox: tuple[float, float, float, float] | None = None  # minLon, minLat, maxLon, maxLat
+    bbox: BBox | None = None
     manufacturer: str | None = None
     operator: str | None = None
     camera_type: str | None = None
@@ -33,8 +33,7 @@ class CameraFilter:
         table = Camera.__table__.c
         found = [] if self.status == "all" else [table.status == self.status]
         if self.bbox:
-            min_lon, min_lat, max_lon, max_lat = self.bbox
-            found += [table.lat.between(min_lat, max_lat), table.lon.between(min_lon, max_lon)]
+            found.append(within(table.lat, table.lon, self.bbox))
         for name in ("manufacturer", "operator", "camera_type"):
             if (value := getattr(self, name)) is not None:
                 found.append(func.lower(table[name]) == value.lower())
@@ -50,29 +49,11 @@ class CameraFilter:
             if value is None or (field.name == "status" and value == "active"):
                 continue
             if field.name == "bbox":
-                value = ",".join(repr(v) for v in value)
+                value = value.as_text()
             elif field.name == "updated_since":
                 value = value.isoformat()
             args[field.name] = str(value)
         return args
-
-
-def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """'minLon,minLat,maxLon,maxLat' in WGS84 degrees; ValueError says what is wrong."""
-    parts = text.split(",")
-    if len(parts) != 4:
-        raise ValueError("bbox takes four numbers: minLon,minLat,maxLon,maxLat.")
-    try:
-        min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
-    except ValueError:
-        raise ValueError("bbox values must be numbers.") from None
-    if not all(math.isfinite(v) for v in (min_lon, min_lat, max_lon, max_lat)):
-        raise ValueError("bbox values must be finite numbers.")
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise ValueError("bbox longitudes must be within -180..180 and latitudes within -90..90.")
-    if min_lon > max_lon or min_lat > max_lat:
-        raise ValueError("bbox minimums must not exceed maximums (minLon,minLat,maxLon,maxLat).")
-    return min_lon, min_lat, max_lon, max_lat
 
 
 def parse_moment(text: str) -> datetime:
@@ -105,7 +86,10 @@ class CameraQuery(Schema):
     class Meta:
         unknown = EXCLUDE  # cache-busting parameters must not break a download
 
-    bbox = _Parsed(parse_bbox, metadata={"description": "minLon,minLat,maxLon,maxLat (WGS84)", "example": "-0.2,51.4,0.1,51.6"})
+    bbox = _Parsed(parse_bbox, metadata={
+        "description": "minLon,minLat,maxLon,maxLat (WGS84); minLon > maxLon crosses the antimeridian",
+        "example": "-0.2,51.4,0.1,51.6",
+    })
     manufacturer = fields.String(validate=validate.Length(min=1, max=80))
     operator = fields.String(validate=validate.Length(min=1, max=200))
     camera_type = fields.String(validate=validate.OneOf(vocab.CAMERA_TYPES))

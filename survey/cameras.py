@@ -62,9 +62,11 @@ _NEAR = select(*(_columns[name] for name in NearbyCamera._fields)).where(
 
 def cameras_near(lat: float, lon: float, radius_m: float, status: str = "active") -> list[Nearby]:
     """Cameras within radius_m, nearest first: an indexed box query refined by exact distance."""
-    min_lat, min_lon, max_lat, max_lon = bbox_around(lat, lon, radius_m)
-    params = {"min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon, "max_lon": max_lon, "status": status}
-    found = [NearbyCamera.from_row(row) for row in plain_rows(_NEAR, params)]
+    box = bbox_around(lat, lon, radius_m)
+    found = []
+    for west, east in box.lon_ranges():  # two ranges only beside the antimeridian
+        params = {"min_lat": box.min_lat, "max_lat": box.max_lat, "min_lon": west, "max_lon": east, "status": status}
+        found += [NearbyCamera.from_row(row) for row in plain_rows(_NEAR, params)]
     near = [Nearby(cam, distance_m(lat, lon, cam.lat, cam.lon)) for cam in found]
     return sorted((n for n in near if n.distance_m <= radius_m), key=lambda n: n.distance_m)
 
@@ -73,14 +75,18 @@ def cameras_near_each(points: list[tuple[float, float]], radius_m: float, status
     """cameras_near for each (lat, lon) in one query: a queue page makes one round trip, not fifty."""
     if not points:
         return []
-    params = {}
+    params, owner = {}, []  # owner[k]: the point whose box is box k (a point beside the antimeridian has two)
     for n, (lat, lon) in enumerate(points):
-        min_lat, min_lon, max_lat, max_lon = bbox_around(lat, lon, radius_m)
-        params.update({f"a{n}": min_lat, f"b{n}": max_lat, f"c{n}": min_lon, f"d{n}": max_lon})
+        box = bbox_around(lat, lon, radius_m)
+        for west, east in box.lon_ranges():
+            k = len(owner)
+            params.update({f"a{k}": box.min_lat, f"b{k}": box.max_lat, f"c{k}": west, f"d{k}": east})
+            owner.append(n)
     found = [[] for _ in points]
-    for n, *row in plain_rows(_near_each(len(points)), params):
+    for k, *row in plain_rows(_near_each(len(owner)), params):
         camera = NearbyCamera.from_row(row)
         if camera.status == status:
+            n = owner[k]
             found[n].append(Nearby(camera, distance_m(*points[n], camera.lat, camera.lon)))
     return [sorted((c for c in near if c.distance_m <= radius_m), key=lambda c: c.distance_m) for near in found]
 

@@ -1,6 +1,8 @@
 """Small spherical geometry: distances and the bounding box of a radius."""
 import math
 
+from survey.bbox import BBox
+
 EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -12,9 +14,20 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
-def bbox_around(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
-    """(min_lat, min_lon, max_lat, max_lon) that contains every point within radius_m."""
-    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
-    coslat = max(math.cos(math.radians(lat)), 1e-9)
-    dlon = min(180.0, math.degrees(radius_m / (EARTH_RADIUS_M * coslat)))
-    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
+def bbox_around(lat: float, lon: float, radius_m: float) -> BBox:
+    """The box holding every point within radius_m; it crosses the antimeridian when the circle does,
+    and takes every longitude when the circle holds a pole."""
+    angle = radius_m / EARTH_RADIUS_M
+    dlat = math.degrees(angle)
+    min_lat, max_lat = lat - dlat, lat + dlat
+    coslat = math.cos(math.radians(lat))
+    if min_lat <= -90 or max_lat >= 90 or math.sin(angle) >= coslat:
+        return BBox(-180.0, max(min_lat, -90.0), 180.0, min(max_lat, 90.0))
+    # The widest longitude on a spherical cap, not radius/cos(lat), which falls short for big circles.
+    dlon = math.degrees(math.asin(math.sin(angle) / coslat))
+    west, east = lon - dlon, lon + dlon
+    if west < -180:
+        west += 360
+    if east > 180:
+        east -= 360
+    return BBox(west, min_lat, east, max_lat)

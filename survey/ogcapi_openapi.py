@@ -12,7 +12,7 @@ def _param(name: str, description: str, schema: dict, where: str = "query", requ
 
 def _items_parameters() -> list[dict]:
     return [
-        _param("bbox", "minLon,minLat,maxLon,maxLat in WGS84 (CRS84)", {
+        _param("bbox", "minLon,minLat,maxLon,maxLat in WGS84 (CRS84); minLon > maxLon crosses the antimeridian", {
             "type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"},
         }) | {"style": "form", "explode": False},
         _param("limit", "Features per page", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),

@@ -9,6 +9,7 @@ from flask import g, url_for
 from sqlalchemy import and_, func, or_, select
 
 from survey import storage
+from survey.bbox import within
 from survey.cameras import cameras_near, cameras_near_each
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
@@ -31,8 +32,7 @@ def filtered(filters: dict):
     """SELECT of the sightings matching the queue filters (status, bbox, warnings, age), unsorted."""
     query = select(Sighting).where(Sighting.status.in_(filters.get("status") or ["pending"]))
     if filters.get("bbox"):
-        min_lon, min_lat, max_lon, max_lat = filters["bbox"]
-        query = query.where(Sighting.lat.between(min_lat, max_lat), Sighting.lon.between(min_lon, max_lon))
+        query = query.where(within(Sighting.lat, Sighting.lon, filters["bbox"]))
     if filters.get("has_warning") is not None:
         has = filters["has_warning"]
         query = query.where(Sighting.warning_count > 0 if has else Sighting.warning_count == 0)

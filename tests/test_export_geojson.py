@@ -128,7 +128,7 @@ def test_updated_since_filter(client, app, three):
 
 @pytest.mark.parametrize("bbox", [
     "1,2,3", "1,2,3,4,5", "a,b,c,d", "", "0,0,0,nan", "0,0,inf,1", "-181,0,0,1", "0,-91,1,0", "0,0,1,91",
-    "10,0,5,1", "0,10,1,5", "1;2;3;4",
+    "0,10,1,5", "1;2;3;4", "181,0,-179,1",
 ])
 def test_bad_bbox_is_400(client, three, bbox):
     response = client.get(f"{URL}?bbox={bbox}")

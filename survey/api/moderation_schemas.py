@@ -2,6 +2,7 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
+from survey.bbox import parse_bbox
 from survey.models import ATTRIBUTE_NAMES, CAMERA_STATUSES, SIGHTING_STATUSES
 from survey.moderation import REJECT_REASONS
 from survey.queue import SORTS
@@ -21,20 +22,12 @@ def _pair(data, a="lat", b="lon"):
         raise ValidationError(f"{a} and {b} go together.", field_name=b if a in data else a)
 
 
-def parse_bbox(value: str) -> tuple[float, float, float, float]:
-    """'minLon,minLat,maxLon,maxLat', strictly."""
-    try:
-        min_lon, min_lat, max_lon, max_lat = (float(part) for part in value.split(","))
-    except ValueError:
-        raise ValidationError("bbox is minLon,minLat,maxLon,maxLat: four numbers.") from None
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise ValidationError("bbox must have min <= max, longitudes within ±180 and latitudes within ±90.")
-    return min_lon, min_lat, max_lon, max_lat
-
-
 class BBox(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
-        return parse_bbox(super()._deserialize(value, attr, data, **kwargs))
+        try:
+            return parse_bbox(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class QueueFilter(Schema):
@@ -42,7 +35,7 @@ class QueueFilter(Schema):
         unknown = EXCLUDE
 
     status = DelimitedList(fields.String(validate=validate.OneOf(SIGHTING_STATUSES)), load_default=["pending"])
-    bbox = BBox(metadata={"description": "minLon,minLat,maxLon,maxLat"})
+    bbox = BBox(metadata={"description": "minLon,minLat,maxLon,maxLat; minLon > maxLon crosses the antimeridian"})
     has_warning = fields.Boolean()
     min_age_hours = fields.Float(validate=AGE_HOURS, metadata={"description": "Sent at least this long ago."})
     max_age_hours = fields.Float(validate=AGE_HOURS, metadata={"description": "Sent at most this long ago."})
