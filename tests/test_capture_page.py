@@ -291,3 +291,53 @@ def test_without_location_permission_the_pin_is_placed_by_hand(phone, app):
     expect(page.locator("#count-failed")).to_have_text("0")
     [row] = sightings(app)
     assert row.location_source == "manual" and row.device_lat is None
+
+
+def form_fields(request) -> dict[str, str]:
+    """The plain (non-file) fields of a multipart request body."""
+    parts = re.findall(rb'name="([^"]+)"\r\n\r\n(.*?)\r\n--', request.post_data_buffer, re.S)
+    return {name.decode(): value.decode() for name, value in parts}
+
+
+def turn_compass(page, alpha=90):
+    """Feed the page compass readings, as a phone's sensor does, until the page shows one."""
+    page.evaluate("""(alpha) => setInterval(() => window.dispatchEvent(new DeviceOrientationEvent(
+        "deviceorientationabsolute", { alpha, beta: 90, gamma: 0, absolute: true })), 100)""", alpha)
+    expect(page.locator("#compass-text")).to_have_text(re.compile(r"Compass: \d+° "))
+
+
+def test_a_gallery_photo_asks_for_the_pin_and_sends_no_live_fix_or_heading(phone, app):
+    page = phone()
+    turn_compass(page)  # a live fix and compass that must not be taken for the old photo's
+    capture(page, jpeg_file("holiday.jpg", photo(size=(640, 480), seed=11)), input_id="gallery-input")
+    expect(page.locator("#gallery-hint")).to_contain_text("your position now is not used: place the pin")
+    expect(page.locator("#pin-text")).to_have_text("Tap the map where the camera in the photo is.")
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(0)
+    expect(page.locator("#heading-text")).to_have_text("No compass: slide to the direction you faced.")
+    shoot(page, "12-gallery-pin")
+    page.locator("#map").click(position={"x": 120, "y": 150})
+    expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
+    with page.expect_request(lambda r: r.url.endswith("/api/v1/sightings") and r.method == "POST") as sent:
+        save_and_send(page)
+    fields = form_fields(sent.value)
+    assert (fields["capture"], fields["location_source"]) == ("gallery", "manual")
+    assert not {"accuracy_m", "device_lat", "device_lon", "device_accuracy_m", "heading", "captured_at"} & set(fields)
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    [row] = sightings(app)
+    assert (row.location_source, row.device_lat, row.heading, row.captured_at) == ("manual", None, None, None)
+    assert (row.lat, row.lon) == (float(fields["lat"]), float(fields["lon"]))
+    assert row.warnings == []
+
+
+def test_a_camera_photo_still_sends_the_live_fix_and_compass(phone, app):
+    page = phone()
+    turn_compass(page)
+    with page.expect_file_chooser() as chooser:
+        page.click("#camera-button")
+    chooser.value.set_files(jpeg_file("now.jpg", photo(size=(640, 480), seed=12)))
+    expect(page.locator("#pin-text")).to_contain_text("Your position (±8 m)")
+    with page.expect_request(lambda r: r.url.endswith("/api/v1/sightings") and r.method == "POST") as sent:
+        save_and_send(page)
+    fields = form_fields(sent.value)
+    assert (fields["capture"], fields["location_source"], fields["lat"]) == ("camera", "device", "51.5033")
+    assert fields["heading_source"] == "device" and 0 <= float(fields["heading"]) < 360
