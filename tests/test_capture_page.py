@@ -13,6 +13,7 @@ from survey.models import Camera, Sighting
 from survey.security import tile_origin
 from tests.conftest import corpus, screenshot_path
 from tests.factories import photo
+from tests.moderation_support import moderator
 
 LONDON = {"latitude": 51.5033, "longitude": -0.1196, "accuracy": 8}
 GPS_PHOTO = ("sony-dsc-hx5v-north-east-direction-magnetic.jpg", 51.778615, 8.365638055555555)
@@ -341,3 +342,59 @@ def test_a_camera_photo_still_sends_the_live_fix_and_compass(phone, app):
     fields = form_fields(sent.value)
     assert (fields["capture"], fields["location_source"], fields["lat"]) == ("camera", "device", "51.5033")
     assert fields["heading_source"] == "device" and 0 <= float(fields["heading"]) < 360
+
+
+def local_reply(page):
+    """The answer to a moderator as the page's IndexedDB outbox keeps it."""
+    return page.evaluate("import('/static/capture/db.js').then((db) => db.all()).then((rs) => rs[0].reply)")
+
+
+def test_a_volunteer_answers_a_request_for_more_information(phone, app, client):
+    page = phone()
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(640, 480), seed=21)))
+    save_and_send(page)
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    [row] = sightings(app)
+    asked = client.post(f"/api/v1/moderation/sightings/{row.id}/needs-info", headers=moderator(app),
+                        json={"note": "Which side of the street is it on?"})
+    assert asked.status_code == 200 and asked.json["sighting"]["status"] == "needs_info"
+
+    page.click("#tab-mine")
+    page.click("#refresh")
+    item = page.locator(".mine-item")
+    expect(item.locator(".review")).to_have_text("Needs more information — “Which side of the street is it on?”")
+    page.click("#tab-capture")
+    expect(page.locator("#prompts")).to_contain_text("A moderator has a question about one of your sightings.")
+    page.click("#tab-mine")
+
+    page.context.set_offline(True)  # answered with no signal: kept on the phone, sent later
+    answer = "North side, above the bakery door."
+    item.get_by_label("Your answer to the moderator").fill(answer)
+    shoot(page, "13-needs-info", top=".mine-item")
+    item.get_by_role("button", name="Send answer").click()
+    expect(item.locator(".reply-waiting")).to_have_text(
+        "Your answer is saved on this phone and will be sent when you are online.")
+    assert local_reply(page)["notes"] == answer
+    assert sightings(app)[0].status == "needs_info"
+
+    replies = []
+
+    def lose_the_first_answer(route):
+        response = route.fetch()  # it reaches the server...
+        replies.append(response.status)
+        if len(replies) == 1:
+            route.abort("connectionreset")  # ...but the phone never hears back, so it asks again
+        else:
+            route.fulfill(response=response)
+
+    page.context.route("**/additions", lose_the_first_answer)
+    page.context.set_offline(False)
+    expect(item.locator(".review")).to_have_text("Waiting for review", timeout=30_000)
+    expect(item.locator("form.reply")).to_have_count(0)
+    expect(item.locator(".reply-waiting")).to_have_count(0)
+    assert replies == [200, 409]  # the retry found its answer already there
+    assert local_reply(page) is None
+    [row] = sightings(app)
+    assert row.status == "pending" and row.notes == answer
+    page.click("#tab-capture")
+    expect(page.locator("#prompts")).not_to_contain_text("A moderator has")
