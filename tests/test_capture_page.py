@@ -398,3 +398,21 @@ def test_a_volunteer_answers_a_request_for_more_information(phone, app, client):
     assert row.status == "pending" and row.notes == answer
     page.click("#tab-capture")
     expect(page.locator("#prompts")).not_to_contain_text("A moderator has")
+
+
+def test_map_tiles_carry_the_sites_origin_as_referer(phone, app, live_server):
+    """The site says no-referrer, but OpenStreetMap's tile servers refuse requests without a Referer."""
+    page = phone()
+    referers = []
+
+    def tile(route):
+        referers.append(route.request.header_value("referer"))
+        route.fulfill(body=TILE, content_type="image/png")
+
+    page.context.route(f"{tile_origin(app.config['TILE_URL'])}/**", tile)
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(320, 240), seed=31)))
+    tiles = page.locator(".leaflet-tile")
+    assert tiles.count() > 0
+    assert set(tiles.evaluate_all("(imgs) => imgs.map((img) => img.getAttribute('referrerpolicy'))")) == {
+        "strict-origin-when-cross-origin"}
+    assert referers and set(referers) == {f"{live_server.url}/"}  # the origin only, never the page's path

@@ -10,7 +10,11 @@ export function createPinMap(element, onPin) {
   const L = window.L;
   const start = lastView();
   const map = L.map(element, { zoomControl: true }).setView(start ? [start.lat, start.lon] : [30, 0], start ? 17 : 2);
-  L.tileLayer(meta("tile-url"), { maxZoom: 19, attribution: meta("tile-attribution") }).addTo(map);
+  // The site sends Referrer-Policy: no-referrer, and OpenStreetMap's tile servers refuse requests
+  // without a Referer: tiles alone tell them which site asks (the origin only, never the page path).
+  L.tileLayer(meta("tile-url"), {
+    maxZoom: 19, attribution: meta("tile-attribution"), referrerPolicy: "strict-origin-when-cross-origin",
+  }).addTo(map);
   const accuracy = L.circle([0, 0], { radius: 1, interactive: false, weight: 1, color: "#0a3d7a", fillOpacity: 0.12 });
   const pin = L.marker(map.getCenter(), {
     draggable: true, autoPan: true, keyboard: true, title: "Camera position", alt: "Pin on the camera position",
