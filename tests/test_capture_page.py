@@ -416,3 +416,32 @@ def test_map_tiles_carry_the_sites_origin_as_referer(phone, app, live_server):
     assert set(tiles.evaluate_all("(imgs) => imgs.map((img) => img.getAttribute('referrerpolicy'))")) == {
         "strict-origin-when-cross-origin"}
     assert referers and set(referers) == {f"{live_server.url}/"}  # the origin only, never the page's path
+
+
+def test_the_pin_is_a_thumb_sized_target_and_a_tap_still_places_it(phone, app):
+    page = phone()
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(320, 240), seed=41)))
+    pin = page.get_by_role("button", name="Camera position: drag to move")
+    box = pin.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+    drawn = pin.locator("img").bounding_box()
+    x, y = drawn["x"] + drawn["width"] + 8, drawn["y"] + drawn["height"] - 12  # beside the drawn pin, not on it
+    assert box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 30, y + 20, steps=8)
+    page.mouse.move(x + 60, y + 40, steps=8)
+    page.mouse.up()
+    expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
+    moved = pin.bounding_box()
+    assert (moved["x"] - box["x"], moved["y"] - box["y"]) == (pytest.approx(60, abs=2), pytest.approx(40, abs=2))
+    shoot(page, "14-big-pin", top="#map")
+
+    map_box = page.locator("#map").bounding_box()
+    tapped = (map_box["width"] / 2 - 60, 80)  # within the middle of the map, which then does not scroll
+    dragged_to = page.locator("#pin-text").inner_text()
+    page.locator("#map").click(position={"x": tapped[0], "y": tapped[1]})  # a tap elsewhere moves the pin there
+    expect(page.locator("#pin-text")).not_to_have_text(dragged_to)
+    placed = pin.bounding_box()
+    tip = (placed["x"] + 28, placed["y"] + 54)  # the icon's anchor is its tip
+    assert tip == (pytest.approx(map_box["x"] + tapped[0], abs=3), pytest.approx(map_box["y"] + tapped[1], abs=3))

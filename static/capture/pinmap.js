@@ -5,6 +5,17 @@ function meta(name) {
   return document.querySelector(`meta[name="${name}"]`)?.content || "";
 }
 
+// Leaflet's pin is 25×41 px, too thin for a thumb: draw it a little larger inside a 56×64 px box
+// that takes the drag (touch targets want 44 px). The box reaches below the tip, where a finger lands.
+const PIN = { box: [56, 64], tip: [28, 54] };
+
+function pinIcon(L) {
+  return L.divIcon({
+    className: "pin-icon", iconSize: PIN.box, iconAnchor: PIN.tip,
+    html: '<img src="/vendor/leaflet/images/marker-icon-2x.png" alt="" draggable="false">',
+  });
+}
+
 /** A Leaflet map in `element`; `onPin(lat, lon)` is called when the volunteer places the pin. */
 export function createPinMap(element, onPin) {
   const L = window.L;
@@ -17,7 +28,7 @@ export function createPinMap(element, onPin) {
   }).addTo(map);
   const accuracy = L.circle([0, 0], { radius: 1, interactive: false, weight: 1, color: "#0a3d7a", fillOpacity: 0.12 });
   const pin = L.marker(map.getCenter(), {
-    draggable: true, autoPan: true, keyboard: true, title: "Camera position", alt: "Pin on the camera position",
+    icon: pinIcon(L), draggable: true, autoPan: true, keyboard: true, title: "Camera position: drag to move",
   });
   const place = (latlng) => { pin.setLatLng(latlng).addTo(map); onPin(latlng.lat, latlng.lng); };
   pin.on("dragend", () => place(pin.getLatLng()));
