@@ -349,20 +349,25 @@ def local_reply(page):
     return page.evaluate("import('/static/capture/db.js').then((db) => db.all()).then((rs) => rs[0].reply)")
 
 
-def test_a_volunteer_answers_a_request_for_more_information(phone, app, client):
-    page = phone()
-    capture(page, jpeg_file("no-gps.jpg", photo(size=(640, 480), seed=21)))
+def sent_and_asked(page, app, client, seed, question) -> tuple[int, dict]:
+    """Send a sighting from the page, have a moderator ask about it, and show the page's My sightings."""
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(640, 480), seed=seed)))
     save_and_send(page)
     expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
     [row] = sightings(app)
-    asked = client.post(f"/api/v1/moderation/sightings/{row.id}/needs-info", headers=moderator(app),
-                        json={"note": "Which side of the street is it on?"})
+    headers = moderator(app)
+    asked = client.post(f"/api/v1/moderation/sightings/{row.id}/needs-info", headers=headers, json={"note": question})
     assert asked.status_code == 200 and asked.json["sighting"]["status"] == "needs_info"
-
     page.click("#tab-mine")
     page.click("#refresh")
+    expect(page.locator(".mine-item .review")).to_have_text(f"Needs more information — “{question}”")
+    return row.id, headers
+
+
+def test_a_volunteer_answers_a_request_for_more_information(phone, app, client):
+    page = phone()
+    sent_and_asked(page, app, client, 21, "Which side of the street is it on?")
     item = page.locator(".mine-item")
-    expect(item.locator(".review")).to_have_text("Needs more information — “Which side of the street is it on?”")
     page.click("#tab-capture")
     expect(page.locator("#prompts")).to_contain_text("A moderator has a question about one of your sightings.")
     page.click("#tab-mine")
@@ -445,3 +450,24 @@ def test_the_pin_is_a_thumb_sized_target_and_a_tap_still_places_it(phone, app):
     placed = pin.bounding_box()
     tip = (placed["x"] + 28, placed["y"] + 54)  # the icon's anchor is its tip
     assert tip == (pytest.approx(map_box["x"] + tapped[0], abs=3), pytest.approx(map_box["y"] + tapped[1], abs=3))
+
+
+def test_an_answer_that_comes_too_late_is_reported_not_lost(phone, app, client):
+    page = phone()
+    sighting_id, headers = sent_and_asked(page, app, client, 22, "Is it the left one?")
+    page.context.set_offline(True)
+    item = page.locator(".mine-item")
+    item.get_by_label("Your answer to the moderator").fill("Yes, the left one.")
+    item.get_by_role("button", name="Send answer").click()
+    expect(item.locator(".reply-waiting")).to_be_visible()
+    reopened = client.post(f"/api/v1/moderation/sightings/{sighting_id}/reopen", headers=headers, json={})
+    assert reopened.status_code == 200  # meanwhile the moderator took the question back
+    with page.expect_response("**/additions") as refused:
+        page.context.set_offline(False)
+    assert refused.value.status == 409
+    expect(item.locator(".error")).to_have_text(
+        "Your answer was not sent: This sighting is not waiting for more information from you.")
+    expect(item.locator(".review")).to_have_text("Waiting for review")
+    expect(item.locator("form.reply")).to_have_count(0)
+    [row] = sightings(app)
+    assert row.status == "pending" and "left one" not in (row.notes or "")

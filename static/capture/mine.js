@@ -63,7 +63,9 @@ function replyBox(record, handlers) {
     return el("p", { class: "hint reply-waiting", role: "status" }, navigator.onLine ? "Sending your answer…"
       : "Your answer is saved on this phone and will be sent when you are online.");
   }
-  if (record.state !== "sent" || record.result?.status !== "needs_info") return null;
+  if (record.state !== "sent" || record.result?.status !== "needs_info") {
+    return reply?.error ? el("p", { class: "error", role: "alert" }, `Your answer was not sent: ${reply.error}`) : null;
+  }
   const id = `reply-${record.client_id}`;
   const text = el("textarea", { id, rows: 3, maxLength: 2000, value: typed.get(record.client_id) ?? reply?.notes ?? "" });
   text.addEventListener("input", () => typed.set(record.client_id, text.value));
@@ -114,7 +116,7 @@ export function renderMine(list, records, handlers) {
 
 /** How many sent sightings a moderator is waiting on an answer for. */
 export function awaitingAnswer(records) {
-  return records.filter((r) => r.state === "sent" && r.result?.status === "needs_info" && !r.reply).length;
+  return records.filter((r) => r.state === "sent" && r.result?.status === "needs_info" && !(r.reply && !r.reply.error)).length;
 }
 
 const RECHECK_MS = 5 * 60 * 1000;

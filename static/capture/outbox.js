@@ -219,24 +219,21 @@ export async function reply(clientId, notes) {
 
 async function sendReply(record) {
   const { notes } = record.reply;
-  let { status, body } = await withReceipt(record, "/additions", { notes });
-  if (status === 409) {
-    // Not waiting for an answer any more: maybe because this answer got through and the reply was lost.
-    const fresh = await withReceipt(record, "");
-    if (fresh.status === 200 && fresh.body?.status !== "needs_info" && fresh.body?.notes?.endsWith(notes)) {
-      ({ status, body } = fresh);
-    }
-  }
-  await store.update(record.client_id, (r) => replyOutcome(r, status, body));
+  const sent = await withReceipt(record, "/additions", { notes });
+  // 409: not waiting for an answer any more, maybe because this answer got through and the reply was lost.
+  const fresh = sent.status === 409 ? await withReceipt(record, "") : null;
+  const landed = fresh?.status === 200 && fresh.body?.status !== "needs_info" && fresh.body?.notes?.endsWith(notes);
+  await store.update(record.client_id, (r) => replyOutcome(r, landed ? fresh : sent, fresh?.body));
   notify();
 }
 
-function replyOutcome(record, status, body) {
+function replyOutcome(record, { status, body }, current) {
   if (status === 200 && body?.id) {
     return { reply: null, result: { ...record.result, ...body }, checked_at: Date.now() };
   }
   if (isRefusal(status, body)) {
-    return { reply: { ...record.reply, error: body?.message || `Refused (${status}).` } };
+    const result = current?.id ? { ...record.result, ...current } : record.result; // e.g. a moderator reopened it
+    return { reply: { ...record.reply, error: body?.message || `Refused (${status}).` }, result };
   }
   const attempts = record.reply.attempts + 1;
   return { reply: { ...record.reply, attempts, next_try_at: Date.now() + delay(attempts) } };
