@@ -38,6 +38,11 @@ class SightingIn(AttributesIn):
     captured_at = fields.AwareDateTime(metadata={"description": "Device clock at capture, with offset."})
     notes = fields.String(validate=validate.Length(max=2000))
     device_id = fields.String(validate=validate.Length(min=8, max=64), load_only=True)
+    capture = fields.String(
+        validate=validate.OneOf(("camera", "gallery")),
+        metadata={"description": "How the page got the photo: taken just now (camera) or picked (gallery). "
+                  "A gallery photo may have been taken elsewhere, so a device position with it is flagged."},
+    )
 
     @validates_schema
     def _pairs(self, data, **kwargs):
@@ -48,6 +53,10 @@ class SightingIn(AttributesIn):
 
 class PhotosIn(Schema):
     photo = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), required=True)
+
+
+class SightingUpload(SightingIn, PhotosIn):
+    """The whole multipart form, for the OpenAPI spec only: it has one request body per operation."""
 
 
 class LocationOut(Schema):

@@ -47,7 +47,7 @@ def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None
             upload.data, orientation=upload.meta.orientation, max_pixels=current_app.config["MAX_IMAGE_PIXELS"]
         )
     begin_write()
-    sighting.warnings = plausibility_warnings(sighting, [u.sha256 for u in uploads])
+    sighting.warnings = plausibility_warnings(sighting, [u.sha256 for u in uploads], fields.get("capture"))
     sighting.warning_count = len(sighting.warnings)
     return store_sighting(sighting, uploads)
 

@@ -13,11 +13,12 @@ CLOCK_SKEW = timedelta(minutes=10)
 MAX_AGE = timedelta(days=365)
 
 
-def plausibility_warnings(sighting: Sighting, photo_hashes: list[str]) -> list[dict]:
-    """Every warning that applies, as {code, message}."""
+def plausibility_warnings(sighting: Sighting, photo_hashes: list[str], capture: str | None = None) -> list[dict]:
+    """Every warning that applies, as {code, message}; `capture` is the page's camera or gallery, if sent."""
     found = [
         _accuracy(sighting),
         _source_gap(sighting),
+        _not_from_photo(sighting, capture),
         _time(sighting),
         _duplicate(photo_hashes),
     ]
@@ -41,6 +42,17 @@ def _source_gap(s: Sighting):
     if gap > MAX_SOURCE_GAP_M:
         return _warning("position_mismatch", f"Photo and device positions are {gap:.0f} m apart.")
     return None
+
+
+def _not_from_photo(s: Sighting, capture: str | None):
+    # A photo picked from the gallery may be hours old and from elsewhere: the phone's position when
+    # sending says nothing about where it was taken. A pin or the photo's own GPS does.
+    if capture != "gallery" or s.location_source != "device":
+        return None
+    heading = " and heading" if s.heading_source == "device" else ""
+    return _warning("position_not_from_photo",
+                    f"Photo picked from the gallery: the position{heading} is the phone's when sending, "
+                    "not necessarily where the photo was taken.")
 
 
 def _time(s: Sighting):

@@ -13,6 +13,7 @@ from survey.models import Camera, Sighting
 from survey.security import tile_origin
 from tests.conftest import corpus, screenshot_path
 from tests.factories import photo
+from tests.moderation_support import moderator
 
 LONDON = {"latitude": 51.5033, "longitude": -0.1196, "accuracy": 8}
 GPS_PHOTO = ("sony-dsc-hx5v-north-east-direction-magnetic.jpg", 51.778615, 8.365638055555555)
@@ -291,3 +292,182 @@ def test_without_location_permission_the_pin_is_placed_by_hand(phone, app):
     expect(page.locator("#count-failed")).to_have_text("0")
     [row] = sightings(app)
     assert row.location_source == "manual" and row.device_lat is None
+
+
+def form_fields(request) -> dict[str, str]:
+    """The plain (non-file) fields of a multipart request body."""
+    parts = re.findall(rb'name="([^"]+)"\r\n\r\n(.*?)\r\n--', request.post_data_buffer, re.S)
+    return {name.decode(): value.decode() for name, value in parts}
+
+
+def turn_compass(page, alpha=90):
+    """Feed the page compass readings, as a phone's sensor does, until the page shows one."""
+    page.evaluate("""(alpha) => setInterval(() => window.dispatchEvent(new DeviceOrientationEvent(
+        "deviceorientationabsolute", { alpha, beta: 90, gamma: 0, absolute: true })), 100)""", alpha)
+    expect(page.locator("#compass-text")).to_have_text(re.compile(r"Compass: \d+° "))
+
+
+def test_a_gallery_photo_asks_for_the_pin_and_sends_no_live_fix_or_heading(phone, app):
+    page = phone()
+    turn_compass(page)  # a live fix and compass that must not be taken for the old photo's
+    capture(page, jpeg_file("holiday.jpg", photo(size=(640, 480), seed=11)), input_id="gallery-input")
+    expect(page.locator("#gallery-hint")).to_contain_text("your position now is not used: place the pin")
+    expect(page.locator("#pin-text")).to_have_text("Tap the map where the camera in the photo is.")
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(0)
+    expect(page.locator("#heading-text")).to_have_text("No compass: slide to the direction you faced.")
+    shoot(page, "12-gallery-pin")
+    page.locator("#map").click(position={"x": 120, "y": 150})
+    expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
+    with page.expect_request(lambda r: r.url.endswith("/api/v1/sightings") and r.method == "POST") as sent:
+        save_and_send(page)
+    fields = form_fields(sent.value)
+    assert (fields["capture"], fields["location_source"]) == ("gallery", "manual")
+    assert not {"accuracy_m", "device_lat", "device_lon", "device_accuracy_m", "heading", "captured_at"} & set(fields)
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    [row] = sightings(app)
+    assert (row.location_source, row.device_lat, row.heading, row.captured_at) == ("manual", None, None, None)
+    assert (row.lat, row.lon) == (float(fields["lat"]), float(fields["lon"]))
+    assert row.warnings == []
+
+
+def test_a_camera_photo_still_sends_the_live_fix_and_compass(phone, app):
+    page = phone()
+    turn_compass(page)
+    with page.expect_file_chooser() as chooser:
+        page.click("#camera-button")
+    chooser.value.set_files(jpeg_file("now.jpg", photo(size=(640, 480), seed=12)))
+    expect(page.locator("#pin-text")).to_contain_text("Your position (±8 m)")
+    with page.expect_request(lambda r: r.url.endswith("/api/v1/sightings") and r.method == "POST") as sent:
+        save_and_send(page)
+    fields = form_fields(sent.value)
+    assert (fields["capture"], fields["location_source"], fields["lat"]) == ("camera", "device", "51.5033")
+    assert fields["heading_source"] == "device" and 0 <= float(fields["heading"]) < 360
+
+
+def local_reply(page):
+    """The answer to a moderator as the page's IndexedDB outbox keeps it."""
+    return page.evaluate("import('/static/capture/db.js').then((db) => db.all()).then((rs) => rs[0].reply)")
+
+
+def sent_and_asked(page, app, client, seed, question) -> tuple[int, dict]:
+    """Send a sighting from the page, have a moderator ask about it, and show the page's My sightings."""
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(640, 480), seed=seed)))
+    save_and_send(page)
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    [row] = sightings(app)
+    headers = moderator(app)
+    asked = client.post(f"/api/v1/moderation/sightings/{row.id}/needs-info", headers=headers, json={"note": question})
+    assert asked.status_code == 200 and asked.json["sighting"]["status"] == "needs_info"
+    page.click("#tab-mine")
+    page.click("#refresh")
+    expect(page.locator(".mine-item .review")).to_have_text(f"Needs more information — “{question}”")
+    return row.id, headers
+
+
+def test_a_volunteer_answers_a_request_for_more_information(phone, app, client):
+    page = phone()
+    sent_and_asked(page, app, client, 21, "Which side of the street is it on?")
+    item = page.locator(".mine-item")
+    page.click("#tab-capture")
+    expect(page.locator("#prompts")).to_contain_text("A moderator has a question about one of your sightings.")
+    page.click("#tab-mine")
+
+    page.context.set_offline(True)  # answered with no signal: kept on the phone, sent later
+    answer = "North side, above the bakery door."
+    item.get_by_label("Your answer to the moderator").fill(answer)
+    shoot(page, "13-needs-info", top=".mine-item")
+    item.get_by_role("button", name="Send answer").click()
+    expect(item.locator(".reply-waiting")).to_have_text(
+        "Your answer is saved on this phone and will be sent when you are online.")
+    assert local_reply(page)["notes"] == answer
+    assert sightings(app)[0].status == "needs_info"
+
+    replies = []
+
+    def lose_the_first_answer(route):
+        response = route.fetch()  # it reaches the server...
+        replies.append(response.status)
+        if len(replies) == 1:
+            route.abort("connectionreset")  # ...but the phone never hears back, so it asks again
+        else:
+            route.fulfill(response=response)
+
+    page.context.route("**/additions", lose_the_first_answer)
+    page.context.set_offline(False)
+    expect(item.locator(".review")).to_have_text("Waiting for review", timeout=30_000)
+    expect(item.locator("form.reply")).to_have_count(0)
+    expect(item.locator(".reply-waiting")).to_have_count(0)
+    assert replies == [200, 409]  # the retry found its answer already there
+    assert local_reply(page) is None
+    [row] = sightings(app)
+    assert row.status == "pending" and row.notes == answer
+    page.click("#tab-capture")
+    expect(page.locator("#prompts")).not_to_contain_text("A moderator has")
+
+
+def test_map_tiles_carry_the_sites_origin_as_referer(phone, app, live_server):
+    """The site says no-referrer, but OpenStreetMap's tile servers refuse requests without a Referer."""
+    page = phone()
+    referers = []
+
+    def tile(route):
+        referers.append(route.request.header_value("referer"))
+        route.fulfill(body=TILE, content_type="image/png")
+
+    page.context.route(f"{tile_origin(app.config['TILE_URL'])}/**", tile)
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(320, 240), seed=31)))
+    tiles = page.locator(".leaflet-tile")
+    assert tiles.count() > 0
+    assert set(tiles.evaluate_all("(imgs) => imgs.map((img) => img.getAttribute('referrerpolicy'))")) == {
+        "strict-origin-when-cross-origin"}
+    assert referers and set(referers) == {f"{live_server.url}/"}  # the origin only, never the page's path
+
+
+def test_the_pin_is_a_thumb_sized_target_and_a_tap_still_places_it(phone, app):
+    page = phone()
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(320, 240), seed=41)))
+    pin = page.get_by_role("button", name="Camera position: drag to move")
+    box = pin.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+    drawn = pin.locator("img").bounding_box()
+    x, y = drawn["x"] + drawn["width"] + 8, drawn["y"] + drawn["height"] - 12  # beside the drawn pin, not on it
+    assert box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 30, y + 20, steps=8)
+    page.mouse.move(x + 60, y + 40, steps=8)
+    page.mouse.up()
+    expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
+    moved = pin.bounding_box()
+    assert (moved["x"] - box["x"], moved["y"] - box["y"]) == (pytest.approx(60, abs=2), pytest.approx(40, abs=2))
+    shoot(page, "14-big-pin", top="#map")
+
+    map_box = page.locator("#map").bounding_box()
+    tapped = (map_box["width"] / 2 - 60, 80)  # within the middle of the map, which then does not scroll
+    dragged_to = page.locator("#pin-text").inner_text()
+    page.locator("#map").click(position={"x": tapped[0], "y": tapped[1]})  # a tap elsewhere moves the pin there
+    expect(page.locator("#pin-text")).not_to_have_text(dragged_to)
+    placed = pin.bounding_box()
+    tip = (placed["x"] + 28, placed["y"] + 54)  # the icon's anchor is its tip
+    assert tip == (pytest.approx(map_box["x"] + tapped[0], abs=3), pytest.approx(map_box["y"] + tapped[1], abs=3))
+
+
+def test_an_answer_that_comes_too_late_is_reported_not_lost(phone, app, client):
+    page = phone()
+    sighting_id, headers = sent_and_asked(page, app, client, 22, "Is it the left one?")
+    page.context.set_offline(True)
+    item = page.locator(".mine-item")
+    item.get_by_label("Your answer to the moderator").fill("Yes, the left one.")
+    item.get_by_role("button", name="Send answer").click()
+    expect(item.locator(".reply-waiting")).to_be_visible()
+    reopened = client.post(f"/api/v1/moderation/sightings/{sighting_id}/reopen", headers=headers, json={})
+    assert reopened.status_code == 200  # meanwhile the moderator took the question back
+    with page.expect_response("**/additions") as refused:
+        page.context.set_offline(False)
+    assert refused.value.status == 409
+    expect(item.locator(".error")).to_have_text(
+        "Your answer was not sent: This sighting is not waiting for more information from you.")
+    expect(item.locator(".review")).to_have_text("Waiting for review")
+    expect(item.locator("form.reply")).to_have_count(0)
+    [row] = sightings(app)
+    assert row.status == "pending" and "left one" not in (row.notes or "")

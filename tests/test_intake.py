@@ -97,6 +97,45 @@ def test_warnings_for_accuracy_time_and_duplicate(client, app):
     assert "time_in_future" in {w["code"] for w in upload(client, future).json["warnings"]}
 
 
+def codes_of(response) -> set[str]:
+    return {w["code"] for w in response.json["warnings"]}
+
+
+def test_gallery_photo_with_a_device_position_is_flagged(client, app):
+    response = upload(client, photo(), lat=48.8584, lon=2.2945, accuracy_m=12, heading=90, capture="gallery")
+    assert response.status_code == 201, response.json
+    assert response.json["location"]["source"] == "device"  # still stored: a moderator decides
+    [warning] = [w for w in response.json["warnings"] if w["code"] == "position_not_from_photo"]
+    assert "position and heading is the phone's" in warning["message"]
+    with app.app_context():
+        stored = db.session.get(Sighting, response.json["id"])
+        assert "position_not_from_photo" in {w["code"] for w in stored.warnings} and stored.warning_count >= 1
+
+
+@pytest.mark.parametrize("fields", [
+    {"capture": "gallery", "location_source": "manual"},  # the volunteer placed the pin
+    {"capture": "camera"},  # taken just now: the fix is where the photo was taken
+    {},  # an older page that does not say
+])
+def test_no_gallery_warning_for_a_pin_a_fresh_photo_or_an_older_page(client, app, fields):
+    response = upload(client, photo(), lat=48.8584, lon=2.2945, accuracy_m=12, **fields)
+    assert response.status_code == 201, response.json
+    assert "position_not_from_photo" not in codes_of(response)
+
+
+def test_gallery_photo_with_its_own_gps_uses_it_without_the_warning(client, app):
+    response = upload(client, photo(*LONDON), lat=LONDON[0], lon=LONDON[1], capture="gallery")
+    assert response.status_code == 201, response.json
+    assert response.json["location"]["source"] == "exif"
+    assert "position_not_from_photo" not in codes_of(response)
+
+
+def test_gallery_photo_with_no_position_at_all_is_422(client, app):
+    response = upload(client, photo(), capture="gallery", client_id=new_client_id())
+    assert response.status_code == 422 and response.json["code_name"] == "no_position"
+    assert count(app) == 0 and stored_files(app) == []
+
+
 def test_files_are_stored_under_hash_names(client, app):
     jpeg = photo(*LONDON)
     response = upload(client, jpeg)
@@ -203,6 +242,7 @@ def test_pixel_bomb_is_413(client, app):
     ({"camera_type": "laser"}, "camera_type"),
     ({"signage": "maybe"}, "signage"),
     ({"heading": "400"}, "heading"),
+    ({"lat": "1", "lon": "1", "capture": "scanner"}, "capture"),
 ])
 def test_bad_fields_are_422_with_field_errors(client, app, fields, bad):
     response = upload(client, photo(*LONDON), **fields)
@@ -250,3 +290,6 @@ def test_openapi_documents_the_intake(client):
     assert "multipart/form-data" in post["requestBody"]["content"]
     assert {"201", "200", "409", "413", "415", "422"} <= set(post["responses"])
     assert "/api/v1/sightings/{sighting_id}" in spec["paths"]
+    form = post["requestBody"]["content"]["multipart/form-data"]["schema"]
+    form = spec["components"]["schemas"][form["$ref"].split("/")[-1]] if "$ref" in form else form
+    assert form["properties"]["capture"]["enum"] == ["camera", "gallery"]

@@ -4,7 +4,7 @@ import * as details from "./details.js";
 import * as outbox from "./outbox.js";
 import * as place from "./place.js";
 import { draftFrom, loadDraft } from "./draft.js";
-import { nearbyQuestion, refreshStatuses, renderMine } from "./mine.js";
+import { awaitingAnswer, nearbyQuestion, refreshStatuses, renderMine } from "./mine.js";
 
 const $ = (id) => document.getElementById(id);
 const SCREENS = ["capture", "details", "mine"];
@@ -34,6 +34,7 @@ function toast(message) {
 const handlers = {
   answer: (clientId, answer) => outbox.answerNearby(clientId, answer),
   discard: async (clientId) => { await store.remove(clientId); redraw(); },
+  reply: (clientId, notes) => outbox.reply(clientId, notes),
   edit: async (clientId) => {
     if (details.current()) { toast("Send or discard the sighting you are writing first."); return; }
     const record = await store.get(clientId);
@@ -61,7 +62,8 @@ async function redraw() {
   drawProgress();
   const questions = records.filter((r) => r.nearby && !r.nearby.answer).map((r) => nearbyQuestion(r, handlers.answer));
   const failed = count("failed") ? [failedNotice(count("failed"))] : [];
-  $("prompts").replaceChildren(...questions, ...failed);
+  const asked = awaitingAnswer(records) ? [askedNotice(awaitingAnswer(records))] : [];
+  $("prompts").replaceChildren(...questions, ...asked, ...failed);
   $("mine-empty").hidden = renderMine($("mine-list"), records, handlers) > 0;
 }
 
@@ -76,6 +78,14 @@ function failedNotice(n) {
   const link = Object.assign(document.createElement("a"), { href: "#mine", textContent: "See My sightings" });
   const notice = Object.assign(document.createElement("p"), { className: "notice notice-error" });
   notice.append(`${n} sighting${n > 1 ? "s were" : " was"} not accepted by the server. `, link);
+  return notice;
+}
+
+function askedNotice(n) {
+  const link = Object.assign(document.createElement("a"), { href: "#mine", textContent: "Answer in My sightings" });
+  const notice = Object.assign(document.createElement("p"), { className: "notice" });
+  notice.append(n === 1 ? "A moderator has a question about one of your sightings. "
+    : `A moderator has questions about ${n} of your sightings. `, link);
   return notice;
 }
 

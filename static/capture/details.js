@@ -3,7 +3,7 @@ import * as store from "./db.js";
 import * as outbox from "./outbox.js";
 import * as place from "./place.js";
 import { describe, lastAnswers, readAnswers, rememberAnswers, renderChoices, writeAnswers } from "./answers.js";
-import { MAX_PHOTOS, addFiles, apiForm, hasPosition, improveFix, newDraft, saveDraft } from "./draft.js";
+import { MAX_PHOTOS, addFiles, apiForm, hasPosition, improveFix, newDraft, saveDraft, usesLiveFix } from "./draft.js";
 import { createPinMap } from "./pinmap.js";
 
 const $ = (id) => document.getElementById(id);
@@ -86,14 +86,15 @@ function saveAndDraw() {
 }
 
 function draw() {
-  const fix = draft.fix;
+  const fix = usesLiveFix(draft) ? draft.fix : null;
   map?.show(fix, draft.pin);
   $("pin-reset").hidden = !(draft.pin && fix);
   $("gallery-hint").hidden = draft.source !== "gallery";
   $("pin-text").textContent = draft.pin
     ? `Pin moved by hand: ${draft.pin.lat.toFixed(6)}, ${draft.pin.lon.toFixed(6)}`
     : fix ? `Your position (±${Math.round(fix.accuracy_m)} m). Drag the pin onto the camera if it is off.`
-      : "No position yet: tap the map where the camera is.";
+      : draft.source === "gallery" ? "Tap the map where the camera in the photo is."
+        : "No position yet: tap the map where the camera is.";
   const manual = draft.heading_manual;
   const heading = manual ?? draft.compass;
   $("heading-text").textContent = heading === null ? "No compass: slide to the direction you faced."

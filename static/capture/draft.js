@@ -36,13 +36,20 @@ export function localIso(date) {
 /** A new draft, with the position and heading as they are at the moment of capture. */
 export function newDraft(source) {
   const now = new Date();
+  const fresh = source === "camera";
   performance.mark("capture");
   return {
     client_id: uuid(), created_at: now.getTime(), state: "draft", source,
-    // A gallery photo was taken earlier: the device clock now is not its time.
-    captured_at: source === "camera" ? localIso(now) : null,
-    fix: bestFix(), compass: captureHeading(), pin: null, heading_manual: null, photos: [], thumb: null,
+    // A gallery photo was taken earlier, maybe elsewhere: the clock, fix and compass now are not its own.
+    captured_at: fresh ? localIso(now) : null,
+    fix: fresh ? bestFix() : null, compass: fresh ? captureHeading() : null,
+    pin: null, heading_manual: null, photos: [], thumb: null,
   };
+}
+
+/** Only a photo taken just now may take the phone's live fix. */
+export function usesLiveFix(draft) {
+  return draft.source !== "gallery";
 }
 
 /** Save the draft's record; its photos are stored apart, once, by addFiles. */
@@ -88,22 +95,27 @@ async function thumbnail(blob) {
 
 /** Keep a fix that arrives soon after capture if it is more accurate (GPS settles in seconds). */
 export function improveFix(draft, fix) {
-  if (!fix || Date.now() - draft.created_at > IMPROVE_MS) return false;
+  if (!fix || !usesLiveFix(draft) || Date.now() - draft.created_at > IMPROVE_MS) return false;
   if (draft.fix && draft.fix.accuracy_m <= fix.accuracy_m) return false;
   draft.fix = fix;
   return true;
 }
 
 export function hasPosition(draft) {
-  return Boolean(draft.pin || draft.fix);
+  return Boolean(draft.pin || (usesLiveFix(draft) && draft.fix));
 }
 
 const round = (x) => Math.round(x * 1e7) / 1e7;
 
 /** The intake API's form fields for this draft and these answers. */
 export function apiForm(draft, answers) {
-  const fields = { client_id: draft.client_id, device_id: deviceId(), captured_at: draft.captured_at, ...apiFields(answers) };
-  const { fix, pin } = draft;
+  const fields = {
+    client_id: draft.client_id, device_id: deviceId(), captured_at: draft.captured_at, capture: draft.source,
+    ...apiFields(answers),
+  };
+  const { pin } = draft;
+  const fix = usesLiveFix(draft) ? draft.fix : null;
+  const compass = usesLiveFix(draft) ? draft.compass : null;
   if (pin) {
     Object.assign(fields, { lat: round(pin.lat), lon: round(pin.lon), location_source: "manual" });
     if (fix) Object.assign(fields, { device_lat: round(fix.lat), device_lon: round(fix.lon), device_accuracy_m: fix.accuracy_m });
@@ -111,7 +123,7 @@ export function apiForm(draft, answers) {
     Object.assign(fields, { lat: round(fix.lat), lon: round(fix.lon), accuracy_m: fix.accuracy_m, location_source: "device" });
   }
   if (draft.heading_manual !== null) Object.assign(fields, { heading: draft.heading_manual, heading_source: "manual" });
-  else if (draft.compass !== null) Object.assign(fields, { heading: draft.compass, heading_source: "device" });
+  else if (compass !== null) Object.assign(fields, { heading: compass, heading_source: "device" });
   return fields;
 }
 

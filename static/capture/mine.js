@@ -54,6 +54,34 @@ function actions(record, handlers) {
     el("button", { type: "button", class: "button button-secondary", onclick: () => handlers.discard(record.client_id) }, "Delete"));
 }
 
+const typed = new Map(); // answers being written, by client_id: the list is redrawn as the outbox moves
+
+/** The answer box for a sighting a moderator asked about, or where its answer stands. */
+function replyBox(record, handlers) {
+  const reply = record.reply;
+  if (reply && !reply.error) {
+    return el("p", { class: "hint reply-waiting", role: "status" }, navigator.onLine ? "Sending your answer…"
+      : "Your answer is saved on this phone and will be sent when you are online.");
+  }
+  if (record.state !== "sent" || record.result?.status !== "needs_info") {
+    return reply?.error ? el("p", { class: "error", role: "alert" }, `Your answer was not sent: ${reply.error}`) : null;
+  }
+  const id = `reply-${record.client_id}`;
+  const text = el("textarea", { id, rows: 3, maxLength: 2000, value: typed.get(record.client_id) ?? reply?.notes ?? "" });
+  text.addEventListener("input", () => typed.set(record.client_id, text.value));
+  const submit = (event) => {
+    event.preventDefault();
+    const notes = text.value.trim();
+    if (!notes) { text.focus(); return; }
+    typed.delete(record.client_id);
+    handlers.reply(record.client_id, notes);
+  };
+  return el("form", { class: "reply", onsubmit: submit },
+    el("label", { htmlFor: id }, "Your answer to the moderator"), text,
+    reply?.error ? el("p", { class: "error", role: "alert" }, reply.error) : null,
+    el("button", { type: "submit", class: "button button-primary" }, "Send answer"));
+}
+
 function card(record, handlers) {
   const result = record.result;
   const photo = record.thumb ? el("img", { src: record.thumb, alt: "", class: "thumb" }) : el("span", { class: "thumb" });
@@ -67,6 +95,7 @@ function card(record, handlers) {
       record.state === "failed" ? el("p", { class: "error", role: "alert" }, record.error) : null,
       record.state === "queued" && record.last_error ? el("p", { class: "hint" }, record.last_error) : null,
       review(result),
+      replyBox(record, handlers),
       warnings.length ? el("ul", { class: "warnings" }, ...warnings) : null,
       nearbyQuestion(record, handlers.answer),
       actions(record, handlers)));
@@ -75,8 +104,19 @@ function card(record, handlers) {
 /** Draw the list, newest first. */
 export function renderMine(list, records, handlers) {
   const shown = records.filter((r) => r.state !== "draft").reverse();
+  const focused = list.contains(document.activeElement) ? document.activeElement : null;
   list.replaceChildren(...shown.map((record) => card(record, handlers)));
+  if (focused?.id && focused.tagName === "TEXTAREA") { // keep typing where the volunteer was
+    const again = document.getElementById(focused.id);
+    again?.focus();
+    again?.setSelectionRange(focused.selectionStart, focused.selectionEnd);
+  }
   return shown.length;
+}
+
+/** How many sent sightings a moderator is waiting on an answer for. */
+export function awaitingAnswer(records) {
+  return records.filter((r) => r.state === "sent" && r.result?.status === "needs_info" && !(r.reply && !r.reply.error)).length;
 }
 
 const RECHECK_MS = 5 * 60 * 1000;

@@ -43,6 +43,9 @@ export async function retryNow() {
     if (record.state === "queued" && record.next_try_at > Date.now()) {
       await store.update(record.client_id, () => ({ next_try_at: 0 }));
     }
+    if (replyWaiting(record) && record.reply.next_try_at > Date.now()) {
+      await store.update(record.client_id, (r) => ({ reply: { ...r.reply, next_try_at: 0 } }));
+    }
   }
   return flush();
 }
@@ -68,6 +71,8 @@ async function drain() {
     if (sighting) { await sendSighting(sighting); continue; }
     const answer = records.find((r) => r.nearby?.answer && !r.nearby.sent && (r.nearby.next_try_at || 0) <= Date.now());
     if (answer) { await sendAnswer(answer); continue; }
+    const reply = records.find((r) => replyWaiting(r) && r.reply.next_try_at <= Date.now());
+    if (reply) { await sendReply(reply); continue; }
     return;
   }
 }
@@ -127,7 +132,11 @@ function delay(attempts, retryAfter) {
 function schedule() {
   clearTimeout(timer);
   store.all().then((records) => {
-    const waits = records.filter((r) => r.state === "queued").map((r) => r.next_try_at);
+    const waits = [
+      ...records.filter((r) => r.state === "queued").map((r) => r.next_try_at),
+      ...records.filter((r) => r.nearby?.answer && !r.nearby.sent).map((r) => r.nearby.next_try_at || 0),
+      ...records.filter(replyWaiting).map((r) => r.reply.next_try_at),
+    ];
     if (waits.length) timer = setTimeout(flush, Math.max(0, Math.min(...waits) - Date.now()) + 50);
   });
 }
@@ -170,19 +179,22 @@ export async function answerNearby(clientId, answer) {
   flush();
 }
 
+/** A JSON request about a sent sighting, with its receipt. Never rejects: status 0 means no answer. */
+async function withReceipt(record, path, payload) {
+  try {
+    const headers = { "X-Receipt": record.result.receipt, Accept: "application/json" };
+    const response = await fetch(`${API}/${record.result.id}${path}`, payload
+      ? { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(payload) }
+      : { headers, cache: "no-store" });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  } catch {
+    return { status: 0, body: null }; // offline: the caller retries
+  }
+}
+
 async function sendAnswer(record) {
   const { camera_id, answer } = record.nearby;
-  let status = 0;
-  let body = null;
-  try {
-    const response = await fetch(`${API}/${record.result.id}/nearby`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-Receipt": record.result.receipt },
-      body: JSON.stringify({ camera_id, answer }),
-    });
-    status = response.status;
-    body = await response.json().catch(() => null);
-  } catch { /* offline: retried below */ }
+  const { status, body } = await withReceipt(record, "/nearby", { camera_id, answer });
   await store.update(record.client_id, (r) => ({ nearby: answerOutcome(r.nearby, status, body) }));
   notify();
 }
@@ -192,4 +204,37 @@ function answerOutcome(nearby, status, body) {
   if (isRefusal(status, body)) return { ...nearby, sent: true, error: body?.message || `Refused (${status}).` };
   const attempts = (nearby.attempts || 0) + 1;
   return { ...nearby, attempts, next_try_at: Date.now() + delay(attempts) };
+}
+
+function replyWaiting(record) {
+  return Boolean(record.reply && !record.reply.error);
+}
+
+/** Queue the volunteer's answer to a moderator's "needs more information"; sent like a sighting. */
+export async function reply(clientId, notes) {
+  await store.update(clientId, () => ({ reply: { notes, attempts: 0, next_try_at: 0, error: null } }));
+  notify();
+  flush();
+}
+
+async function sendReply(record) {
+  const { notes } = record.reply;
+  const sent = await withReceipt(record, "/additions", { notes });
+  // 409: not waiting for an answer any more, maybe because this answer got through and the reply was lost.
+  const fresh = sent.status === 409 ? await withReceipt(record, "") : null;
+  const landed = fresh?.status === 200 && fresh.body?.status !== "needs_info" && fresh.body?.notes?.endsWith(notes);
+  await store.update(record.client_id, (r) => replyOutcome(r, landed ? fresh : sent, fresh?.body));
+  notify();
+}
+
+function replyOutcome(record, { status, body }, current) {
+  if (status === 200 && body?.id) {
+    return { reply: null, result: { ...record.result, ...body }, checked_at: Date.now() };
+  }
+  if (isRefusal(status, body)) {
+    const result = current?.id ? { ...record.result, ...current } : record.result; // e.g. a moderator reopened it
+    return { reply: { ...record.reply, error: body?.message || `Refused (${status}).` }, result };
+  }
+  const attempts = record.reply.attempts + 1;
+  return { reply: { ...record.reply, attempts, next_try_at: Date.now() + delay(attempts) } };
 }

@@ -8,7 +8,7 @@ from survey.extensions import limiter
 from survey.privacy import stable_hash
 from survey.moderation import add_from_volunteer
 from survey.ratelimits import device_key, device_upload_limit, without_device
-from survey.schemas import AdditionIn, NearbyAnswerIn, PhotosIn, ReceiptQuery, SightingIn, SightingOut
+from survey.schemas import AdditionIn, NearbyAnswerIn, PhotosIn, ReceiptQuery, SightingIn, SightingOut, SightingUpload
 from survey.sightings import (
     NEARBY_RADIUS_M, receipt_view, record_nearby_answer, sighting_for_receipt, submit_sighting,
 )
@@ -25,6 +25,7 @@ def _upload_limit() -> str:
 @limiter.limit(device_upload_limit, key_func=device_key, exempt_when=without_device)
 @blp.arguments(SightingIn, location="form")
 @blp.arguments(PhotosIn, location="files")
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": SightingUpload}}})
 @blp.response(201, SightingOut)
 @blp.alt_response(200, schema=SightingOut, description="A retry: the sighting already stored for this client_id.")
 @blp.alt_response(409, description="The client_id was used for different photos.")
