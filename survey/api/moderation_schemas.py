@@ -3,7 +3,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from webargs.fields import DelimitedList
 
 from survey.bbox import parse_bbox
-from survey.models import ATTRIBUTE_NAMES, CAMERA_STATUSES, SIGHTING_STATUSES
+from survey.models import ATTRIBUTE_NAMES, PUBLIC_CAMERA_STATUSES, SIGHTING_STATUSES
 from survey.moderation import REJECT_REASONS
 from survey.queue import SORTS
 from survey.schemas import ID, LAT, LON, AttributesIn
@@ -100,7 +100,8 @@ class CameraEditIn(AttributesIn):
     lat = fields.Float(validate=LAT)
     lon = fields.Float(validate=LON)
     direction = fields.Float(validate=validate.Range(min=0, max=360))
-    status = fields.String(validate=validate.OneOf(CAMERA_STATUSES))
+    # A moderator marks removed or restores; withdrawn is only reached by reopening every confirmation.
+    status = fields.String(validate=validate.OneOf(PUBLIC_CAMERA_STATUSES))
     note = NOTE
     version = VERSION
 
