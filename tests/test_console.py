@@ -116,3 +116,28 @@ def test_volunteer_text_runs_no_script(console, live_server, app, browser):
     assert small.evaluate("window.__pwned") is None
     tablet.close()
     assert page.problems == []
+
+
+def test_clearing_a_field_clears_the_attribute(console, live_server, app):
+    page, client = console, app.test_client()
+    s = submit(client, *SPOT, seed=5, mount="pole", operator="Wrong Council", zone="town")
+    page.goto(f"{live_server.url}/console?id={s['id']}")
+    showing(page, s)
+    page.select_option("#attributes select[name=mount]", "")
+    page.fill("#attributes input[name=operator]", "")
+    with page.expect_navigation():
+        page.click("#attributes button[data-action=save]")
+    stored = fetch(app, Sighting, s["id"])
+    assert (stored.mount, stored.operator, stored.zone) == (None, None, "town")
+    expect(page.locator("#attributes select[name=mount]")).to_have_value("")
+
+    # Cleared before approving: the new camera has no zone, the sighting keeps the volunteer's.
+    page.select_option("#attributes select[name=zone]", "")
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    stored = fetch(app, Sighting, s["id"])
+    camera = fetch(app, Camera, stored.camera_id)
+    assert (stored.status, stored.zone) == ("approved", "town")
+    assert (camera.zone, camera.mount, camera.operator) == (None, None, None)
+    assert page.problems == []

@@ -75,7 +75,8 @@
     var out = {};
     ATTRIBUTES.forEach(function (name) {
       var value = form.elements[name].value.trim();
-      if (value !== "" && value !== (item.attributes[name] || "")) out[name] = value;
+      if (value === (item.attributes[name] || "")) return;
+      out[name] = value === "" ? null : value; // an emptied field clears the attribute: the API takes null, not ""
     });
     return out;
   }

@@ -53,7 +53,16 @@ class BulkFilter(QueueFilter):
     status = fields.List(fields.String(validate=validate.OneOf(SIGHTING_STATUSES)), load_default=["pending"])
 
 
-class ApproveIn(AttributesIn):
+class CorrectionsIn(AttributesIn):
+    """The attributes as a moderator corrects them: null clears one (the intake's schema stays strict)."""
+
+    def on_bind_field(self, field_name, field_obj):
+        if field_name in ATTRIBUTE_NAMES:
+            field_obj.allow_none = True
+            field_obj.metadata.setdefault("description", "null clears it")
+
+
+class ApproveIn(CorrectionsIn):
     camera_id = fields.Integer(validate=ID, metadata={"description": "Merge into this camera; omit to create a new camera."})
     lat = fields.Float(validate=LAT, metadata={"description": "Corrected camera position."})
     lon = fields.Float(validate=LON)
@@ -84,7 +93,7 @@ class ReopenIn(Schema):
     version = VERSION
 
 
-class SightingEditIn(AttributesIn):
+class SightingEditIn(CorrectionsIn):
     lat = fields.Float(validate=LAT)
     lon = fields.Float(validate=LON)
     heading = fields.Float(validate=validate.Range(min=0, max=360), metadata={"description": "Degrees true."})
@@ -96,7 +105,7 @@ class SightingEditIn(AttributesIn):
         _pair(data)
 
 
-class CameraEditIn(AttributesIn):
+class CameraEditIn(CorrectionsIn):
     lat = fields.Float(validate=LAT)
     lon = fields.Float(validate=LON)
     direction = fields.Float(validate=validate.Range(min=0, max=360))
