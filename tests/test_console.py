@@ -123,6 +123,12 @@ def test_clearing_a_field_clears_the_attribute(console, live_server, app):
     s = submit(client, *SPOT, seed=5, mount="pole", operator="Wrong Council", zone="town")
     page.goto(f"{live_server.url}/console?id={s['id']}")
     showing(page, s)
+    # OpenStreetMap refuses tile requests without a Referer, and the site's policy sends none by default.
+    tiles = page.locator("#map img.leaflet-tile")
+    expect(tiles.first).to_be_attached()
+    policies = tiles.evaluate_all("tiles => tiles.map(tile => tile.getAttribute('referrerpolicy'))")
+    assert policies and set(policies) == {"strict-origin-when-cross-origin"}
+
     page.select_option("#attributes select[name=mount]", "")
     page.fill("#attributes input[name=operator]", "")
     with page.expect_navigation():

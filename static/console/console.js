@@ -258,7 +258,10 @@
 
   function drawMap(el) {
     var map = L.map(el, { keyboard: false });
-    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
+    // The site sends no Referer (security.py), but OpenStreetMap's tile servers refuse requests without one.
+    L.tileLayer(el.dataset.tileUrl, {
+      attribution: el.dataset.tileAttribution, maxZoom: 19, referrerPolicy: "strict-origin-when-cross-origin"
+    }).addTo(map);
     var points = [[item.location.lat, item.location.lon]];
     var colours = { exif: "#1f6feb", device: "#d97706", manual: "#7c3aed" };
     Object.keys(colours).forEach(function (source) {
