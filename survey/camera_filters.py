@@ -8,9 +8,11 @@ from sqlalchemy import func
 from survey import vocab
 from survey.bbox import BBox, parse_bbox, within
 from survey.errors import SurveyError
-from survey.models import Camera
+from survey.models import CAMERA_STATUSES, PUBLIC_CAMERA_STATUSES, Camera
 
 STATUSES = ("active", "removed", "all")
+# Every camera status the public never sees (withdrawn): defined as "not public", so a new status stays hidden.
+HIDDEN_STATUSES = tuple(status for status in CAMERA_STATUSES if status not in PUBLIC_CAMERA_STATUSES)
 
 
 class BadQuery(SurveyError):
@@ -31,7 +33,8 @@ class CameraFilter:
     def clauses(self) -> list:
         """SQL conditions on the cameras table; text filters ignore case."""
         table = Camera.__table__.c
-        found = [] if self.status == "all" else [table.status == self.status]
+        # "all" as NOT IN: an IN list would make SQLite read the status index and sort the whole table by id.
+        found = [table.status.not_in(HIDDEN_STATUSES) if self.status == "all" else table.status == self.status]
         if self.bbox:
             found.append(within(table.lat, table.lon, self.bbox))
         for name in ("manufacturer", "operator", "camera_type"):

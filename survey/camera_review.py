@@ -83,6 +83,10 @@ def count_volunteers(camera_id: int) -> int:
 
 def merge_into_camera(camera: Camera, sighting: Sighting, data: dict, actor_id: int) -> list[dict]:
     """Count one more confirmation on a locked camera; return the attribute conflicts left open."""
+    if camera.status == "withdrawn":
+        # Never a candidate: its confirmations were all taken back, so approve as a new camera instead.
+        raise conflict("That camera was withdrawn (none of its confirmations stand): approve as a new camera.",
+                       camera, camera_view)
     if camera.status != "active":
         raise conflict("That camera is marked removed: restore it before merging into it.", camera, camera_view)
     before = audit.snapshot(camera, audit.CAMERA_FIELDS)
@@ -112,8 +116,8 @@ def unlink_sighting(camera: Camera, sighting: Sighting, actor_id: int, note: str
     if camera.photo_id is not None and _photo_of(camera.photo_id, sighting):
         # The public photo must come from an approved sighting.
         camera.photo_id = next((s.photos[0].id for s in remaining if s.photos), None)
-    if camera.sightings_count == 0:
-        camera.status = "removed"
+    if not remaining:
+        camera.status = "withdrawn"  # unpublished, but kept: the audit trail refers to it
     audit.record("camera_unlinked", actor_id, sighting_id=sighting.id, camera_id=camera.id,
                  before=before, after=audit.snapshot(camera, audit.CAMERA_FIELDS), note=note)
 
@@ -129,6 +133,8 @@ def edit_camera(camera_id: int, data: dict, actor_id: int) -> dict:
     camera = db.session.get(Camera, camera_id, populate_existing=True)
     if camera is None:
         raise NotFound(f"There is no camera {camera_id}.")
+    if camera.status == "withdrawn":
+        raise conflict("That camera was withdrawn: it has no confirmations to edit or restore.", camera, camera_view)
     before = audit.snapshot(camera, audit.CAMERA_FIELDS)
     claim(camera, data.get("version"), camera_view)
     for name in (*ATTRIBUTE_NAMES, *POSITION_FIELDS, "status"):

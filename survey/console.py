@@ -49,6 +49,7 @@ def queue_page():
         "console/queue.html", page=page, item=item, filters=filters, keep=keep,
         history=moderation.history(selected) if selected else [],
         actor=auth.current_actor(), attribute_names=ATTRIBUTE_NAMES, choices=CHOICES, reasons=REASON_LABELS,
+        bulk=set(filters["status"]) <= set(moderation.OPEN_STATES),  # only open sightings can be decided
         query_string=urlencode(keep), next_page=urlencode(keep | {"cursor": page["next_cursor"]}),
         tile_url=current_app.config["TILE_URL"], tile_attribution=current_app.config["TILE_ATTRIBUTION"],
     )

@@ -9,7 +9,10 @@ from sqlalchemy.types import TypeDecorator
 from survey.extensions import db
 
 SIGHTING_STATUSES = ("pending", "approved", "rejected", "needs_info")
-CAMERA_STATUSES = ("active", "removed")
+# removed: seen gone on a re-survey, still public. withdrawn: every confirmation was taken back, so as far
+# as the public knows it never existed; the row stays for the audit trail.
+CAMERA_STATUSES = ("active", "removed", "withdrawn")
+PUBLIC_CAMERA_STATUSES = ("active", "removed")
 LOCATION_SOURCES = ("exif", "device", "manual")
 ROLES = ("admin", "moderator")
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from survey.models import Camera, Sighting
 from tests.conftest import screenshot_path
-from tests.moderation_support import PASSWORD, fetch, make_user, receipt, submit
+from tests.moderation_support import PASSWORD, fetch, make_user, receipt, submit, token_for
 
 SPOT = (51.5033, -0.1196)
 NEAR = (51.50334, -0.1196)  # about 4 m north: the same camera, seen again
@@ -115,4 +115,90 @@ def test_volunteer_text_runs_no_script(console, live_server, app, browser):
     small.screenshot(path=screenshot_path("console-tablet.png"), full_page=True)
     assert small.evaluate("window.__pwned") is None
     tablet.close()
+    assert page.problems == []
+
+
+def test_clearing_a_field_clears_the_attribute(console, live_server, app):
+    page, client = console, app.test_client()
+    s = submit(client, *SPOT, seed=5, mount="pole", operator="Wrong Council", zone="town")
+    page.goto(f"{live_server.url}/console?id={s['id']}")
+    showing(page, s)
+    # OpenStreetMap refuses tile requests without a Referer, and the site's policy sends none by default.
+    tiles = page.locator("#map img.leaflet-tile")
+    expect(tiles.first).to_be_attached()
+    policies = tiles.evaluate_all("tiles => tiles.map(tile => tile.getAttribute('referrerpolicy'))")
+    assert policies and set(policies) == {"strict-origin-when-cross-origin"}
+
+    page.select_option("#attributes select[name=mount]", "")
+    page.fill("#attributes input[name=operator]", "")
+    with page.expect_navigation():
+        page.click("#attributes button[data-action=save]")
+    stored = fetch(app, Sighting, s["id"])
+    assert (stored.mount, stored.operator, stored.zone) == (None, None, "town")
+    expect(page.locator("#attributes select[name=mount]")).to_have_value("")
+
+    # Cleared before approving: the new camera has no zone, the sighting keeps the volunteer's.
+    page.select_option("#attributes select[name=zone]", "")
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    stored = fetch(app, Sighting, s["id"])
+    camera = fetch(app, Camera, stored.camera_id)
+    assert (stored.status, stored.zone) == ("approved", "town")
+    assert (camera.zone, camera.mount, camera.operator) == (None, None, None)
+    assert page.problems == []
+
+
+def test_bulk_approve_and_reject_from_the_queue(console, live_server, app):
+    page, client = console, app.test_client()
+    mod = {"Authorization": f"Bearer {token_for(app, 'mod@example.org')}"}
+    a, b, c, d = (submit(client, 51.50 + n / 100, -0.12, seed=10 + n, device=f"dev-bulk-{n:04}") for n in range(4))
+    page.goto(f"{live_server.url}/console")
+    showing(page, a)
+    expect(page.locator("#queue input.pick")).to_have_count(4)
+    expect(page.locator("#bulk button[data-action=bulk-approve]")).to_be_disabled()
+
+    # x picks the sighting on show; Space on a focused checkbox picks another; nothing else is needed.
+    page.keyboard.press("x")
+    page.focus(f"#queue input.pick[value='{b['id']}']")
+    page.keyboard.press("Space")
+    page.focus(f"#queue input.pick[value='{c['id']}']")
+    page.keyboard.press("Space")
+    expect(page.locator("#bulk-count")).to_have_text("3 selected")
+    # Someone else decides c meanwhile: the bulk answer reports it item by item.
+    assert client.post(f"/api/v1/moderation/sightings/{c['id']}/reject", json={"reason": "other"}, headers=mod).status_code == 200
+    page.focus("#bulk button[data-action=bulk-approve]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#bulk-summary")).to_have_text("2 done, 1 not done.")
+    results = page.locator("#bulk-results li")
+    expect(results).to_have_count(3)
+    first, second = fetch(app, Sighting, a["id"]), fetch(app, Sighting, b["id"])
+    assert (first.status, second.status) == ("approved", "approved") and first.camera_id != second.camera_id
+    expect(results.nth(0)).to_have_text(f"#{a['id']}: approved as camera #{first.camera_id}")
+    expect(results.nth(2)).to_contain_text(f"#{c['id']}: not done: This sighting was already decided")
+    expect(page.locator(f"#queue input.pick[value='{a['id']}']")).to_be_disabled()
+    expect(page.locator("#bulk-count")).to_have_text("0 selected")  # the failed one is unpicked too
+    expect(page.locator("#actions button[data-action=approve]")).to_be_disabled()  # a, on show, is decided now
+    page.screenshot(path=screenshot_path("console-bulk.png"))
+    assert fetch(app, Sighting, c["id"]).reject_reason == "other"  # the failed one is left as it was
+    assert fetch(app, Camera, first.camera_id).sightings_count == 1
+
+    # Reject: a reason is required before anything is sent.
+    page.check(f"#queue input.pick[value='{d['id']}']")
+    page.click("#bulk button[data-action=bulk-reject]")
+    expect(page.locator("#bulk-summary")).to_have_text("Choose a reason for the rejection.")
+    assert fetch(app, Sighting, d["id"]).status == "pending"
+    page.select_option("#bulk select[name=reason]", "abuse_or_spam")
+    page.fill("#bulk input[name=note]", "Bulk spam sweep")
+    page.click("#bulk button[data-action=bulk-reject]")
+    expect(page.locator("#bulk-summary")).to_have_text("1 done, 0 not done.")
+    expect(page.locator("#bulk-results li")).to_have_text([f"#{d['id']}: rejected"])
+    fourth = fetch(app, Sighting, d["id"])
+    assert (fourth.status, fourth.reject_reason, fourth.moderator_note) == ("rejected", "abuse_or_spam", "Bulk spam sweep")
+    with page.expect_navigation():
+        page.click("#bulk-reload")
+    expect(page.locator(".detail.empty")).to_contain_text("Nothing to review")
+    page.goto(f"{live_server.url}/console?status=approved")  # decided sightings have nothing to pick
+    expect(page.locator("#queue li")).to_have_count(2)
+    expect(page.locator("#queue input.pick, #bulk")).to_have_count(0)
     assert page.problems == []

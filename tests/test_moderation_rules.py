@@ -152,7 +152,7 @@ def test_reopen_undoes_each_decision(client, app, mod):
     assert post(client, f"/sightings/{lone['id']}/reopen", mod).json["sighting"]["status"] == "pending"
     camera = fetch(app, Camera, camera_id)
     # A camera whose only confirmation was withdrawn is no longer published, nor its photo.
-    assert (camera.sightings_count, camera.volunteers_count, camera.status, camera.photo_id) == (0, 0, "removed", None)
+    assert (camera.sightings_count, camera.volunteers_count, camera.status, camera.photo_id) == (0, 0, "withdrawn", None)
     assert receipt(client, lone)["status"] == "pending"
 
     rejected = submit(client, *SPOT, seed=2)

@@ -25,20 +25,28 @@ def secrets(client, app):
     )
     pending = pending_photo(client, app, notes="NOTE-secret-pending", device_id="DEVICE-secret-pending")
     rejected = camera_from_upload(client, app, seed=6, notes="NOTE-secret-rejected", lat=51.52, lon=-0.14)
+    # Approved, then reopened: its camera is withdrawn and must vanish from every public view.
+    withdrawn = camera_from_upload(client, app, seed=7, lat=51.53, lon=-0.15, camera_fields={
+        "status": "withdrawn", "operator": "WITHDRAWN-secret-operator", "model": "WITHDRAWN-secret-model"})
     with app.app_context():
         sighting = db.session.get(Sighting, shown["sighting_id"])
         sighting.moderator_note = "MODNOTE-secret-check-again"
         db.session.get(Sighting, rejected["sighting_id"]).status = "rejected"
+        reopened = db.session.get(Sighting, withdrawn["sighting_id"])
+        reopened.status, reopened.camera_id = "pending", None
         db.session.commit()
         rows = db.session.query(Sighting).all()
         private = {s.client_id for s in rows if s.client_id} | {s.receipt for s in rows} | {s.volunteer_key for s in rows if s.volunteer_key}
         private |= {s.submitted_at.isoformat()[:16] for s in rows} | {s.submitted_at.strftime("%H:%M") for s in rows}
     private |= {
         "NOTE-secret", "DEVICE-secret", "MODNOTE-secret", VOLUNTEER_IP, shown["original_sha256"], pending["display_sha256"],
+        "WITHDRAWN-secret", withdrawn["display_sha256"],
+        *(f'"id"{gap}:{space}{withdrawn["camera_id"]},' for gap in ("", " ") for space in ("", " ")),  # either database
         "51.4123457", "51.412345", "0.2987654", "0.298765", "17.25",  # the device fix
         "51.4234567", "51.423456", "0.3345678", "0.334567",  # where the photo's EXIF says the volunteer stood
         "14:37", "77.7",  # time of day and compass heading of the photo
     }
+    shown["withdrawn_camera_id"] = withdrawn["camera_id"]
     return shown, private
 
 
@@ -89,3 +97,11 @@ def test_cli_export_has_no_volunteer_data(runner, app, secrets):
     for fmt in ("geojson", "csv", "osm"):
         output = re.sub(r'"timeStamp": ?"[^"]*"', "", runner.invoke(args=["export", fmt, "-", "--status", "all"]).stdout)
         assert [value for value in private if value in output] == []
+
+
+def test_withdrawn_camera_is_not_found_by_id(client, secrets):
+    shown, _ = secrets
+    camera_id = shown["withdrawn_camera_id"]
+    for url in (f"/api/v1/cameras/{camera_id}", f"/ogcapi/collections/cameras/items/{camera_id}?f=json"):
+        response = client.get(url)
+        assert response.status_code == 404 and response.json["code"] == 404, url

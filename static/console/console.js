@@ -75,7 +75,8 @@
     var out = {};
     ATTRIBUTES.forEach(function (name) {
       var value = form.elements[name].value.trim();
-      if (value !== "" && value !== (item.attributes[name] || "")) out[name] = value;
+      if (value === (item.attributes[name] || "")) return;
+      out[name] = value === "" ? null : value; // an emptied field clears the attribute: the API takes null, not ""
     });
     return out;
   }
@@ -192,12 +193,91 @@
     say("Camera #" + selected + " selected: press m to merge.");
   }
 
+  // --- bulk: the checked sightings of this page, each decided on its own ---------------------------
+  var bulkForm = document.getElementById("bulk");
+  var picks = Array.prototype.slice.call(document.querySelectorAll("#queue input.pick"));
+
+  function pickFor(id) {
+    return picks.filter(function (box) { return Number(box.value) === id; })[0];
+  }
+
+  function pickedIds() {
+    return picks.filter(function (box) { return box.checked && !box.disabled; }).map(function (box) { return Number(box.value); });
+  }
+
+  function updateBulk() {
+    if (!bulkForm) return;
+    var count = pickedIds().length;
+    document.getElementById("bulk-count").textContent = count + " selected";
+    bulkForm.querySelectorAll('button[data-action^="bulk-"]').forEach(function (button) { button.disabled = count === 0; });
+  }
+
+  function togglePick() {
+    var box = item && pickFor(item.id);
+    if (!box || box.disabled) return;
+    box.checked = !box.checked;
+    updateBulk();
+  }
+
+  function bulkSay(text, kind) {
+    var summary = document.getElementById("bulk-summary");
+    summary.textContent = text;
+    summary.className = "message " + (kind || "");
+  }
+
+  function bulk(action) {
+    var body = { action: action, ids: pickedIds() };
+    if (!body.ids.length) return;
+    var note = bulkForm.elements.note.value.trim();
+    if (note) body.note = note;
+    if (action === "reject") {
+      body.reason = bulkForm.elements.reason.value;
+      if (!body.reason) { bulkSay("Choose a reason for the rejection.", "error"); bulkForm.elements.reason.focus(); return; }
+    }
+    bulkSay((action === "approve" ? "Approving " : "Rejecting ") + body.ids.length + "…");
+    send("POST", "/api/v1/moderation/bulk", body).then(showBulkResults, function (error) {
+      if (error.status === 401) { failed(error); return; }
+      bulkSay(error.message, "error");
+    });
+  }
+
+  function showBulkResults(outcome) {
+    var list = document.getElementById("bulk-results");
+    list.textContent = "";
+    outcome.results.forEach(function (result) {
+      var li = document.createElement("li");
+      li.className = result.ok ? "ok" : "error";
+      li.textContent = "#" + result.id + ": " + (result.ok
+        ? result.status + (result.camera_id ? " as camera #" + result.camera_id : "")
+        : "not done: " + result.error.message);
+      list.appendChild(li);
+      var box = pickFor(result.id);
+      if (box) box.checked = false; // the answer is in the list; the next action starts from a clean selection
+      if (result.ok && box) { box.disabled = true; box.closest("li").classList.add("decided"); }
+      if (result.ok && item && result.id === item.id) {
+        item.status = result.status; // the keys a, m, r, i no longer apply to it
+        document.querySelectorAll("#actions button[data-action]").forEach(function (button) { button.disabled = true; });
+        say("Decided in bulk: reload the queue to go on.", "ok");
+      }
+    });
+    bulkSay(outcome.succeeded + " done, " + outcome.failed + " not done.", outcome.failed ? "error" : "ok");
+    document.getElementById("bulk-reload").hidden = false;
+    updateBulk();
+  }
+
+  picks.forEach(function (box) { box.addEventListener("change", updateBulk); });
+  var pickAll = document.getElementById("bulk-all");
+  if (pickAll) pickAll.addEventListener("change", function () {
+    picks.forEach(function (box) { if (!box.disabled) box.checked = pickAll.checked; });
+    updateBulk();
+  });
+
   // --- keyboard ---------------------------------------------------------------------------------
   var actions = {
     a: approve, m: merge, e: function () { form.querySelector("select, input").focus(); },
     r: function () { open(rejectForm, "reject"); }, i: function () { open(infoForm, "info"); },
     j: function () { mode === "merged" ? goOn() : go(1); }, k: function () { go(-1); },
-    z: toggleZoom
+    z: toggleZoom, x: togglePick
   };
 
   document.addEventListener("keydown", function (event) {
@@ -225,7 +305,8 @@
     if (!button || button.type === "submit") return;
     var handlers = {
       approve: approve, merge: merge, reject: actions.r, info: actions.i, close: closePanels,
-      reopen: reopen, next: goOn
+      reopen: reopen, next: goOn,
+      "bulk-approve": function () { bulk("approve"); }, "bulk-reject": function () { bulk("reject"); }
     };
     if (handlers[button.dataset.action]) handlers[button.dataset.action]();
   });
@@ -257,7 +338,10 @@
 
   function drawMap(el) {
     var map = L.map(el, { keyboard: false });
-    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
+    // The site sends no Referer (security.py), but OpenStreetMap's tile servers refuse requests without one.
+    L.tileLayer(el.dataset.tileUrl, {
+      attribution: el.dataset.tileAttribution, maxZoom: 19, referrerPolicy: "strict-origin-when-cross-origin"
+    }).addTo(map);
     var points = [[item.location.lat, item.location.lon]];
     var colours = { exif: "#1f6feb", device: "#d97706", manual: "#7c3aed" };
     Object.keys(colours).forEach(function (source) {

@@ -3,7 +3,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from webargs.fields import DelimitedList
 
 from survey.bbox import parse_bbox
-from survey.models import ATTRIBUTE_NAMES, CAMERA_STATUSES, SIGHTING_STATUSES
+from survey.models import ATTRIBUTE_NAMES, PUBLIC_CAMERA_STATUSES, SIGHTING_STATUSES
 from survey.moderation import REJECT_REASONS
 from survey.queue import SORTS
 from survey.schemas import ID, LAT, LON, AttributesIn
@@ -53,7 +53,16 @@ class BulkFilter(QueueFilter):
     status = fields.List(fields.String(validate=validate.OneOf(SIGHTING_STATUSES)), load_default=["pending"])
 
 
-class ApproveIn(AttributesIn):
+class CorrectionsIn(AttributesIn):
+    """The attributes as a moderator corrects them: null clears one (the intake's schema stays strict)."""
+
+    def on_bind_field(self, field_name, field_obj):
+        if field_name in ATTRIBUTE_NAMES:
+            field_obj.allow_none = True
+            field_obj.metadata.setdefault("description", "null clears it")
+
+
+class ApproveIn(CorrectionsIn):
     camera_id = fields.Integer(validate=ID, metadata={"description": "Merge into this camera; omit to create a new camera."})
     lat = fields.Float(validate=LAT, metadata={"description": "Corrected camera position."})
     lon = fields.Float(validate=LON)
@@ -84,7 +93,7 @@ class ReopenIn(Schema):
     version = VERSION
 
 
-class SightingEditIn(AttributesIn):
+class SightingEditIn(CorrectionsIn):
     lat = fields.Float(validate=LAT)
     lon = fields.Float(validate=LON)
     heading = fields.Float(validate=validate.Range(min=0, max=360), metadata={"description": "Degrees true."})
@@ -96,11 +105,12 @@ class SightingEditIn(AttributesIn):
         _pair(data)
 
 
-class CameraEditIn(AttributesIn):
+class CameraEditIn(CorrectionsIn):
     lat = fields.Float(validate=LAT)
     lon = fields.Float(validate=LON)
     direction = fields.Float(validate=validate.Range(min=0, max=360))
-    status = fields.String(validate=validate.OneOf(CAMERA_STATUSES))
+    # A moderator marks removed or restores; withdrawn is only reached by reopening every confirmation.
+    status = fields.String(validate=validate.OneOf(PUBLIC_CAMERA_STATUSES))
     note = NOTE
     version = VERSION
 
