@@ -182,6 +182,17 @@ def test_gzip_when_asked(client, three):
     assert "Content-Encoding" not in plain.headers
 
 
+@pytest.mark.parametrize("path", [URL, "/api/v1/cameras.csv", "/api/v1/cameras.osm"])
+@pytest.mark.parametrize("refusal", ["gzip;q=0, identity", "identity, GZIP;q=0.000", "*;q=1, gzip;q=0"])
+def test_no_gzip_when_refused(client, three, path, refusal):
+    plain = client.get(path)
+    refused = client.get(path, headers={"Accept-Encoding": refusal})
+    assert refused.status_code == 200 and "Content-Encoding" not in refused.headers
+    assert refused.data[:2] != b"\x1f\x8b"  # no gzip magic: the plain body, whose first line never changes
+    assert refused.data.decode().splitlines()[0] == plain.data.decode().splitlines()[0]
+    assert client.get(path, headers={"Accept-Encoding": "gzip;q=0.5"}).headers["Content-Encoding"] == "gzip"
+
+
 def test_streams_in_batches(client, app, monkeypatch):
     monkeypatch.setattr(exports, "BATCH_ROWS", 7)
     many_cameras(app, 30)
