@@ -30,6 +30,7 @@ def from_environment(env=None) -> dict:
         "DEVICE_UPLOAD_RATE_LIMIT": env.get("DEVICE_UPLOAD_RATE_LIMIT") or "30 per hour;10 per minute",
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX") or "cctv-survey",
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",
+        "TOKEN_RATE_LIMIT": env.get("TOKEN_RATE_LIMIT") or "20 per hour",
         "TILE_URL": env.get("TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION")
         or '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
