@@ -64,3 +64,9 @@ def test_every_operation_answers_within_its_spec(app, client, spec, label):
     check()
     assert calls
     print(f"schemathesis {spec} {label}: {len(calls)} cases x {len(CHECKS)} checks")  # shown with -s
+
+
+def test_ogc_api_definition_is_valid_openapi_30(app):
+    schema = schemathesis.openapi.from_wsgi(SPECS["ogcapi"], app)
+    schema.validate()  # raises on anything OpenAPI 3.0 does not allow
+    assert schema.raw_schema["openapi"] == "3.0.3" and "FeatureCollection" in schema.raw_schema["components"]["schemas"]
