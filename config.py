@@ -26,10 +26,13 @@ def from_environment(env=None) -> dict:
         "MAX_IMAGE_PIXELS": _int(env, "MAX_IMAGE_PIXELS", 60_000_000),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
-        "UPLOAD_RATE_LIMIT": env.get("UPLOAD_RATE_LIMIT") or "60 per hour;20 per minute",
-        "DEVICE_UPLOAD_RATE_LIMIT": env.get("DEVICE_UPLOAD_RATE_LIMIT") or "30 per hour;10 per minute",
+        # A brisk volunteer sends a camera every 20 s or so (180 an hour); the address limit, above
+        # the device limit so a shared address still fits one such volunteer and more, stops floods.
+        "UPLOAD_RATE_LIMIT": env.get("UPLOAD_RATE_LIMIT") or "600 per hour;60 per minute",
+        "DEVICE_UPLOAD_RATE_LIMIT": env.get("DEVICE_UPLOAD_RATE_LIMIT") or "300 per hour;30 per minute",
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX") or "cctv-survey",
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",
+        "TOKEN_RATE_LIMIT": env.get("TOKEN_RATE_LIMIT") or "20 per hour",
         "TILE_URL": env.get("TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION")
         or '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',

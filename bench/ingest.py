@@ -87,7 +87,8 @@ def run(ctx: Context) -> list[Row]:
     work = Path(ctx.workdir) / "ingest"
     app = migrated_app(sqlite_url(ctx.workdir, "ingest.db"), work / "photos")
     client = app.test_client()
-    warmup, runs = 1, ctx.runs + 4  # disk and CPU noise hit the upload more than pure decoding
+    # Disk and CPU noise hit the upload more than pure decoding: a few more runs than the others.
+    warmup, runs = 1, ctx.runs + (2 if ctx.quick else 4)
     environs = iter([request_environ(variant(photo, n), n) for n in range(warmup + runs)])
 
     def ingest():

@@ -195,5 +195,11 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _token_limit() -> str:
+    return current_app.config["TOKEN_RATE_LIMIT"]
+
+
 # Only failed attempts count, and the token and console logins share one budget per client.
 login_limit = limiter.shared_limit(_login_limit, scope="login", deduct_when=lambda response: response.status_code == 401)
+# Only tokens issued count: a stolen password must not mint tokens without end.
+token_limit = limiter.shared_limit(_token_limit, scope="token", deduct_when=lambda response: response.status_code == 201)

@@ -3,7 +3,7 @@ import hashlib
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey import create_app
 from survey.extensions import db
@@ -96,6 +96,32 @@ def test_ten_failed_logins_a_minute_then_429(limited_app):
     # The console form shares the budget.
     form = client.post("/console/login", data={"email": "mod@example.org", "password": PASSWORD})
     assert form.status_code == 429
+
+
+def test_tokens_issued_are_limited_per_client(limited_app):
+    limited_app.config["TOKEN_RATE_LIMIT"] = "3 per hour"  # read on each request
+    client, other = limited_app.test_client(), limited_app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    make_user(limited_app, "mod@example.org")
+    login = {"email": "mod@example.org", "password": PASSWORD}
+    assert client.post("/api/v1/auth/token", json=login | {"password": "bad"}).status_code == 401  # not a token
+    assert [client.post("/api/v1/auth/token", json=login).status_code for _ in range(3)] == [201, 201, 201]
+    blocked = client.post("/api/v1/auth/token", json=login)
+    assert blocked.status_code == 429 and blocked.json["code"] == 429 and blocked.json["status"] == "Too Many Requests"
+    wait = int(blocked.headers["Retry-After"])
+    assert 0 < wait <= 3600 and blocked.json["retry_after"] == wait
+    with limited_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 3  # the refusal made none
+    assert other.post("/api/v1/auth/token", json=login).status_code == 201  # another address has its own budget
+
+
+def test_successful_logins_do_not_use_the_failed_login_budget(limited_app):
+    limited_app.config["TOKEN_RATE_LIMIT"] = "50 per hour"
+    client = limited_app.test_client()
+    make_user(limited_app, "mod@example.org")
+    login = {"email": "mod@example.org", "password": PASSWORD}
+    assert {client.post("/api/v1/auth/token", json=login).status_code for _ in range(12)} == {201}  # LOGIN: 10/min
+    assert client.post("/api/v1/auth/token", json=login | {"password": "bad"}).status_code == 401
 
 
 def csrf_from(html: str) -> str:

@@ -1,6 +1,7 @@
 """GET /api/v1/cameras.geojson: valid RFC 7946, read back by the geojson library and by GDAL."""
 import gzip
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
 import geojson
@@ -13,6 +14,7 @@ from tests.camera_factory import DEFAULTS, camera, camera_from_upload, many_came
 from tests.gdal import feature_count, features, ogrinfo
 
 URL = "/api/v1/cameras.geojson"
+STAMP = re.compile(r'"timeStamp": ?"[^"]*"')
 
 
 def expected_properties(camera_id: int, **fields) -> dict:
@@ -180,6 +182,17 @@ def test_gzip_when_asked(client, three):
     assert "Accept-Encoding" in packed.headers["Vary"]
     assert json.loads(gzip.decompress(packed.data))["features"] == plain.json["features"]
     assert "Content-Encoding" not in plain.headers
+
+
+@pytest.mark.parametrize("path", [URL, "/api/v1/cameras.csv", "/api/v1/cameras.osm"])
+@pytest.mark.parametrize("refusal", ["gzip;q=0, identity", "identity, GZIP;q=0.000", "*;q=1, gzip;q=0"])
+def test_no_gzip_when_refused(client, three, path, refusal):
+    plain = client.get(path)
+    refused = client.get(path, headers={"Accept-Encoding": refusal})
+    assert refused.status_code == 200 and "Content-Encoding" not in refused.headers
+    assert refused.data[:2] != b"\x1f\x8b"  # no gzip magic: the plain body (its timeStamp aside)
+    assert STAMP.sub("", refused.data.decode()) == STAMP.sub("", plain.data.decode())
+    assert client.get(path, headers={"Accept-Encoding": "gzip;q=0.5"}).headers["Content-Encoding"] == "gzip"
 
 
 def test_streams_in_batches(client, app, monkeypatch):

@@ -61,8 +61,14 @@ def test_map_on_a_phone_shows_markers_and_a_popup(phone, live_server, app, clien
     made = camera_from_upload(client, app, camera_fields={"lat": 51.5033, "lon": -0.1196, "direction": 45.0})
     camera(app, lat=51.5033, lon=-0.1096, manufacturer="Dahua", operator="Transport for London", direction=None)
     camera(app, lat=51.5083, lon=-0.1146, signage="none")
+    tile_referers = []
+    phone.on("request", lambda r: "/no-tiles/" in r.url and tile_referers.append(r.all_headers().get("referer")))
     phone.goto(f"{live_server.url}/map")
     phone.wait_for_function("() => document.querySelectorAll('.camera-icon').length === 3", timeout=15000)
+    # OpenStreetMap refuses tiles without a Referer, and the site's own policy is no-referrer.
+    policies = phone.eval_on_selector_all("img.leaflet-tile", "tiles => tiles.map(t => t.getAttribute('referrerpolicy'))")
+    assert policies and set(policies) == {"strict-origin-when-cross-origin"}
+    assert tile_referers and all(referer == f"{live_server.url}/map" for referer in tile_referers)
     assert phone.locator(".camera-icon .fov").count() == 2  # wedges only where a direction is known
     assert phone.locator("#camera-count").text_content() == "3 of 3 cameras shown."  # in the closed panel
 

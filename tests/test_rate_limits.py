@@ -3,7 +3,9 @@ import os
 import uuid
 
 import pytest
+from limits import parse_many
 
+from config import from_environment
 from survey import create_app
 from survey.privacy import client_key
 from tests.conftest import test_config as settings_for
@@ -48,6 +50,24 @@ def test_device_limit_429s_that_device_only(app, database_url, tmp_path):
     assert_429(send(limited, device=phone, seed=3))
     assert send(limited, device=other, seed=4).status_code == 201  # same address, other phone
     assert send(limited, seed=5).status_code == 201  # no device_id: the address limit alone
+
+
+def per_hour(setting: str) -> float:
+    """The most a limit such as '300 per hour;30 per minute' lets through in a steady hour."""
+    return min(item.amount * 3600 / item.get_expiry() for item in parse_many(setting))
+
+
+def test_default_limits_fit_a_brisk_survey_but_not_a_flood():
+    defaults = from_environment({"SECRET_KEY": "x"})
+    device, address = per_hour(defaults["DEVICE_UPLOAD_RATE_LIMIT"]), per_hour(defaults["UPLOAD_RATE_LIMIT"])
+    assert device >= 270  # the capture page's target, a camera every 20 s, with room to spare
+    assert device <= address <= 1000  # one such volunteer fits the address limit, which still stops floods
+
+
+def test_default_limits_let_one_phone_send_a_burst(app, database_url, tmp_path):
+    limited = limited_app(database_url, tmp_path / "photos", RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}")
+    answers = [send(limited, device="phone-brisk-1", seed=i).status_code for i in range(25)]
+    assert answers == [201] * 25  # e.g. a station forecourt: 25 cameras in a few minutes
 
 
 def _redis():

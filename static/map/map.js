@@ -18,7 +18,10 @@
 
   var element = document.getElementById("map");
   var map = L.map(element).setView([30, 0], 2);
-  L.tileLayer(element.dataset.tileUrl, { attribution: element.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
+  // The site sends no-referrer, but OpenStreetMap's tile servers refuse tile requests without a Referer.
+  L.tileLayer(element.dataset.tileUrl, {
+    attribution: element.dataset.tileAttribution, maxZoom: 19, referrerPolicy: "strict-origin-when-cross-origin",
+  }).addTo(map);
   var clusters = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 50, disableClusteringAtZoom: 18 });
   map.addLayer(clusters);
   var cameras = [];

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from survey import users
 from survey.api.moderation_schemas import ActorOut, LoginIn, TokenOut
-from survey.auth import authenticate, authorize, issue_token, login_limit, require_role, revoke_token
+from survey.auth import authenticate, authorize, issue_token, login_limit, require_role, revoke_token, token_limit
 from survey.errors import Invalid
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Moderator sign-in")
@@ -12,10 +12,11 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Modera
 
 @blp.route("/token", methods=["POST"])
 @login_limit
+@token_limit
 @blp.arguments(LoginIn)
 @blp.response(201, TokenOut)
 @blp.alt_response(401, description="Wrong email or password, or a disabled account.")
-@blp.alt_response(429, description="Too many failed logins from this client; see Retry-After.")
+@blp.alt_response(429, description="Too many failed logins, or tokens issued, for this client; see Retry-After.")
 def create_token(credentials):
     """A new API token (shown once): send it as 'Authorization: Bearer <token>'."""
     user = authenticate(credentials["email"], credentials["password"])

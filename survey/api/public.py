@@ -23,7 +23,7 @@ def send_download(fmt: str, flt: CameraFilter) -> Response:
     if fmt != "geojson":
         headers["Content-Disposition"] = f'attachment; filename="cameras.{fmt}"'
     chunks = STREAMS[fmt](flt, base)
-    if "gzip" in request.accept_encodings:
+    if request.accept_encodings["gzip"] > 0:  # `"gzip" in` is true for gzip;q=0, which refuses it
         headers["Content-Encoding"] = "gzip"
         chunks = gzipped(chunks)
     return Response(chunks, mimetype=FORMATS[fmt], headers=headers)
