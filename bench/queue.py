@@ -60,7 +60,8 @@ def _database(ctx: Context, url: str, label: str, count: int) -> list[Row]:
     first, deep = _page(client, token), _page(client, token, cursor)
     candidates = sum(len(item["candidates"]) for item in first["items"] + deep["items"])
     timings = measure({"first page": lambda: _page(client, token),
-                       "deep page": lambda: _page(client, token, cursor)}, runs=max(ctx.runs, 20))
+                       "deep page": lambda: _page(client, token, cursor)},
+                      runs=ctx.runs if ctx.quick else max(ctx.runs, 20))
     dispose(app)
     case = f"{CASE} {label}"
     note = f"{count:,} sightings + cameras, 50 items, {candidates} candidates in both pages"
@@ -72,7 +73,7 @@ def _database(ctx: Context, url: str, label: str, count: int) -> list[Row]:
 
 
 def run(ctx: Context) -> list[Row]:
-    count = 100_000 if ctx.quick else 1_000_000
+    count = 50_000 if ctx.quick else 1_000_000
     rows = _database(ctx, sqlite_url(ctx.workdir, "queue.db"), "SQLite", count)
     with postgres_database(ctx.pg_url) as url:
         rows += _database(ctx, url, "PostgreSQL", count)
