@@ -24,8 +24,8 @@ def _load(url: str, count: int) -> None:
     load(url, count, table="photos", rows=photo_rows(count), columns=PHOTO_COLUMNS)
 
 
-def _token_and_deep_cursor(app) -> tuple[str, str]:
-    """A moderator's API token, and the cursor of a pending sighting 90% of the way down the queue."""
+def _token_and_deep_cursor(app) -> tuple[str, dict[str, str]]:
+    """A moderator's API token, and per sort the cursor of a pending sighting 90% of the way down."""
     from survey.auth import issue_token
     from survey.extensions import db
     from survey.models import Sighting
@@ -36,15 +36,17 @@ def _token_and_deep_cursor(app) -> tuple[str, str]:
         token = issue_token(create_user("bench@example.org", "bench-password-1234", role="moderator"))
         pending = select(Sighting).where(Sighting.status == "pending")
         total = len(db.session.scalars(pending.with_only_columns(Sighting.id)).all())
-        deep = db.session.scalars(pending.order_by(Sighting.submitted_at, Sighting.id)
-                                  .offset(total * 9 // 10).limit(1)).one()
-        cursor = encode_cursor(deep, "oldest")
+        cursors = {}
+        for sort, order in (("oldest", (Sighting.submitted_at, Sighting.id)),
+                            ("most_warnings", (Sighting.warning_count.desc(), Sighting.submitted_at, Sighting.id))):
+            deep = db.session.scalars(pending.order_by(*order).offset(total * 9 // 10).limit(1)).one()
+            cursors[sort] = encode_cursor(deep, sort)
         db.session.remove()
-    return token, cursor
+    return token, cursors
 
 
-def _page(client, token: str, cursor: str | None = None) -> dict:
-    url = PAGE + (f"&cursor={cursor}" if cursor else "")
+def _page(client, token: str, cursor: str | None = None, sort: str = "oldest") -> dict:
+    url = PAGE + f"&sort={sort}" + (f"&cursor={cursor}" if cursor else "")
     response = client.get(url, headers={"Authorization": f"Bearer {token}"})
     body = response.get_json()
     if response.status_code != 200 or len(body["items"]) != 50:
@@ -55,12 +57,15 @@ def _page(client, token: str, cursor: str | None = None) -> dict:
 def _database(ctx: Context, url: str, label: str, count: int) -> list[Row]:
     app = migrated_app(url, Path(ctx.workdir) / "queue")
     _load(url, count)
-    token, cursor = _token_and_deep_cursor(app)
+    token, cursors = _token_and_deep_cursor(app)
+    cursor, warned = cursors["oldest"], cursors["most_warnings"]
     client = app.test_client()
     first, deep = _page(client, token), _page(client, token, cursor)
     candidates = sum(len(item["candidates"]) for item in first["items"] + deep["items"])
     timings = measure({"first page": lambda: _page(client, token),
-                       "deep page": lambda: _page(client, token, cursor)},
+                       "deep page": lambda: _page(client, token, cursor),
+                       "warnings first": lambda: _page(client, token, sort="most_warnings"),
+                       "warnings deep": lambda: _page(client, token, warned, sort="most_warnings")},
                       runs=ctx.runs if ctx.quick else max(ctx.runs, 20))
     dispose(app)
     case = f"{CASE} {label}"
@@ -69,6 +74,9 @@ def _database(ctx: Context, url: str, label: str, count: int) -> list[Row]:
         Row(case, "first page", ms(timings["first page"]), target=PAGE_TARGET, note=note),
         Row(case, "deep page", ms(timings["deep page"]), target=PAGE_TARGET, note="by cursor, 90% down"),
         Row(case, "deep page", ms(timings["deep page"]), baseline="first page", target=DEEP_TARGET, paired=True),
+        Row(case, "first page, most warnings first", ms(timings["warnings first"]), target=PAGE_TARGET),
+        Row(case, "deep page, most warnings first", ms(timings["warnings deep"]), target=PAGE_TARGET,
+            note="by cursor, 90% down"),
     ])
 
 

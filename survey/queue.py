@@ -50,10 +50,8 @@ def list_queue(filters: dict) -> dict:
     keys = SORTS[sort]
     query = filtered(filters)
     total = _count_upto(query, TOTAL_CAP + 1)
-    if filters.get("cursor"):
-        query = query.where(_after(keys, decode_cursor(filters["cursor"], sort)))
-    order = [column.asc() if direction == "asc" else column.desc() for column, direction in keys]
-    rows = list(db.session.scalars(query.order_by(*order).limit(limit + 1)))
+    after = decode_cursor(filters["cursor"], sort) if filters.get("cursor") else None
+    rows = _rows(query, keys, limit + 1, after)
     page, more = rows[:limit], len(rows) > limit
     return {
         "items": _items(page),
@@ -67,6 +65,27 @@ def _count_upto(query, limit: int) -> int:
     """How many rows the query has, counting no further than `limit`."""
     counted = query.with_only_columns(Sighting.id).order_by(None).limit(limit).subquery()
     return db.session.scalar(select(func.count()).select_from(counted))
+
+
+def _rows(query, keys, count: int, after: list | None) -> list[Sighting]:
+    """The first `count` rows in the sort's order, after the cursor's key values if given.
+
+    After a cursor the rows come from two index ranges read in turn: the rest of the cursor's
+    group of the first key, then the groups beyond it. One condition over every key bounds only
+    the first key, and "most warnings first" has a handful of values there, so a deep page read a
+    whole group of the index (170 ms at a million rows on PostgreSQL).
+    """
+    order = [column.asc() if direction == "asc" else column.desc() for column, direction in keys]
+    if after is None:
+        return list(db.session.scalars(query.order_by(*order).limit(count)))
+    (column, direction), value = keys[0], after[0]
+    rows = list(db.session.scalars(
+        query.where(column == value, _after(keys[1:], after[1:])).order_by(*order).limit(count)
+    ))
+    if len(rows) < count:
+        beyond = column > value if direction == "asc" else column < value
+        rows += db.session.scalars(query.where(beyond).order_by(*order).limit(count - len(rows)))
+    return rows
 
 
 def _after(keys, values):

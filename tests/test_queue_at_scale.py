@@ -73,3 +73,25 @@ def test_cursor_pages_cover_equal_submission_times(client, app, sort):
         if not (cursor := body["next_cursor"]):
             break
     assert sorted(seen) == sorted(sent) and len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4])
+def test_most_warnings_pages_cross_warning_groups_in_order(client, app, limit):
+    # Pages end inside a group of equal warning counts and at its edge; equal times leave the id to decide.
+    headers = moderator(app)
+    sent = [submit(client, seed=n)["id"] for n in range(7)]
+    counts = dict(zip(sent, [0, 2, 1, 2, 0, 1, 1]))
+    with app.app_context():
+        moment = db.session.get(Sighting, sent[0]).submitted_at
+        for ident, count in counts.items():
+            db.session.execute(update(Sighting).where(Sighting.id == ident)
+                               .values(warning_count=count, submitted_at=moment))
+        db.session.commit()
+    seen, cursor = [], None
+    for _ in range(20):
+        query = {"sort": "most_warnings", "limit": limit} | ({"cursor": cursor} if cursor else {})
+        body = client.get(QUEUE, query_string=query, headers=headers).json
+        seen += [item["id"] for item in body["items"]]
+        if not (cursor := body["next_cursor"]):
+            break
+    assert seen == sorted(sent, key=lambda ident: (-counts[ident], ident))
