@@ -39,7 +39,9 @@ def _decide_one(sighting_id: int, data: dict, actor_id: int) -> dict:
         else:
             outcome = moderation.reject(sighting_id, fields | {"reason": data["reason"]}, actor_id)
     except SurveyError as exc:
-        return {"id": sighting_id, "ok": False,
-                "error": {"code": exc.status, "status": exc.name, "message": exc.message}}
+        error = {"code": exc.status, "status": exc.name, "message": exc.message}
+        if "current" in exc.extra:  # the message points to it, as the single-sighting answer does
+            error["current"] = exc.extra["current"]
+        return {"id": sighting_id, "ok": False, "error": error}
     state = outcome["sighting"]
     return {"id": sighting_id, "ok": True, "status": state["status"], "camera_id": state["camera_id"]}

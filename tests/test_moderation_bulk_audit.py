@@ -24,7 +24,10 @@ def test_bulk_reject_reports_each_item(client, app, mod):
     results = {r["id"]: r for r in response.json["results"]}
     assert results[a["id"]] == {"id": a["id"], "ok": True, "status": "rejected", "camera_id": None}
     assert results[b["id"]]["ok"] is False and results[b["id"]]["error"]["code"] == 409
-    assert results[999]["error"]["code"] == 404
+    # The message says the current state is in 'current': it is, as in the single-sighting answer.
+    assert "'current'" in results[b["id"]]["error"]["message"]
+    assert results[b["id"]]["error"]["current"]["status"] == "approved"
+    assert results[999]["error"]["code"] == 404 and "current" not in results[999]["error"]
     assert results[c["id"]]["ok"] is True
     assert (response.json["succeeded"], response.json["failed"], response.json["truncated"]) == (2, 2, False)
     audit = client.get(f"{API}/audit", query_string={"action": "rejected"}, headers=mod).json["items"]
