@@ -82,6 +82,20 @@ def tap(page, group, value):
     page.click(f"label[for='{group}-{value}']")
 
 
+def drag_pin(page) -> tuple[float, float]:
+    """Drag the pin by its tip, as a thumb does; returns where the page says it now is."""
+    box = page.locator(".leaflet-marker-icon").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 4
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y - 30, steps=8)
+    page.mouse.move(x + 80, y - 50, steps=8)
+    page.mouse.up()
+    expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
+    lat, lon = map(float, re.findall(r"-?\d+\.\d+", page.locator("#pin-text").inner_text()))
+    return lat, lon
+
+
 def shoot(page, name, top=None):
     """A 360×640 screenshot, scrolled so that `top` (a selector) is at the top of the screen."""
     page.evaluate("(selector) => selector ? document.querySelector(selector).scrollIntoView() : window.scrollTo(0, 0)", top)
@@ -152,6 +166,10 @@ def test_photo_without_gps_takes_the_device_position(phone, app):
     shoot(page, "4-nearby-camera")
     [row] = sightings(app)
     assert (row.location_source, row.lat, row.lon, row.accuracy_m) == ("device", 51.5033, -0.1196, 8.0)
+    notice = page.locator("#prompts .sent-notice")
+    expect(notice.locator(".sent-title")).to_have_text(f"Sighting #{row.id} sent.")
+    expect(notice.locator(".position")).to_have_text("Position: from the phone's location (±8 m)")
+    expect(notice.locator(".position-note")).to_have_count(0)
     assert row.captured_at_source == "device" and row.captured_at is not None
     with page.expect_response("**/nearby") as answered:
         question.get_by_role("button", name="A different camera here").click()
@@ -159,25 +177,20 @@ def test_photo_without_gps_takes_the_device_position(phone, app):
     expect(question).to_have_count(0)
     [row] = sightings(app)
     assert (row.nearby_camera_id, row.nearby_answer, row.status, row.camera_id) == (camera_id, "different", "pending", None)
+    page.click("#tab-mine")
+    expect(page.locator(".mine-item .position")).to_have_text("Position: from the phone's location (±8 m)")
 
 
 def test_dragging_the_pin_stores_a_manual_position(phone, app):
     page = phone()
     capture(page, jpeg_file("no-gps.jpg", photo(size=(640, 480), seed=3)))
-    pin = page.locator(".leaflet-marker-icon")
-    box = pin.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 4
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 40, y - 30, steps=8)
-    page.mouse.move(x + 80, y - 50, steps=8)
-    page.mouse.up()
-    expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
+    pin_lat, pin_lon = drag_pin(page)
     expect(page.get_by_role("button", name="Back to my position")).to_be_visible()
     shoot(page, "5-pin-moved")
-    pin_lat, pin_lon = map(float, re.findall(r"-?\d+\.\d+", page.locator("#pin-text").inner_text()))
     save_and_send(page)
     expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    expect(page.locator("#prompts .sent-notice .position")).to_have_text("Position: from your pin")
+    expect(page.locator("#prompts .sent-notice .position-note")).to_have_count(0)
     [row] = sightings(app)
     assert row.location_source == "manual"
     assert (row.lat, row.lon) == (pytest.approx(pin_lat, abs=2e-6), pytest.approx(pin_lon, abs=2e-6))
@@ -191,7 +204,49 @@ def test_dragging_the_pin_stores_a_manual_position(phone, app):
     page.click("#tab-mine")
     page.click("#refresh")
     expect(page.locator(".mine-item .review")).to_have_text(f"Rejected: not a camera — “This is a lamp.”")
+    expect(page.locator(".mine-item .position")).to_have_text("Position: from your pin")
     shoot(page, "6-my-sightings")
+
+
+def local_positions(page) -> list[dict]:
+    """What the page's IndexedDB outbox keeps of where each sent sighting's position came from."""
+    return page.evaluate("import('/static/capture/db.js').then((db) => db.all()).then((rs) => rs.map((r) => r.position))")
+
+
+def test_a_photo_with_gps_outranks_the_pin_and_the_page_says_so(phone, app):
+    photo_lat, photo_lon = 51.5041, -0.1183  # about 130 m from the phone's fix
+    page = phone()
+    capture(page, jpeg_file("with-gps.jpg", photo(photo_lat, photo_lon, size=(640, 480), seed=51)))
+    pin_lat, pin_lon = drag_pin(page)
+    save_and_send(page)
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    [row] = sightings(app)
+    assert row.location_source == "exif"
+    assert (row.lat, row.lon) == (pytest.approx(photo_lat, abs=1e-6), pytest.approx(photo_lon, abs=1e-6))
+    assert (row.manual_lat, row.manual_lon) == (pytest.approx(pin_lat, abs=2e-6), pytest.approx(pin_lon, abs=2e-6))
+    assert (row.device_lat, row.device_lon, row.device_accuracy_m) == (51.5033, -0.1196, 8.0)
+
+    notice = page.locator("#prompts .sent-notice")
+    told = ["Position: from the photo's GPS", "The photo's own GPS was used; your pin was kept for the moderator."]
+    expect(notice.locator(".sent-title")).to_have_text(f"Sighting #{row.id} sent.")
+    expect(notice.locator(".position, .position-note")).to_have_text(told)
+    expect(page.locator("#toast")).to_be_hidden()  # the "Sending…" toast is out of date
+    shoot(page, "15-photo-gps-used")
+    assert local_positions(page) == [{"source": "exif", "accuracy_m": None, "pin_kept": True}]
+
+    page.reload()  # the phone remembers what it was told
+    expect(notice.locator(".position, .position-note")).to_have_text(told)
+    page.click("#tab-mine")
+    expect(page.locator(".mine-item .position, .mine-item .position-note")).to_have_text(told)
+    page.click("#refresh")  # a status check does not lose it
+    expect(page.locator(".mine-item .review")).to_have_text("Waiting for review")
+    expect(page.locator(".mine-item .position, .mine-item .position-note")).to_have_text(told)
+
+    page.click("#tab-capture")  # the next capture starts: the notice has done its job
+    capture(page, jpeg_file("next.jpg", photo(size=(320, 240), seed=52)))
+    page.click("#cancel")
+    expect(page.locator("#screen-capture")).to_be_visible()
+    expect(notice).to_have_count(0)
 
 
 def test_offline_captures_survive_a_reload_and_reach_the_server_exactly_once(phone, app):

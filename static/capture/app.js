@@ -3,12 +3,13 @@ import * as store from "./db.js";
 import * as details from "./details.js";
 import * as outbox from "./outbox.js";
 import * as place from "./place.js";
-import { draftFrom, loadDraft } from "./draft.js";
-import { awaitingAnswer, nearbyQuestion, refreshStatuses, renderMine } from "./mine.js";
+import { draftFrom, lastStarted, loadDraft } from "./draft.js";
+import { awaitingAnswer, nearbyQuestion, refreshStatuses, renderMine, sentNotice } from "./mine.js";
 
 const $ = (id) => document.getElementById(id);
 const SCREENS = ["capture", "details", "mine"];
 let toastTimer = null;
+let toastAt = 0;
 
 function show(name) {
   if (name === "capture" && details.current()) name = "details";
@@ -19,6 +20,7 @@ function show(name) {
   if (location.hash !== hash) history.replaceState(null, "", hash);
   window.scrollTo(0, 0);
   if (name === "mine") refreshMine(null);
+  if (name === "capture") redraw(); // e.g. a discarded capture: the last "sent" notice is old news now
   if (name === "details") details.redraw();
   document.body.dataset.screen = name;
 }
@@ -27,6 +29,7 @@ function toast(message) {
   const node = $("toast");
   node.textContent = message;
   node.hidden = false;
+  toastAt = Date.now();
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { node.hidden = true; }, 6000);
 }
@@ -63,7 +66,9 @@ async function redraw() {
   const questions = records.filter((r) => r.nearby && !r.nearby.answer).map((r) => nearbyQuestion(r, handlers.answer));
   const failed = count("failed") ? [failedNotice(count("failed"))] : [];
   const asked = awaitingAnswer(records) ? [askedNotice(awaitingAnswer(records))] : [];
-  $("prompts").replaceChildren(...questions, ...asked, ...failed);
+  const sent = sentNotice(records, lastStarted());
+  if (sent && Number(sent.dataset.sentAt) > toastAt) $("toast").hidden = true; // "Sending…" is out of date
+  $("prompts").replaceChildren(...(sent ? [sent] : []), ...questions, ...asked, ...failed);
   $("mine-empty").hidden = renderMine($("mine-list"), records, handlers) > 0;
 }
 

@@ -5,6 +5,7 @@ import { apiFields } from "./answers.js";
 import { bestFix, captureHeading } from "./place.js";
 
 export const MAX_PHOTOS = 5;
+const STARTED_KEY = "cctv-capture-started";
 const IMPROVE_MS = 60 * 1000; // a better fix this soon after capture still describes the same spot
 
 export function uuid() {
@@ -38,6 +39,7 @@ export function newDraft(source) {
   const now = new Date();
   const fresh = source === "camera";
   performance.mark("capture");
+  localStorage.setItem(STARTED_KEY, String(now.getTime()));
   return {
     client_id: uuid(), created_at: now.getTime(), state: "draft", source,
     // A gallery photo was taken earlier, maybe elsewhere: the clock, fix and compass now are not its own.
@@ -45,6 +47,11 @@ export function newDraft(source) {
     fix: fresh ? bestFix() : null, compass: fresh ? captureHeading() : null,
     pin: null, heading_manual: null, photos: [], thumb: null,
   };
+}
+
+/** When the volunteer last began a sighting (ms), even one they then discarded; 0 if never. */
+export function lastStarted() {
+  return Number(localStorage.getItem(STARTED_KEY)) || 0;
 }
 
 /** Only a photo taken just now may take the phone's live fix. */

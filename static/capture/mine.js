@@ -1,8 +1,8 @@
 // "My sightings": what this phone sent, with the server's status fetched by receipt. Kept locally only.
 import * as store from "./db.js";
+import { positionUsed } from "./outbox.js";
 
 const STATES = { queued: "Waiting to send", sending: "Sending…", sent: "Sent", failed: "Not accepted" };
-const SOURCES = { exif: "the photo's GPS", device: "the phone's position", manual: "the pin placed by hand" };
 const REVIEW = {
   pending: "Waiting for review", approved: "Approved", rejected: "Rejected", needs_info: "Needs more information",
 };
@@ -28,6 +28,35 @@ function review(result) {
   const reason = result.reject_reason ? `: ${result.reject_reason.replaceAll("_", " ")}` : "";
   return el("p", { class: `review review-${result.status}` }, `${REVIEW[result.status] || result.status}${reason}`,
     result.moderator_note ? el("span", { class: "note" }, ` — “${result.moderator_note}”`) : null);
+}
+
+function positionText({ source, accuracy_m: accuracy }) {
+  if (source === "exif") return "Position: from the photo's GPS";
+  if (source === "manual") return "Position: from your pin";
+  if (source !== "device") return null;
+  return `Position: from the phone's location${accuracy === null ? "" : ` (±${Math.round(accuracy)} m)`}`;
+}
+
+/** Where the server's stored position came from, in plain words, for a sent sighting. */
+export function positionLines(record) {
+  if (!record.result) return [];
+  // Sightings sent before the page kept `position` still have the upload's answer in `result`.
+  const position = record.position ?? positionUsed(record.result.location, record.fields);
+  const text = positionText(position);
+  return [
+    text ? el("p", { class: "position" }, text) : null,
+    position.pin_kept ? el("p", { class: "position-note" },
+      "The photo's own GPS was used; your pin was kept for the moderator.") : null,
+  ].filter(Boolean);
+}
+
+/** The newest sighting the server took since `started` (the volunteer began another), as a short notice. */
+export function sentNotice(records, started) {
+  const fresh = records.filter((r) => r.state === "sent" && r.sent_at > started);
+  if (!fresh.length) return null;
+  const latest = fresh.reduce((a, b) => (b.sent_at > a.sent_at ? b : a));
+  return el("div", { class: "card sent-notice", "data-client-id": latest.client_id, "data-sent-at": latest.sent_at },
+    el("p", { class: "sent-title" }, `Sighting #${latest.result.id} sent.`), ...positionLines(latest));
 }
 
 /** The "same camera / a different camera here" question, or what was answered. */
@@ -91,7 +120,8 @@ function card(record, handlers) {
     el("div", { class: "mine-body" },
       el("p", { class: "mine-title" }, result ? `Sighting #${result.id}` : "Not on the server yet",
         el("span", { class: `badge badge-${record.state}` }, STATES[record.state])),
-      el("p", { class: "hint" }, when(record.created_at), result ? ` · position from ${SOURCES[result.location?.source] || "?"}` : ""),
+      el("p", { class: "hint" }, when(record.created_at)),
+      ...positionLines(record),
       record.state === "failed" ? el("p", { class: "error", role: "alert" }, record.error) : null,
       record.state === "queued" && record.last_error ? el("p", { class: "hint" }, record.last_error) : null,
       review(result),

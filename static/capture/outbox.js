@@ -100,7 +100,8 @@ function outcome(record, reply) {
   if ((status === 200 || status === 201) && body?.id && body?.receipt) {
     const nearest = body.nearby_cameras?.[0];
     return {
-      state: "sent", error: null, last_error: null, result: body, checked_at: Date.now(),
+      state: "sent", error: null, last_error: null, result: body, checked_at: Date.now(), sent_at: Date.now(),
+      position: positionUsed(body.location, record.fields),
       nearby: nearest ? { camera_id: nearest.id, distance_m: nearest.distance_m, answer: null, sent: false } : null,
     };
   }
@@ -112,6 +113,17 @@ function outcome(record, reply) {
     state: "queued", attempts, next_try_at: Date.now() + delay(attempts, reply.retryAfter),
     last_error: status ? `Server busy (${status}); will retry.` : "No connection; will retry.",
   };
+}
+
+/**
+ * Where the server took the stored position from, as it answered the upload. Kept apart from `result`,
+ * which later status checks overwrite (a moderator's correction also reads "manual" there).
+ */
+export function positionUsed(location, fields) {
+  const source = location?.source ?? null;
+  // The photo's own GPS outranks a pin; the volunteer should hear that their pin did not set it.
+  const pinKept = source === "exif" && fields?.location_source === "manual";
+  return { source, accuracy_m: location?.accuracy_m ?? null, pin_kept: pinKept };
 }
 
 // Our API's 4xx answers are final (it said no on purpose), except a timeout or "too many requests".
