@@ -63,13 +63,13 @@ class LocationOut(Schema):
     lat = fields.Float()
     lon = fields.Float()
     accuracy_m = fields.Float(allow_none=True)
-    source = fields.String()
+    source = fields.String(metadata={"description": "exif, device, manual (the volunteer's pin) or reviewer (a moderator's correction)"})
 
 
 class HeadingOut(Schema):
     degrees = fields.Float()
     ref = fields.String(allow_none=True, metadata={"description": "T (true) or M (magnetic)"})
-    source = fields.String()
+    source = fields.String(metadata={"description": "exif, device, manual or reviewer"})
 
 
 class WarningOut(Schema):

@@ -215,8 +215,11 @@ def test_edit_corrects_an_open_sighting(client, app, mod):
                             json={"lat": 51.5035, "lon": -0.1195, "heading": 45, "manufacturer": " hikvision ", "note": "moved"})
     assert response.status_code == 200, response.json
     body = response.json
-    assert body["location"] == {"lat": 51.5035, "lon": -0.1195, "accuracy_m": None, "source": "manual"}
-    assert body["heading"] == {"degrees": 45.0, "ref": "T", "source": "manual"}
+    # A moderator's correction is not the volunteer's pin, here or on the volunteer's receipt.
+    assert body["location"] == {"lat": 51.5035, "lon": -0.1195, "accuracy_m": None, "source": "reviewer"}
+    assert body["heading"] == {"degrees": 45.0, "ref": "T", "source": "reviewer"}
+    seen = receipt(client, s)
+    assert (seen["location"]["source"], seen["heading"]["source"]) == ("reviewer", "reviewer")
     assert body["attributes"]["manufacturer"] == "Hikvision"
     assert body["positions"]["exif"]["lat"] == pytest.approx(SPOT[0])  # the candidates are kept
     edit = events(app, action="edited")[0]
