@@ -1,48 +1,16 @@
 // Moderator console: keyboard-first review. Volunteer text is only ever set with textContent.
+import { send } from "./api.js";
+import { failed, say } from "./message.js";
+import { api, item } from "./sighting.js";
+
 (function () {
   "use strict";
 
-  var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var queueLinks = Array.prototype.slice.call(document.querySelectorAll("#queue a[data-id]"));
-  var dataEl = document.getElementById("item-data");
-  var item = dataEl ? JSON.parse(dataEl.textContent) : null;
   var form = document.getElementById("attributes");
-  var message = document.getElementById("message");
   var mode = "normal";
   var selected = null;
   var pin = null;
-
-  function say(text, kind) {
-    if (!message) return;
-    message.textContent = text;
-    message.className = "message " + (kind || "");
-  }
-
-  function send(method, url, body) {
-    return fetch(url, {
-      method: method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Accept": "application/json" },
-      body: JSON.stringify(body || {})
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (data) {
-        if (!response.ok) {
-          var error = new Error((data && data.message) || response.statusText);
-          error.status = response.status;
-          error.data = data;
-          throw error;
-        }
-        return data;
-      });
-    });
-  }
-
-  function failed(error) {
-    if (error.status === 401) { window.location.assign("/console/login?next=" + encodeURIComponent(location.pathname + location.search)); return; }
-    var detail = error.data && error.data.errors ? " " + JSON.stringify(error.data.errors) : "";
-    var current = error.data && error.data.current ? " Now: " + error.data.current.status + " (reload to see it)." : "";
-    say(error.message + detail + current, "error");
-  }
 
   // --- navigation -------------------------------------------------------------------------------
   function currentIndex() {
@@ -147,10 +115,6 @@
 
   function reopen() {
     send("POST", api("/reopen"), { version: item.version }).then(function () { window.location.reload(); }, failed);
-  }
-
-  function api(suffix) {
-    return "/api/v1/moderation/sightings/" + item.id + suffix;
   }
 
   // --- panels -----------------------------------------------------------------------------------
