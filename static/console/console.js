@@ -2,64 +2,16 @@
 import { send } from "./api.js";
 import { failed, say } from "./message.js";
 import { api, item } from "./sighting.js";
+import { selectCandidate, selectedCamera, setupCandidates } from "./candidates.js";
+import { attributeChanges, directionValue, focusForm, positionChange, setupForm } from "./form.js";
+import { setupMap } from "./map.js";
+import { setupPhoto, toggleZoom } from "./photo.js";
+import { go, goOn } from "./queue.js";
 
 (function () {
   "use strict";
 
-  var queueLinks = Array.prototype.slice.call(document.querySelectorAll("#queue a[data-id]"));
-  var form = document.getElementById("attributes");
   var mode = "normal";
-  var selected = null;
-  var pin = null;
-
-  // --- navigation -------------------------------------------------------------------------------
-  function currentIndex() {
-    if (!item) return -1;
-    for (var i = 0; i < queueLinks.length; i++) if (Number(queueLinks[i].dataset.id) === item.id) return i;
-    return -1;
-  }
-
-  function go(step) {
-    var i = currentIndex();
-    var target = queueLinks[i + step];
-    if (target) window.location.assign(target.href);
-  }
-
-  function goOn() {
-    // The decided sighting leaves the queue: show the one after it, else the queue afresh.
-    var i = currentIndex();
-    var target = queueLinks[i + 1] || queueLinks[i - 1];
-    if (target && i >= 0) { window.location.assign(target.href); return; }
-    var params = new URLSearchParams(location.search);
-    params.delete("id");
-    params.delete("cursor");
-    window.location.assign(location.pathname + "?" + params.toString());
-  }
-
-  // --- the sighting's form ----------------------------------------------------------------------
-  var ATTRIBUTES = item ? Object.keys(item.attributes) : [];
-
-  function attributeChanges() {
-    var out = {};
-    ATTRIBUTES.forEach(function (name) {
-      var value = form.elements[name].value.trim();
-      if (value === (item.attributes[name] || "")) return;
-      out[name] = value === "" ? null : value; // an emptied field clears the attribute: the API takes null, not ""
-    });
-    return out;
-  }
-
-  function positionChange() {
-    var lat = parseFloat(form.elements.lat.value), lon = parseFloat(form.elements.lon.value);
-    if (isNaN(lat) || isNaN(lon)) return {};
-    if (Math.abs(lat - item.location.lat) < 1e-7 && Math.abs(lon - item.location.lon) < 1e-7) return {};
-    return { lat: lat, lon: lon };
-  }
-
-  function directionValue() {
-    var value = parseFloat(form.elements.direction.value);
-    return isNaN(value) ? {} : { direction: value };
-  }
 
   function approve() {
     var body = Object.assign({ version: item.version }, attributeChanges(), positionChange(), directionValue());
@@ -71,9 +23,9 @@ import { api, item } from "./sighting.js";
   }
 
   function merge() {
-    if (selected === null) { say("Pick a camera first: click it or press its number.", "error"); return; }
+    if (selectedCamera() === null) { say("Pick a camera first: click it or press its number.", "error"); return; }
     say("Merging…");
-    send("POST", api("/approve"), { version: item.version, camera_id: selected }).then(function (result) {
+    send("POST", api("/approve"), { version: item.version, camera_id: selectedCamera() }).then(function (result) {
       if (!result.conflicts.length) { say("Merged into camera #" + result.camera.id + ".", "ok"); goOn(); return; }
       showConflicts(result.camera, result.conflicts);
     }, failed);
@@ -104,13 +56,6 @@ import { api, item } from "./sighting.js";
     document.getElementById("conflicts").hidden = false;
     say("Merged into camera #" + camera.id + ": settle the differences, then press j.", "ok");
     mode = "merged";
-  }
-
-  function saveEdits() {
-    var body = Object.assign({ version: item.version }, attributeChanges(), positionChange());
-    var direction = directionValue();
-    if (direction.direction !== undefined) body.heading = direction.direction; // a true heading, as the camera faces
-    send("PATCH", api(""), body).then(function () { window.location.reload(); }, failed);
   }
 
   function reopen() {
@@ -147,14 +92,6 @@ import { api, item } from "./sighting.js";
     var note = infoForm.elements.note.value.trim();
     if (!note) { say("Say what is missing.", "error"); return; }
     send("POST", api("/needs-info"), { version: item.version, note: note }).then(function () { goOn(); }, failed);
-  }
-
-  function selectCandidate(index) {
-    var radios = document.querySelectorAll('#candidates input[name="candidate"]');
-    if (!radios[index]) return;
-    radios[index].checked = true;
-    selected = Number(radios[index].value);
-    say("Camera #" + selected + " selected: press m to merge.");
   }
 
   // --- bulk: the checked sightings of this page, each decided on its own ---------------------------
@@ -238,7 +175,7 @@ import { api, item } from "./sighting.js";
 
   // --- keyboard ---------------------------------------------------------------------------------
   var actions = {
-    a: approve, m: merge, e: function () { form.querySelector("select, input").focus(); },
+    a: approve, m: merge, e: focusForm,
     r: function () { open(rejectForm, "reject"); }, i: function () { open(infoForm, "info"); },
     j: function () { mode === "merged" ? goOn() : go(1); }, k: function () { go(-1); },
     z: toggleZoom, x: togglePick
@@ -275,66 +212,11 @@ import { api, item } from "./sighting.js";
     if (handlers[button.dataset.action]) handlers[button.dataset.action]();
   });
 
-  if (form) form.addEventListener("submit", function (event) { event.preventDefault(); saveEdits(); });
+  setupForm();
   if (rejectForm) rejectForm.addEventListener("submit", function (event) { event.preventDefault(); submitReject(); });
   if (infoForm) infoForm.addEventListener("submit", function (event) { event.preventDefault(); submitInfo(); });
-  document.querySelectorAll('#candidates input[name="candidate"]').forEach(function (radio, index) {
-    radio.addEventListener("change", function () { selectCandidate(index); });
-  });
+  setupCandidates();
 
-  // --- photo --------------------------------------------------------------------------------------
-  var zoombox = document.getElementById("zoombox");
-  function toggleZoom() { if (zoombox) zoombox.classList.toggle("zoomed"); }
-  if (zoombox) zoombox.addEventListener("click", toggleZoom);
-  document.querySelectorAll("button.thumb").forEach(function (thumb) {
-    thumb.addEventListener("click", function () { document.getElementById("photo").src = thumb.dataset.src; });
-  });
-
-  // --- map ----------------------------------------------------------------------------------------
-  var mapEl = document.getElementById("map");
-  if (mapEl && item && window.L) drawMap(mapEl);
-
-  function label(text) {
-    var span = document.createElement("span");
-    span.textContent = text;
-    return span;
-  }
-
-  function drawMap(el) {
-    var map = L.map(el, { keyboard: false });
-    // The site sends no Referer (security.py), but OpenStreetMap's tile servers refuse requests without one.
-    L.tileLayer(el.dataset.tileUrl, {
-      attribution: el.dataset.tileAttribution, maxZoom: 19, referrerPolicy: "strict-origin-when-cross-origin"
-    }).addTo(map);
-    var points = [[item.location.lat, item.location.lon]];
-    var colours = { exif: "#1f6feb", device: "#d97706", manual: "#7c3aed" };
-    Object.keys(colours).forEach(function (source) {
-      var p = item.positions[source];
-      if (!p) return;
-      points.push([p.lat, p.lon]);
-      if (p.accuracy_m) L.circle([p.lat, p.lon], { radius: p.accuracy_m, color: colours[source], weight: 1, fillOpacity: 0.05 }).addTo(map);
-      L.circleMarker([p.lat, p.lon], { radius: 5, color: colours[source] }).bindTooltip(label(source + " position")).addTo(map);
-    });
-    item.candidates.forEach(function (c, index) {
-      points.push([c.lat, c.lon]);
-      L.circleMarker([c.lat, c.lon], { radius: 7, color: "#b91c1c", fillOpacity: 0.6 })
-        .bindTooltip(label((index + 1) + ": camera #" + c.id + ", " + c.distance_m + " m"))
-        .on("click", function () { selectCandidate(index); })
-        .addTo(map);
-    });
-    pin = L.marker([item.location.lat, item.location.lon], { draggable: true, title: "Sighting: drag onto the camera" }).addTo(map);
-    pin.on("dragend", function () {
-      var p = pin.getLatLng();
-      form.elements.lat.value = p.lat.toFixed(7);
-      form.elements.lon.value = p.lng.toFixed(7);
-      say("Pin moved: approving uses this position.");
-    });
-    ["lat", "lon"].forEach(function (name) {
-      form.elements[name].addEventListener("change", function () {
-        var lat = parseFloat(form.elements.lat.value), lon = parseFloat(form.elements.lon.value);
-        if (!isNaN(lat) && !isNaN(lon)) pin.setLatLng([lat, lon]);
-      });
-    });
-    map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 19 });
-  }
+  setupPhoto();
+  setupMap();
 })();
