@@ -19,7 +19,10 @@ def watched(page, origin: str):
     """Collect in page.problems what a broken page shows only in its console: a script error, an own
     asset that fails or 404s (a bad module import stops the whole console silently), a CSP refusal."""
     page.problems = []
-    own = lambda url: url.startswith(origin + "/")  # noqa: E731
+
+    def own(url: str) -> bool:
+        return url.startswith(origin + "/")
+
     page.on("pageerror", lambda error: page.problems.append(f"error: {error}"))
     page.on("dialog", lambda dialog: (page.problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
     # "Failed to load resource" lines repeat what the two listeners below report with the URL.
