@@ -15,16 +15,34 @@ HOSTILE = ('</script><script>window.__pwned = 1</script><img src=x onerror="wind
 OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
+def watched(page, origin: str):
+    """Collect in page.problems what a broken page shows only in its console: a script error, an own
+    asset that fails or 404s (a bad module import stops the whole console silently), a CSP refusal."""
+    page.problems = []
+
+    def own(url: str) -> bool:
+        return url.startswith(origin + "/")
+
+    page.on("pageerror", lambda error: page.problems.append(f"error: {error}"))
+    page.on("dialog", lambda dialog: (page.problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    # "Failed to load resource" lines repeat what the two listeners below report with the URL.
+    page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
+            and page.problems.append(f"console: {m.text}"))
+    page.on("response", lambda r: own(r.url) and r.status >= 400 and r.request.resource_type not in ("fetch", "xhr")
+            and page.problems.append(f"{r.status}: {r.url}"))
+    # A navigation cancels requests still in flight (ERR_ABORTED); that is the console moving on, not a fault.
+    page.on("requestfailed", lambda r: own(r.url) and "ERR_ABORTED" not in (r.failure or "")
+            and page.problems.append(f"failed: {r.url} {r.failure}"))
+    return page
+
+
 @pytest.fixture
 def console(browser, live_server, app):
     """A logged-in laptop-sized page; map tiles from outside are refused, never fetched."""
     make_user(app, "mod@example.org")
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     context.route(OUTSIDE, lambda route: route.abort())
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(f"error: {error}"))
-    page.on("dialog", lambda dialog: (page.problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    page = watched(context.new_page(), live_server.url)
     page.goto(f"{live_server.url}/console")
     assert "/console/login" in page.url
     page.fill("input[name=email]", "mod@example.org")
@@ -107,7 +125,7 @@ def test_volunteer_text_runs_no_script(console, live_server, app, browser):
     # The same page at tablet size: the queue becomes a strip above the sighting.
     tablet = browser.new_context(viewport={"width": 768, "height": 1024}, storage_state=page.context.storage_state())
     tablet.route(OUTSIDE, lambda route: route.abort())
-    small = tablet.new_page()
+    small = watched(tablet.new_page(), live_server.url)
     small.goto(f"{live_server.url}/console?id={s['id']}")
     expect(small.locator("#detail")).to_be_visible()
     queue_box, detail_box = small.locator(".queue-pane").bounding_box(), small.locator("#detail").bounding_box()
@@ -115,7 +133,7 @@ def test_volunteer_text_runs_no_script(console, live_server, app, browser):
     small.screenshot(path=screenshot_path("console-tablet.png"), full_page=True)
     assert small.evaluate("window.__pwned") is None
     tablet.close()
-    assert page.problems == []
+    assert page.problems == [] and small.problems == []
 
 
 def test_clearing_a_field_clears_the_attribute(console, live_server, app):
