@@ -14,8 +14,12 @@ VENDOR = {
 
 @blp.route("/static/<path:filename>")
 def static_file(filename):
-    """Our own front-end files."""
-    return send_from_directory(settings.ROOT / "static", filename, max_age=300)
+    """Our own front-end files, revalidated on every load (no-cache + ETag: a 304 costs little).
+
+    The pages are ES modules importing one another: with a cache lifetime, a deploy could mix
+    old and new modules for that long and stop a page with an import error.
+    """
+    return send_from_directory(settings.ROOT / "static", filename, max_age=None)
 
 
 @blp.route("/vendor/<package>/<path:filename>")
