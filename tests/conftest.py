@@ -99,7 +99,12 @@ def live_server(app):
     server.url = f"http://127.0.0.1:{server.server_port}"
     yield server
     server.shutdown()
+    server.server_close()
     thread.join(10)
+    # Requests still running must finish before the next test empties the tables, or an upload
+    # a closed page left in flight lands in the next test's database. Bounded, so nothing hangs CI.
+    for handler in [t for t in threading.enumerate() if t.name.endswith("(process_request_thread)")]:
+        handler.join(30)
 
 
 CHROMIUM_ARGS = [

@@ -397,6 +397,7 @@ def test_a_camera_photo_still_sends_the_live_fix_and_compass(phone, app):
     fields = form_fields(sent.value)
     assert (fields["capture"], fields["location_source"], fields["lat"]) == ("camera", "device", "51.5033")
     assert fields["heading_source"] == "device" and 0 <= float(fields["heading"]) < 360
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)  # nothing left in flight
 
 
 def local_reply(page):
