@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from survey.models import Camera, Sighting
+from survey.moderation import REJECT_REASONS
 from tests.conftest import screenshot_path
 from tests.moderation_support import PASSWORD, fetch, make_user, receipt, submit, token_for
 
@@ -97,6 +98,11 @@ def test_review_three_sightings_from_the_keyboard(console, live_server, app, bro
     showing(page, c)
     page.keyboard.press("r")
     expect(page.locator("#reject-form")).to_be_visible()
+    page.click("#reject-form button[type=submit]")  # no reason yet: refused, counting the reasons shown
+    reasons = page.locator("#reject-form input[name=reason]").count()
+    assert reasons == len(REJECT_REASONS)
+    expect(page.locator("#message")).to_have_text(f"Choose a reason (1–{reasons}).")
+    assert fetch(app, Sighting, c["id"]).status == "pending"
     page.keyboard.press("4")
     page.fill("#reject-form textarea", "Please send a sharper photo.")
     page.locator("#reject-form input[name=reason]:checked").focus()

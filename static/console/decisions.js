@@ -93,7 +93,10 @@ export function pickReason(n) {
 
 export function submitReject() {
   const reason = rejectForm.querySelector('input[name="reason"]:checked');
-  if (!reason) { say("Choose a reason (1–6).", "error"); return; }
+  if (!reason) {
+    say(`Choose a reason (1–${rejectForm.querySelectorAll('input[name="reason"]').length}).`, "error");
+    return;
+  }
   const body = { version: item.version, reason: reason.value };
   const note = rejectForm.elements.note.value.trim();
   if (note) body.note = note;
