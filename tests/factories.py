@@ -70,3 +70,21 @@ def upload(client, photos, **fields):
     return client.post("/api/v1/sightings", data=data, content_type="multipart/form-data")
 
 
+
+
+def count_decodes(monkeypatch) -> list:
+    """Record every pixel decode Pillow starts (ImageFile.load); the list fills as images are decoded.
+
+    "Rejected before decoding" and "read without decoding" are then facts to assert, not timings.
+    """
+    from PIL import ImageFile
+
+    calls = []
+    real = ImageFile.ImageFile.load
+
+    def load(self, *args, **kwargs):
+        calls.append(self.size)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    return calls
