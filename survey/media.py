@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from survey import storage
 from survey.errors import NotFound
 from survey.extensions import db
-from survey.models import Camera, Photo, Sighting
+from survey.models import PUBLIC_CAMERA_STATUSES, Camera, Photo, Sighting
 
 blp = Blueprint("media", __name__)
 
@@ -18,7 +18,7 @@ AREAS = {"display": (storage.DISPLAY, Photo.display_sha256), "thumbs": (storage.
 def is_published(kind: str, digest: str) -> bool:
     """True when a copy belongs to a camera's chosen photo or to an approved sighting."""
     column = AREAS[kind][1]
-    chosen = select(Camera.id).where(Camera.photo_id == Photo.id, Camera.status.in_(("active", "removed")))
+    chosen = select(Camera.id).where(Camera.photo_id == Photo.id, Camera.status.in_(PUBLIC_CAMERA_STATUSES))
     query = (
         select(Photo.id)
         .join(Sighting, Sighting.id == Photo.sighting_id)
