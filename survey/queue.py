@@ -78,12 +78,12 @@ def _rows(query, keys, count: int, after: list | None) -> list[Sighting]:
     order = [column.asc() if direction == "asc" else column.desc() for column, direction in keys]
     if after is None:
         return list(db.session.scalars(query.order_by(*order).limit(count)))
-    (column, direction), value = keys[0], after[0]
+    column, value = keys[0][0], after[0]
     rows = list(db.session.scalars(
         query.where(column == value, _after(keys[1:], after[1:])).order_by(*order).limit(count)
     ))
     if len(rows) < count:
-        beyond = column > value if direction == "asc" else column < value
+        beyond = _beyond(keys[:1], after[:1])
         rows += db.session.scalars(query.where(beyond).order_by(*order).limit(count - len(rows)))
     return rows
 
