@@ -13,7 +13,7 @@ SIGHTING_STATUSES = ("pending", "approved", "rejected", "needs_info")
 # as the public knows it never existed; the row stays for the audit trail.
 CAMERA_STATUSES = ("active", "removed", "withdrawn")
 PUBLIC_CAMERA_STATUSES = ("active", "removed")
-LOCATION_SOURCES = ("exif", "device", "manual")
+LOCATION_SOURCES = ("exif", "device", "manual", "reviewer")  # reviewer: a moderator's correction
 ROLES = ("admin", "moderator")
 
 

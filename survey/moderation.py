@@ -16,7 +16,6 @@ from survey.versioning import atomic, claim, conflict
 REJECT_REASONS = ("not_a_camera", "duplicate_photo", "no_usable_location", "photo_unclear", "abuse_or_spam", "other")
 OPEN_STATES = ("pending", "needs_info")
 NOT_WAITING = "This sighting is not waiting for more information from you."
-REVIEWER = "reviewer"  # the source of a position or heading a moderator corrected
 DECIDED = "This sighting was already decided: reopen it first. Its current state is in 'current'."
 
 
@@ -126,9 +125,9 @@ def edit_sighting(sighting_id: int, data: dict, actor_id: int) -> dict:
     claim(sighting, data.get("version"), decision_state)
     # "reviewer", not "manual": the volunteer's receipt must not call a moderator's correction their pin.
     if "lat" in data:
-        sighting.lat, sighting.lon, sighting.location_source = data["lat"], data["lon"], REVIEWER
+        sighting.lat, sighting.lon, sighting.location_source = data["lat"], data["lon"], "reviewer"
     if "heading" in data:
-        sighting.heading, sighting.heading_ref, sighting.heading_source = data["heading"] % 360, "T", REVIEWER
+        sighting.heading, sighting.heading_ref, sighting.heading_source = data["heading"] % 360, "T", "reviewer"
     for name in ATTRIBUTE_NAMES:
         if name in data:
             setattr(sighting, name, data[name])
