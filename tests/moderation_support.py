@@ -57,3 +57,16 @@ def error_fields(body: dict) -> set[str]:
     for key, value in (body.get("errors") or {}).items():
         names.update(value if key in ("json", "query", "form", "files") and isinstance(value, dict) else [key])
     return names
+
+
+def all_pages(client, headers, max_pages=100, **params) -> list[int]:
+    """Every id the queue lists, page by page through next_cursor; a cursor that never ends fails."""
+    seen, cursor = [], None
+    for _ in range(max_pages):
+        query = params | ({"cursor": cursor} if cursor else {})
+        body = client.get("/api/v1/moderation/sightings", query_string=query, headers=headers).json
+        seen += [item["id"] for item in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return seen
+    raise AssertionError(f"the queue was still paging after {max_pages} pages")

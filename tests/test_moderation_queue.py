@@ -7,7 +7,7 @@ from sqlalchemy import update
 from survey.extensions import db
 from survey.models import Sighting, utcnow
 from tests.factories import photo, upload
-from tests.moderation_support import error_fields, moderator, submit
+from tests.moderation_support import all_pages, error_fields, moderator, submit
 
 QUEUE = "/api/v1/moderation/sightings"
 
@@ -21,17 +21,6 @@ def ids(client, headers, **params) -> list[int]:
     response = client.get(QUEUE, query_string=params, headers=headers)
     assert response.status_code == 200, response.json
     return [item["id"] for item in response.json["items"]]
-
-
-def all_pages(client, headers, **params) -> list[int]:
-    seen, cursor = [], None
-    while True:
-        query = params | ({"cursor": cursor} if cursor else {})
-        body = client.get(QUEUE, query_string=query, headers=headers).json
-        seen += [item["id"] for item in body["items"]]
-        cursor = body["next_cursor"]
-        if cursor is None:
-            return seen
 
 
 def age(app, sighting_id, hours):

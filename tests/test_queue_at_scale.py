@@ -8,7 +8,7 @@ from survey.cameras import cameras_near, cameras_near_each
 from survey.extensions import db
 from survey.models import Sighting
 from tests.camera_factory import camera
-from tests.moderation_support import moderator, submit
+from tests.moderation_support import all_pages, moderator, submit
 from tests.test_cameras_near import M_LAT
 
 QUEUE = "/api/v1/moderation/sightings"
@@ -65,13 +65,7 @@ def test_cursor_pages_cover_equal_submission_times(client, app, sort):
         moment = db.session.get(Sighting, sent[0]).submitted_at
         db.session.execute(update(Sighting).values(submitted_at=moment))
         db.session.commit()
-    seen, cursor = [], None
-    while True:
-        query = {"sort": sort, "limit": 2} | ({"cursor": cursor} if cursor else {})
-        body = client.get(QUEUE, query_string=query, headers=headers).json
-        seen += [item["id"] for item in body["items"]]
-        if not (cursor := body["next_cursor"]):
-            break
+    seen = all_pages(client, headers, sort=sort, limit=2)
     assert sorted(seen) == sorted(sent) and len(seen) == len(set(seen))
 
 
@@ -87,11 +81,5 @@ def test_most_warnings_pages_cross_warning_groups_in_order(client, app, limit):
             db.session.execute(update(Sighting).where(Sighting.id == ident)
                                .values(warning_count=count, submitted_at=moment))
         db.session.commit()
-    seen, cursor = [], None
-    for _ in range(20):
-        query = {"sort": "most_warnings", "limit": limit} | ({"cursor": cursor} if cursor else {})
-        body = client.get(QUEUE, query_string=query, headers=headers).json
-        seen += [item["id"] for item in body["items"]]
-        if not (cursor := body["next_cursor"]):
-            break
+    seen = all_pages(client, headers, sort="most_warnings", limit=limit)
     assert seen == sorted(sent, key=lambda ident: (-counts[ident], ident))
