@@ -1,7 +1,7 @@
 """Heavy fuzz: `python -m bench.fuzz [--cases 10000] [--http 1000]`.
 
-Random hostile photos (tests/hostile.py) through survey.exif.read_photo_meta and
-survey.images.make_public_copies, then over HTTP. The code under test runs in a child
+Random hostile photos (tests/hostile.py) through survey.photos.exif.read_photo_meta and
+survey.photos.images.make_public_copies, then over HTTP. The code under test runs in a child
 process, so its memory is measured apart from Hypothesis's own bookkeeping, and a hang can be
 cut off. Fails on any unhandled exception, more than 2 s of CPU for one case, a case still
 running after 10 s, or a peak resident memory over 500 MB in the child. Prints the outcomes.
@@ -30,8 +30,8 @@ def _peak_mb() -> float:
 
 
 def _targets():
-    from survey.exif import read_photo_meta
-    from survey.images import ImageError, make_public_copies
+    from survey.photos.exif import read_photo_meta
+    from survey.photos.images import ImageError, make_public_copies
     from tests.hostile import valid_position
 
     def exif(data: bytes) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 import uuid
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from survey.extensions import db
 from survey.models import Sighting
 
 CASE = "1 ingest 12 MP"
-QUALITY = 85  # what survey.images encodes with
+QUALITY = 85  # what survey.photos.images encodes with
 
 
 def _encode(image: Image.Image) -> bytes:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from bench.apps import dispose, migrated_app, postgres_database, sqlite_url
 from bench.camera_data import CITY, COUNTRY, load_postgres, load_sqlite, pg_conninfo, point_in
 from bench.harness import Context, Row, Target, measure, ms, time_calls, with_ratios
-from survey.cameras import cameras_near
+from survey.nearby import cameras_near
 from survey.geo import bbox_around, distance_m
 
 CASE = "3 nearby 25 m"

@@ -26,11 +26,11 @@ def _load(url: str, count: int) -> None:
 
 def _token_and_deep_cursor(app) -> tuple[str, dict[str, str]]:
     """A moderator's API token, and per sort the cursor of a pending sighting 90% of the way down."""
-    from survey.auth import issue_token
+    from survey.accounts.auth import issue_token
     from survey.extensions import db
     from survey.models import Sighting
-    from survey.queue import encode_cursor
-    from survey.users import create_user
+    from survey.review.work_queue import encode_cursor
+    from survey.accounts.users import create_user
 
     with app.app_context():
         token = issue_token(create_user("bench@example.org", "bench-password-1234", role="moderator"))

@@ -28,7 +28,8 @@ def _api_settings() -> dict:
 
 
 def _init_extensions(app: Flask) -> None:
-    from survey import api, assets, cli, database, errors, pages, ratelimits, security
+    from survey.web import api, assets, capture, ratelimits, security
+    from survey import cli, database, errors
     from survey.extensions import limiter, migrate, db
 
     database.init_app(app)
@@ -36,14 +37,14 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app)
     app.register_blueprint(assets.blp)
-    app.register_blueprint(pages.blp)
+    app.register_blueprint(capture.blp)
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
     ratelimits.init_app(app)
-    from survey import console, media, ogc_views, public_map
+    from survey.web import console, media, ogcapi, public_map
 
     app.register_blueprint(media.blp)
-    app.register_blueprint(ogc_views.blp)
+    app.register_blueprint(ogcapi.blp)
     app.register_blueprint(public_map.blp)
     app.register_blueprint(console.blp)

@@ -5,7 +5,7 @@ from flask import Flask, jsonify
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from survey.images import ImageError
+from survey.photos.images import ImageError
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,6 @@
 import io
 import random
 import uuid
-from datetime import datetime
 from fractions import Fraction
 
 from PIL import Image, ImageDraw

@@ -1,5 +1,5 @@
 """Helpers for moderation tests: accounts, tokens and sightings made through the real intake."""
-from survey import auth, users
+from survey.accounts import auth, users
 from survey.extensions import db
 from tests.factories import new_client_id, photo, upload
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from survey.bbox import BBox, parse_bbox
-from survey.cameras import cameras_near, cameras_near_each
+from survey.nearby import cameras_near, cameras_near_each
 from survey.geo import EARTH_RADIUS_M, bbox_around, distance_m
 from tests.camera_factory import camera
 from tests.moderation_support import moderator, submit

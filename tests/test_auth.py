@@ -161,7 +161,7 @@ def test_disabling_an_account_ends_its_session(app, client):
     token = csrf_from(client.get("/console/login").get_data(as_text=True))
     client.post("/console/login", data={"email": "mod@example.org", "password": PASSWORD, "csrf_token": token})
     assert client.get("/console").status_code == 200
-    from survey import users
+    from survey.accounts import users
 
     with app.app_context():
         users.set_active("mod@example.org", False)

@@ -1,9 +1,9 @@
-"""survey.cameras.cameras_near: the plain-row nearby lookup, on the real database, and in intake."""
+"""survey.nearby.cameras_near: the plain-row nearby lookup, on the real database, and in intake."""
 from datetime import date
 
 import pytest
 
-from survey.cameras import NearbyCamera, cameras_near
+from survey.nearby import NearbyCamera, cameras_near
 from survey.extensions import db
 from survey.models import Camera
 from tests.factories import new_client_id, photo, upload

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.geo import distance_m
 from survey.models import Camera, Sighting
-from survey.security import tile_origin
+from survey.web.security import tile_origin
 from tests.conftest import corpus, screenshot_path
 from tests.factories import photo
 from tests.moderation_support import moderator
@@ -203,7 +203,7 @@ def test_dragging_the_pin_stores_a_manual_position(phone, app):
         db.session.commit()
     page.click("#tab-mine")
     page.click("#refresh")
-    expect(page.locator(".mine-item .review")).to_have_text(f"Rejected: not a camera — “This is a lamp.”")
+    expect(page.locator(".mine-item .review")).to_have_text("Rejected: not a camera — “This is a lamp.”")
     expect(page.locator(".mine-item .position")).to_have_text("Position: from your pin")
     shoot(page, "6-my-sightings")
 

@@ -3,7 +3,7 @@ import json
 import re
 from html.parser import HTMLParser
 
-from survey.pages import shell_version
+from survey.web.capture import shell_version
 
 
 class Tags(HTMLParser):
@@ -73,7 +73,7 @@ def test_everything_the_service_worker_caches_exists(client):
 
 
 def test_every_module_of_the_page_is_cached(client):
-    from survey.pages import CAPTURE
+    from survey.web.capture import CAPTURE
 
     modules = {f"/static/capture/{p.name}" for p in CAPTURE.glob("*.js") if p.name != "sw.js"}
     assert modules <= set(shell_urls(client))

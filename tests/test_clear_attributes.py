@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Camera, Sighting
-from survey.schemas import SightingIn
+from survey.schemas.intake import SightingIn
 from tests.moderation_support import error_fields, fetch, moderator, submit
 
 API = "/api/v1/moderation"

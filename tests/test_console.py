@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from survey.models import Camera, Sighting
-from survey.moderation import REJECT_REASONS
+from survey.review.decisions import REJECT_REASONS
 from tests.conftest import screenshot_path
 from tests.moderation_support import PASSWORD, fetch, make_user, receipt, submit, token_for
 

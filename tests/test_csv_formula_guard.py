@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from survey.exports import spreadsheet_safe
+from survey.publish.downloads import spreadsheet_safe
 from tests.camera_factory import camera
 
 # Every formula start, the characters just around them in code-point order, punctuation that a

@@ -1,4 +1,4 @@
-"""Tests for survey.exif: the shared photo corpus against exiftool, then synthetic edge cases."""
+"""Tests for survey.photos.exif: the shared photo corpus against exiftool, then synthetic edge cases."""
 
 import functools
 import io
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
-import survey.exif
-from survey.exif import PhotoMeta, read_photo_meta
+import survey.photos.exif
+from survey.photos.exif import PhotoMeta, read_photo_meta
 from tests.factories import count_decodes
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "photos"
@@ -249,8 +249,8 @@ def test_gps_ifd_missed_by_exifread_is_filled_from_pillow(monkeypatch):
     def exifread_without_gps(data):
         return {key: value for key, value in real_reader(data).items() if key[0] != "GPS"}
 
-    real_reader = survey.exif._read_with_exifread
-    monkeypatch.setattr(survey.exif, "_read_with_exifread", exifread_without_gps)
+    real_reader = survey.photos.exif._read_with_exifread
+    monkeypatch.setattr(survey.photos.exif, "_read_with_exifread", exifread_without_gps)
     meta = read_photo_meta(make_image(VALID_GPS, ifd0={0x010F: "Acme"}))
     assert (meta.lat, meta.make) == (pytest.approx(VALID_LAT), "Acme")
 

@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from survey.exports import spreadsheet_safe
-from survey.osm import osm_tags
+from survey.publish.downloads import spreadsheet_safe
+from survey.publish.osm import osm_tags
 from tests.camera_factory import camera
 
 CSV_HEADER = [

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import geojson
 import pytest
 
-from survey import exports
+from survey.publish import downloads
 from survey.extensions import db
 from survey.models import Camera
 from tests.camera_factory import DEFAULTS, camera, camera_from_upload, many_cameras
@@ -196,7 +196,7 @@ def test_no_gzip_when_refused(client, three, path, refusal):
 
 
 def test_streams_in_batches(client, app, monkeypatch):
-    monkeypatch.setattr(exports, "BATCH_ROWS", 7)
+    monkeypatch.setattr(downloads, "BATCH_ROWS", 7)
     many_cameras(app, 30)
     response = client.get(URL)
     chunks = list(response.response)

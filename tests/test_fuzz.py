@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select
 
-from survey.exif import read_photo_meta
+from survey.photos.exif import read_photo_meta
 from survey.extensions import db
-from survey.images import ImageError, make_public_copies
+from survey.photos.images import ImageError, make_public_copies
 from survey.models import Sighting
 from tests.conftest import SHARED_PHOTOS
 from tests.hostile import corpus_files, hostile_photos, valid_position

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Photo
-from survey.storage import LocalStorage
+from survey.storage.photo_files import LocalStorage
 from tests.factories import new_client_id, photo, upload
 
 LONDON = (51.5033, -0.1196)

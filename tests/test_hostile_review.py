@@ -4,7 +4,7 @@ import csv
 import io
 import re
 
-from survey.exports import FORMULA_STARTS
+from survey.publish.downloads import FORMULA_STARTS
 from tests.moderation_support import PASSWORD, make_user, moderator, submit
 from tests.test_hostile_text import FORMULA, XSS, _number
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from survey.exports import FORMULA_STARTS
+from survey.publish.downloads import FORMULA_STARTS
 from tests.camera_factory import camera_from_upload
 
 XSS = '<img src=x onerror="document.body.dataset.pwned=1">'

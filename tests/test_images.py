@@ -1,4 +1,4 @@
-"""survey.images: format by content, orientation, sizes, no metadata, bombs, damage."""
+"""survey.photos.images: format by content, orientation, sizes, no metadata, bombs, damage."""
 import io
 import json
 import os
@@ -20,7 +20,7 @@ from PIL import Image, ImageChops, ImageCms, ImageFile, ImageOps, ImageStat, Png
 
 REPO = Path(__file__).resolve().parents[1]
 
-from survey.images import (
+from survey.photos.images import (
     FORMATS,
     CorruptImage,
     ImageError,
@@ -598,7 +598,7 @@ def test_fifty_megapixel_jpeg_stays_small_in_memory(tmp_path):
     measure = f"""
         import resource, sys
         sys.path.insert(0, {str(REPO)!r})
-        from survey.images import make_public_copies
+        from survey.photos.images import make_public_copies
         data = open({str(path)!r}, "rb").read()
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         copies = make_public_copies(data)

@@ -277,7 +277,7 @@ def test_failed_commit_leaves_no_files(client, app, monkeypatch):
     monkeypatch.setattr(Session, "commit", broken_commit)
     with pytest.raises(RuntimeError):
         with app.app_context():
-            from survey.sightings import submit_sighting
+            from survey.intake.submit import submit_sighting
             submit_sighting({"lat": 1.0, "lon": 1.0, "location_source": "device", "heading_source": "device"}, [photo()])
     assert stored_files(app) == []
     monkeypatch.undo()

@@ -35,7 +35,7 @@ def world(app, client):
     admin = bearer(token_for(app, "admin@example.org"))
     assert client.post(f"/api/v1/moderation/sightings/{s1['id']}/approve", json={}, headers=admin).status_code == 200
     gone = bearer(token_for(app, "gone@example.org"))
-    from survey import users
+    from survey.accounts import users
 
     with app.app_context():
         users.set_active("gone@example.org", False)

@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 import geojson
 import pytest
 
-from survey import ogcapi
-from survey.camera_filters import load_query
+from survey.publish import ogcapi
+from survey.publish.filters import load_query
 from tests.camera_factory import camera
 from tests.gdal import feature_count, features, ogrinfo
 

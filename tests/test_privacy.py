@@ -1,6 +1,5 @@
 """Volunteers stay unidentifiable: no plain IPs or device ids stored, no camera serials kept,
 and no public endpoint shows a stored volunteer value."""
-import io
 import json
 import re
 import subprocess
@@ -10,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from survey.exif import read_photo_meta
+from survey.photos.exif import read_photo_meta
 from survey.extensions import db
-from survey.images import ImageError, make_public_copies, sniff_format
+from survey.photos.images import ImageError, make_public_copies, sniff_format
 from survey.models import Photo, Sighting
-from survey.scrub import scrub_original
+from survey.photos.scrub import scrub_original
 from tests.camera_factory import camera_from_upload
 from tests.conftest import corpus, require_tool
 from tests.dbtools import all_rows

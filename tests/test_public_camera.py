@@ -86,7 +86,7 @@ def test_rejected_sighting_photo_is_not_public_but_the_camera_photo_stays(client
 
 
 def test_dates_of_history_are_utc_days(app):
-    from survey.public_camera import confirmation_history
+    from survey.publish.camera import confirmation_history
 
     camera_id = camera(app)
     with app.app_context():

@@ -3,8 +3,8 @@ photos read without the ORM relationship, the capped total and keyset paging wit
 import pytest
 from sqlalchemy import update
 
-from survey import queue
-from survey.cameras import cameras_near, cameras_near_each
+from survey.review import work_queue
+from survey.nearby import cameras_near, cameras_near_each
 from survey.extensions import db
 from survey.models import Sighting
 from tests.camera_factory import camera
@@ -52,7 +52,7 @@ def test_total_is_capped(client, app, monkeypatch):
         submit(client, seed=n)
     body = client.get(QUEUE, headers=headers).json
     assert (body["total"], body["total_capped"]) == (3, False)
-    monkeypatch.setattr(queue, "TOTAL_CAP", 2)
+    monkeypatch.setattr(work_queue, "TOTAL_CAP", 2)
     body = client.get(QUEUE, headers=headers).json
     assert (body["total"], body["total_capped"], len(body["items"])) == (2, True, 3)
 

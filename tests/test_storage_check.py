@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Photo
-from survey.storage_check import check_storage
+from survey.storage.check import check_storage
 from tests.factories import new_client_id, photo, upload
 
 LONDON = (51.5033, -0.1196)

@@ -116,8 +116,8 @@ class Outcome:
 
 def usable_photos() -> list[tuple[str, bytes, bool]]:
     """(name, bytes, has_position) for every corpus photo the service can publish."""
-    from survey.exif import read_photo_meta
-    from survey.images import ImageError, make_public_copies
+    from survey.photos.exif import read_photo_meta
+    from survey.photos.images import ImageError, make_public_copies
 
     usable = []
     for entry in json.loads((CORPUS / "truth.json").read_text()):
@@ -204,7 +204,7 @@ def audit(database_url: str, data_dir: Path, jobs: list[Job]) -> dict:
     from survey import create_app
     from survey.extensions import db
     from survey.models import Photo, Sighting
-    from survey.storage_check import check_storage
+    from survey.storage.check import check_storage
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "DATA_DIR": str(data_dir), "SECRET_KEY": "audit"})
     with app.app_context():

@@ -1,7 +1,6 @@
 """SIGKILL the gunicorn server in the middle of an upload: after a restart no partial sighting exists,
 `flask storage check` finds what the crash left, and `--repair` removes it."""
 import io
-import os
 import socket
 import subprocess
 import threading
@@ -10,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, text
 
 from tests.dbtools import empty_database, migrate
 from tests.factories import photo

@@ -1,0 +1,1 @@
+"""Moderator accounts, passwords, sessions and API tokens."""

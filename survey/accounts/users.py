@@ -1,0 +1,69 @@
+"""Moderator accounts: create, list, change role, disable and enable."""
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from survey.accounts.auth import hash_password, normal_email
+from survey.errors import Conflict, Invalid, NotFound
+from survey.extensions import db
+from survey.models import ROLES, ApiToken, User, utcnow
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise Invalid(f"Role must be one of: {', '.join(ROLES)}.", errors={"role": ["Unknown role."]})
+
+
+def create_user(email: str, password: str, role: str = "moderator") -> User:
+    """A new active account; 409 if the email is taken."""
+    email = normal_email(email)
+    _check_role(role)
+    if "@" not in email or len(email) > 254:
+        raise Invalid("That is not an email address.", errors={"email": ["Not an email address."]})
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.", errors={"password": ["Too short."]})
+    user = User(email=email, password_hash=hash_password(password), role=role, active=True)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(f"An account for {email} already exists.") from None
+    return user
+
+
+def user_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normal_email(email)))
+    if user is None:
+        raise NotFound(f"No account for {normal_email(email)}.")
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.email)))
+
+
+def set_role(email: str, role: str) -> User:
+    _check_role(role)
+    user = user_by_email(email)
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def set_active(email: str, active: bool) -> User:
+    """Disable (which also revokes every API token) or enable an account."""
+    user = user_by_email(email)
+    user.active = active
+    if not active:
+        db.session.execute(
+            update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+        )
+    db.session.commit()
+    return user
+
+
+def user_view(user: User) -> dict:
+    return {"id": user.id, "email": user.email, "role": user.role, "active": user.active,
+            "created_at": user.created_at.isoformat()}

@@ -1,0 +1,1 @@
+"""A volunteer's sighting arrives: checks, idempotency, plausibility warnings, receipts."""

@@ -1,0 +1,260 @@
+"""The rules of intake: a volunteer's photos and fields become one pending sighting."""
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from survey.storage import photo_files
+
+from survey import vocab
+from survey.nearby import cameras_near
+from survey.database import begin_write
+from survey.errors import Conflict, Invalid, NoPosition, NotFound
+from survey.photos.exif import PhotoMeta, read_photo_meta
+from survey.extensions import db
+from survey.photos.images import ImageTooLarge, PublicCopies, make_public_copies, sniff_format
+from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
+from survey.photos.scrub import scrub_original
+from survey.intake.plausibility import plausibility_warnings
+
+NO_POSITION = "This photo has no location: allow location access or place a pin on the map."
+# Confirmed cameras this close to a new sighting are shown to the volunteer, who says if it is the same one.
+NEARBY_RADIUS_M = 25
+
+
+@dataclass
+class Upload:
+    data: bytes
+    sha256: str
+    format: str
+    meta: PhotoMeta | None = None
+    copies: PublicCopies | None = None
+
+
+def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None = None) -> tuple[Sighting, bool]:
+    """Store a new pending sighting; return (sighting, created). Retries return the stored one."""
+    uploads = check_uploads(photos)
+    client_id = str(fields["client_id"]) if fields.get("client_id") else None
+    if client_id and (existing := find_retry(client_id, uploads)):
+        return existing, False
+    db.session.rollback()  # end the read; the slow image work holds no transaction
+    for upload in uploads:
+        upload.meta = read_photo_meta(upload.data)
+    sighting = build_sighting(fields, uploads)
+    sighting.client_id, sighting.volunteer_key = client_id, volunteer_key
+    for upload in uploads:
+        upload.copies = make_public_copies(
+            upload.data, orientation=upload.meta.orientation, max_pixels=current_app.config["MAX_IMAGE_PIXELS"]
+        )
+    begin_write()
+    sighting.warnings = plausibility_warnings(sighting, [u.sha256 for u in uploads], fields.get("capture"))
+    sighting.warning_count = len(sighting.warnings)
+    return store_sighting(sighting, uploads)
+
+
+def check_uploads(photos: list[bytes]) -> list[Upload]:
+    """Count, size and content-type checks, before any expensive work."""
+    config = current_app.config
+    if not photos:
+        raise Invalid("Attach at least one photo.", errors={"photo": ["Missing data for required field."]})
+    if len(photos) > config["MAX_PHOTOS"]:
+        raise Invalid(f"At most {config['MAX_PHOTOS']} photos per sighting.", errors={"photo": ["Too many files."]})
+    uploads = []
+    for data in photos:
+        if len(data) > config["MAX_PHOTO_BYTES"]:
+            raise ImageTooLarge(f"A photo may be at most {config['MAX_PHOTO_BYTES'] // (1024 * 1024)} MB.")
+        uploads.append(Upload(data=data, sha256=photo_files.sha256(data), format=sniff_format(data)))
+    return uploads
+
+
+def find_retry(client_id: str, uploads: list[Upload]) -> Sighting | None:
+    """The stored sighting for a retried client_id, or 409 if that id was used for other photos."""
+    sighting = db.session.scalar(select(Sighting).where(Sighting.client_id == client_id))
+    if sighting is None:
+        return None
+    if sorted(p.sha256 for p in sighting.photos) != sorted(u.sha256 for u in uploads):
+        raise Conflict(
+            "This client_id was already used for a different photo.", extra={"sighting_id": sighting.id}
+        )
+    return sighting
+
+
+def build_sighting(fields: dict, uploads: list[Upload]) -> Sighting:
+    sighting = Sighting(status="pending", receipt=secrets.token_urlsafe(24), notes=fields.get("notes"))
+    for name in ATTRIBUTE_NAMES:
+        setattr(sighting, name, fields.get(name))
+    sighting.manufacturer = vocab.canonical_manufacturer(fields.get("manufacturer"))
+    meta = next((u.meta for u in uploads if u.meta.has_position), uploads[0].meta)
+    apply_position(sighting, meta, fields)
+    apply_heading(sighting, meta, fields)
+    apply_time(sighting, meta, fields)
+    return sighting
+
+
+def apply_position(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
+    """Trust a valid EXIF position first, then what the page sent; keep every candidate."""
+    sighting.exif_lat, sighting.exif_lon = meta.lat, meta.lon
+    sighting.exif_accuracy_m, sighting.exif_altitude_m = meta.accuracy_m, meta.altitude_m
+    sent = (fields["lat"], fields["lon"]) if "lat" in fields else None
+    if sent and fields["location_source"] == "manual":
+        sighting.manual_lat, sighting.manual_lon = sent
+        sighting.device_lat, sighting.device_lon = fields.get("device_lat"), fields.get("device_lon")
+        sighting.device_accuracy_m = fields.get("device_accuracy_m")
+    elif sent:
+        sighting.device_lat, sighting.device_lon = sent
+        sighting.device_accuracy_m = fields.get("accuracy_m")
+    if meta.has_position:
+        sighting.lat, sighting.lon, sighting.accuracy_m = meta.lat, meta.lon, meta.accuracy_m
+        sighting.location_source = "exif"
+    elif sent:
+        sighting.lat, sighting.lon = sent
+        sighting.accuracy_m = fields.get("accuracy_m")
+        sighting.location_source = fields["location_source"]
+    else:
+        raise NoPosition(NO_POSITION, extra={"code_name": "no_position"})
+
+
+def apply_heading(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
+    """A heading the volunteer set by hand beats the compass, in the photo or the page."""
+    sent = fields.get("heading")
+    if sent is not None and fields["heading_source"] == "manual":
+        sighting.heading, sighting.heading_ref, sighting.heading_source = sent % 360, "T", "manual"
+    elif meta.heading is not None:
+        sighting.heading, sighting.heading_ref, sighting.heading_source = meta.heading, meta.heading_ref, "exif"
+    elif sent is not None:
+        # Browsers' deviceorientation reports compass (magnetic) headings.
+        sighting.heading, sighting.heading_ref, sighting.heading_source = sent % 360, "M", "device"
+
+
+def apply_time(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
+    """The photo's own UTC time, else the device clock; never the server's."""
+    if meta.taken_at is not None:
+        source = "gps" if meta.taken_at_source == "gps" else "exif"
+        sighting.captured_at, sighting.captured_at_source = meta.taken_at, source
+    elif fields.get("captured_at") is not None:
+        sighting.captured_at, sighting.captured_at_source = fields["captured_at"], "device"
+
+
+def store_sighting(sighting: Sighting, uploads: list[Upload]) -> tuple[Sighting, bool]:
+    """Write the files, then commit; on any failure remove the files this call created."""
+    store, created = photo_files.get_storage(), []
+    try:
+        with store.lock():
+            for position, upload in enumerate(uploads):
+                sighting.photos.append(_store_photo(store, upload, position, created))
+            db.session.add(sighting)
+            db.session.commit()
+        return sighting, True
+    except IntegrityError:
+        db.session.rollback()
+        _remove(store, created)
+        existing = find_retry(sighting.client_id, uploads) if sighting.client_id else None
+        if existing is None:
+            raise
+        return existing, False
+    except BaseException:
+        db.session.rollback()
+        _remove(store, created)
+        raise
+
+
+def _store_photo(store, upload: Upload, position: int, created: list[str]) -> Photo:
+    ext = {"jpeg": "jpg", "heif": "heic"}.get(upload.format, upload.format)
+    copies = upload.copies
+    display_sha, thumb_sha = photo_files.sha256(copies.display), photo_files.sha256(copies.thumbnail)
+    # The original is kept as evidence, but not the camera's serial numbers or owner's name.
+    original = scrub_original(upload.data, upload.format)
+    keys = {
+        photo_files.key_for(photo_files.PRIVATE, photo_files.sha256(original), ext): original,
+        photo_files.key_for(photo_files.DISPLAY, display_sha, "jpg"): copies.display,
+        photo_files.key_for(photo_files.THUMB, thumb_sha, "jpg"): copies.thumbnail,
+    }
+    for key, data in keys.items():
+        if store.put(key, data):
+            created.append(key)
+    original_key, display_key, thumb_key = keys
+    return Photo(
+        position=position, sha256=upload.sha256, format=upload.format, size_bytes=len(upload.data),
+        width=copies.width, height=copies.height, original_key=original_key, display_key=display_key,
+        thumb_key=thumb_key, display_sha256=display_sha, thumb_sha256=thumb_sha,
+    )
+
+
+def _remove(store, keys: list[str]) -> None:
+    """Delete files this call wrote, unless a committed row (a concurrent winner) uses them."""
+    if not keys:
+        return
+    columns = (Photo.original_key, Photo.display_key, Photo.thumb_key)
+    with store.lock(exclusive=True):  # every upload that found these files has committed or failed
+        used = set()
+        for column in columns:
+            used.update(db.session.scalars(select(column).where(column.in_(keys))))
+        db.session.rollback()
+        for key in set(keys) - used:
+            store.delete(key)
+
+
+def sighting_for_receipt(sighting_id: int, receipt: str | None) -> Sighting | None:
+    """The sighting, only for whoever holds its receipt."""
+    sighting = db.session.get(Sighting, sighting_id)
+    # As bytes: compare_digest raises TypeError on non-ASCII str, and a receipt is whatever was sent.
+    if sighting is None or not receipt or not secrets.compare_digest(sighting.receipt.encode(), receipt.encode()):
+        return None
+    return sighting
+
+
+def receipt_view(sighting: Sighting, nearby: list | None = None) -> dict:
+    """What the volunteer who holds the receipt may see of their sighting."""
+    heading = None
+    if sighting.heading is not None:
+        heading = {"degrees": sighting.heading, "ref": sighting.heading_ref, "source": sighting.heading_source}
+    return {
+        "id": sighting.id,
+        "status": sighting.status,
+        "location": {
+            "lat": sighting.lat, "lon": sighting.lon,
+            "accuracy_m": sighting.accuracy_m, "source": sighting.location_source,
+        },
+        "heading": heading,
+        "captured_at": sighting.captured_at.isoformat() if sighting.captured_at else None,
+        "captured_at_source": sighting.captured_at_source,
+        "submitted_at": sighting.submitted_at.isoformat(),
+        "receipt": sighting.receipt,
+        "warnings": sighting.warnings or [],
+        "attributes": {name: getattr(sighting, name) for name in ATTRIBUTE_NAMES},
+        "notes": sighting.notes,
+        "photos": len(sighting.photos),
+        "reject_reason": sighting.reject_reason,
+        "moderator_note": sighting.moderator_note if sighting.status in ("rejected", "needs_info") else None,
+        "nearby_cameras": [{"id": n.camera.id, "distance_m": round(n.distance_m, 1)} for n in nearby or []],
+        "nearby_camera_id": sighting.nearby_camera_id,
+        "nearby_answer": sighting.nearby_answer,
+    }
+
+
+def record_nearby_answer(sighting_id: int, receipt: str | None, camera_id: int, answer: str) -> Sighting:
+    """Record the volunteer's 'same camera' or 'a different camera here'. It only records: nothing merges."""
+    begin_write()
+    sighting = sighting_for_receipt(sighting_id, receipt)
+    if sighting is None:
+        db.session.rollback()
+        raise NotFound("No sighting with that id and receipt.")
+    if (sighting.nearby_camera_id, sighting.nearby_answer) == (camera_id, answer):
+        db.session.rollback()
+        return sighting  # a retry from the page's outbox
+    near = {n.camera.id for n in cameras_near(sighting.lat, sighting.lon, NEARBY_RADIUS_M)}
+    if camera_id not in near:
+        db.session.rollback()
+        raise Invalid(
+            f"Camera {camera_id} is not a confirmed camera within {NEARBY_RADIUS_M} m of this sighting.",
+            errors={"camera_id": ["Not a confirmed camera near this sighting."]},
+        )
+    if sighting.status != "pending":
+        db.session.rollback()
+        raise Conflict("This sighting has already been reviewed, so the answer can no longer be recorded.")
+    sighting.nearby_camera_id, sighting.nearby_answer = camera_id, answer
+    sighting.version += 1  # a moderator holding the old version must look again
+    db.session.commit()
+    return sighting

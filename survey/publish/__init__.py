@@ -1,0 +1,1 @@
+"""The confirmed cameras for anyone: filters, columns, downloads, OSM, OGC API."""

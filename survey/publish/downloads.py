@@ -1,0 +1,185 @@
+"""Streamed downloads of the confirmed cameras (GeoJSON, CSV, OSM XML), chunk by chunk.
+
+Memory stays flat whatever the size: rows are read in batches from a streaming cursor and each batch
+leaves as one text chunk. GeoJSON features are built by the database itself, which is several times
+faster than making them in Python.
+"""
+import csv
+import hashlib
+import io
+import json
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urlencode
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import Select, func, select
+
+from survey.publish import osm
+from survey.publish.filters import CameraFilter
+from survey.publish.columns import PROPERTIES, csv_query, feature_query, row_query
+from survey.extensions import db
+from survey.models import Camera
+
+BATCH_ROWS = 2000
+# Bump when the shape of any format changes, so caches let go of old copies.
+FORMAT_VERSION = "1"
+FORMATS = {
+    "geojson": "application/geo+json",
+    "csv": "text/csv",
+    "osm": "application/xml",
+}
+CSV_COLUMNS = ("lat", "lon", "id", *PROPERTIES)
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Progress = Callable[[int], None] | None
+
+
+@dataclass(frozen=True)
+class Freshness:
+    etag: str
+    last_modified: datetime | None
+
+
+def public_base_url() -> str:
+    """The site's root URL for links in exports: PUBLIC_URL, else the request's own root."""
+    configured = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/") + "/"
+    return request.url_root if has_request_context() else "http://localhost:5000/"
+
+
+def freshness(fmt: str, flt: CameraFilter, base: str) -> Freshness:
+    """Validators for a download from two cheap aggregates: any change to any camera changes them."""
+    count, newest = db.session.execute(select(func.count(), func.max(Camera.updated_at))).one()
+    config = current_app.config
+    parts = (
+        FORMAT_VERSION, fmt, urlencode(sorted(flt.query_args().items())), base, str(count),
+        newest.isoformat() if newest else "", config["DATA_LICENSE"], config["DATA_ATTRIBUTION"],
+    )
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    # Weak: the same data gzipped or not, and timeStamp changes with every response.
+    return Freshness(f'W/"{digest}"', newest)
+
+
+def collection_members() -> dict:
+    """The FeatureCollection's foreign members: licence, attribution and when it was made."""
+    config = current_app.config
+    return {
+        "license": config["DATA_LICENSE"],
+        "attribution": config["DATA_ATTRIBUTION"],
+        "timeStamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def _batches(engine, query: Select) -> Iterator[list]:
+    """Rows in batches from a server-side (PostgreSQL) or lazily stepped (SQLite) cursor."""
+    with engine.connect() as conn:
+        yield from conn.execution_options(yield_per=BATCH_ROWS).execute(query).partitions()
+
+
+def _text_batches(engine, query: Select) -> Iterator[list[str]]:
+    """First-column texts in batches, with no Row objects: they would cost a fifth of a big export."""
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            yield from conn.execution_options(yield_per=BATCH_ROWS).execute(query).scalars().partitions()
+            return
+        # pysqlite steps its cursor lazily, so the plain cursor already streams: read it directly.
+        cursor = conn.execute(query).cursor
+        while rows := cursor.fetchmany(BATCH_ROWS):
+            yield [row[0] for row in rows]
+
+
+def _plain_batches(engine, query: Select) -> Iterator[list]:
+    """Rows in batches; on SQLite plain tuples read straight from the lazily stepped cursor.
+
+    SQLAlchemy's Row objects and date conversions cost more than SQLite's own work on the wide
+    CSV rows (bench/, case 2). PostgreSQL keeps the server-side cursor of _batches.
+    """
+    if engine.dialect.name != "sqlite":
+        yield from _batches(engine, query)
+        return
+    with engine.connect() as conn:
+        cursor = conn.execute(query).cursor
+        while rows := cursor.fetchmany(BATCH_ROWS):
+            yield rows
+
+
+def stream_geojson(flt: CameraFilter, base: str, progress: Progress = None) -> Iterator[str]:
+    """An RFC 7946 FeatureCollection as text chunks; numberReturned closes it, once counted."""
+    head = json.dumps({"type": "FeatureCollection", **collection_members()})[:-1] + ',"features":['
+    return _geojson_chunks(db.engine, feature_query(flt, base), head, progress)
+
+
+def _geojson_chunks(engine, query: Select, head: str, progress: Progress) -> Iterator[str]:
+    yield head
+    count = 0
+    for features in _text_batches(engine, query):
+        yield ("," if count else "") + "\n" + ",\n".join(features)
+        count += len(features)
+        if progress:
+            progress(len(features))
+    yield f'\n],"numberReturned":{count}}}\n'
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
+
+    The CSV download has the database do this (camera_rows.csv_query); this is the rule it follows.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def stream_csv(flt: CameraFilter, base: str, progress: Progress = None) -> Iterator[str]:
+    """UTF-8 CSV with a header row; lat and lon come first."""
+    return _csv_chunks(db.engine, csv_query(flt, base, FORMULA_STARTS), progress)
+
+
+def _csv_chunks(engine, query: Select, progress: Progress) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    yield buffer.getvalue()
+    for rows in _plain_batches(engine, query):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(rows)  # csv_query put the columns in order and disarmed formulas
+        yield buffer.getvalue()
+        if progress:
+            progress(len(rows))
+
+
+def stream_osm(flt: CameraFilter, base: str, progress: Progress = None) -> Iterator[str]:
+    """OSM XML of new nodes for JOSM to review; nothing is ever uploaded from here."""
+    return _osm_chunks(db.engine, row_query(flt, base), progress)
+
+
+def _osm_chunks(engine, query: Select, progress: Progress) -> Iterator[str]:
+    yield osm.HEADER
+    for rows in _batches(engine, query):
+        yield "".join([osm.osm_node(row._mapping) for row in rows])
+        if progress:
+            progress(len(rows))
+    yield osm.FOOTER
+
+
+STREAMS = {"geojson": stream_geojson, "csv": stream_csv, "osm": stream_osm}
+
+
+def count_matching(flt: CameraFilter) -> int:
+    """How many cameras a filter selects (for progress bars and numberMatched)."""
+    return db.session.scalar(select(func.count()).select_from(Camera.__table__).where(*flt.clauses()))
+
+
+def gzipped(chunks: Iterator[str]) -> Iterator[bytes]:
+    """Gzip a text stream on the fly. Level 1: big exports stay fast and JSON still shrinks ~8x."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, 31)
+    for chunk in chunks:
+        if data := packer.compress(chunk.encode()):
+            yield data
+    yield packer.flush()

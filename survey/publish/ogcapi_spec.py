@@ -1,0 +1,112 @@
+"""The OpenAPI 3.0 definition of /ogcapi, so clients (GDAL, QGIS) can read its parameters and limits."""
+from survey import vocab
+from survey.publish.filters import STATUSES
+from survey.publish.ogcapi import DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(required: list[str], **properties) -> dict:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+# What the JSON documents must hold, so schemathesis checks each response against its shape.
+SCHEMAS = {
+    "Link": _object(["href", "rel"], href=STRING, rel=STRING, type=STRING, title=STRING),
+    "Links": {"type": "array", "items": _ref("Link")},
+    "LandingPage": _object(["links"], title=STRING, description=STRING, links=_ref("Links")),
+    "Conformance": _object(["conformsTo"], conformsTo={"type": "array", "items": STRING}),
+    "Collection": _object(
+        ["id", "links"], id=STRING, title=STRING, description=STRING, itemType=STRING, links=_ref("Links"),
+        crs={"type": "array", "items": STRING},
+        extent=_object(["spatial"], spatial=_object(["bbox"], crs=STRING, bbox={
+            "type": "array", "minItems": 1,
+            "items": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+        })),
+    ),
+    "Collections": _object(["links", "collections"], links=_ref("Links"),
+                           collections={"type": "array", "items": _ref("Collection")}),
+    "Point": _object(["type", "coordinates"], type={"type": "string", "enum": ["Point"]}, coordinates={
+        "type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"},
+    }),
+    "Feature": _object(
+        ["type", "id", "geometry", "properties"], type={"type": "string", "enum": ["Feature"]}, id=INTEGER,
+        geometry=_ref("Point"), properties={"type": "object"}, links=_ref("Links"),
+    ),
+    "FeatureCollection": _object(
+        ["type", "features", "numberMatched", "numberReturned", "timeStamp", "links"],
+        type={"type": "string", "enum": ["FeatureCollection"]}, features={"type": "array", "items": _ref("Feature")},
+        numberMatched={"type": "integer", "minimum": 0}, numberReturned={"type": "integer", "minimum": 0},
+        timeStamp={"type": "string", "format": "date-time"}, links=_ref("Links"),
+    ),
+    "Error": _object(["code", "status", "message"], code=INTEGER, status=STRING, message=STRING,
+                     errors={"type": "object"}),
+}
+
+
+def _param(name: str, description: str, schema: dict, where: str = "query", required: bool = False) -> dict:
+    return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
+
+
+def _items_parameters() -> list[dict]:
+    return [
+        _param("bbox", "minLon,minLat,maxLon,maxLat in WGS84 (CRS84); minLon > maxLon crosses the antimeridian", {
+            "type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"},
+        }) | {"style": "form", "explode": False},
+        _param("limit", "Features per page", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+        _param("offset", "Features to skip", {"type": "integer", "minimum": 0, "default": 0}),
+        _param("after", "Keyset cursor from a next link: only ids above it", {"type": "integer", "minimum": 0}),
+        _param("datetime", "A date or interval, met by [first_seen, last_confirmed]", STRING),
+        _param("manufacturer", "Exact manufacturer, any case", STRING),
+        _param("operator", "Exact operator, any case", STRING),
+        _param("camera_type", "camera:type", {"type": "string", "enum": list(vocab.CAMERA_TYPES)}),
+        _param("status", "active (default), removed or all", {"type": "string", "enum": list(STATUSES)}),
+        _param("updated_since", "ISO 8601 date or date-time", STRING),
+        _format_param(),
+    ]
+
+
+def _format_param() -> dict:
+    return _param("f", "Response format; otherwise the Accept header decides", {"type": "string", "enum": ["json", "html"]})
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _get(summary: str, media: str, body: str, parameters: list[dict] | None = None) -> dict:
+    return {"get": {
+        "summary": summary,
+        "parameters": (parameters or []) + ([] if parameters else [_format_param()]),
+        "responses": {
+            "200": {"description": summary, "content": {media: {"schema": _ref(body)}, "text/html": {}}},
+            "400": _error("A query parameter is not valid"),
+        },
+    }}
+
+
+def api_definition(ogc: str) -> dict:
+    feature_id = _param("featureId", "The camera id", {"type": "integer"}, where="path", required=True)
+    item = _get("One camera", "application/geo+json", "Feature", [feature_id, _format_param()])
+    item["get"]["responses"]["404"] = _error("No camera with that id")
+    definition = _get("This definition", OPENAPI, "OpenAPI")
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "cctv-survey OGC API - Features", "version": "1.0.0"},
+        "servers": [{"url": ogc}],
+        "paths": {
+            "/": _get("Landing page", JSON, "LandingPage"),
+            "/conformance": _get("Conformance classes", JSON, "Conformance"),
+            "/api": definition,
+            "/collections": _get("Feature collections", JSON, "Collections"),
+            "/collections/cameras": _get("The cameras collection", JSON, "Collection"),
+            "/collections/cameras/items": _get("Cameras", GEOJSON, "FeatureCollection", _items_parameters()),
+            "/collections/cameras/items/{featureId}": item,
+        },
+        "components": {"schemas": SCHEMAS | {"OpenAPI": _object(["openapi", "info", "paths"])}},
+    }

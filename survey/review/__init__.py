@@ -1,0 +1,1 @@
+"""Moderators' decisions, camera merges, the queue, bulk actions and the audit trail."""

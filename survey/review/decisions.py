@@ -1,0 +1,170 @@
+"""The rules of review: approve (as a new camera or merged), reject, ask for more, reopen and edit.
+
+Each rule locks the sighting with a conditional UPDATE on its version, changes it, writes the
+audit events and commits, all in one transaction: a change without its audit event never exists.
+"""
+from survey.review import audit
+from survey import vocab
+from survey.review.cameras import lock_camera, merge_into_camera, new_camera, unlink_sighting
+from survey.database import begin_write
+from survey.errors import Invalid, NotFound
+from survey.extensions import db
+from survey.models import ATTRIBUTE_NAMES, Sighting, utcnow
+from survey.review.work_queue import camera_view, sighting_item
+from survey.intake.submit import sighting_for_receipt
+from survey.review.versioning import atomic, claim, conflict
+
+REJECT_REASONS = ("not_a_camera", "duplicate_photo", "no_usable_location", "photo_unclear", "abuse_or_spam", "other")
+OPEN_STATES = ("pending", "needs_info")
+NOT_WAITING = "This sighting is not waiting for more information from you."
+DECIDED = "This sighting was already decided: reopen it first. Its current state is in 'current'."
+
+
+def decision_state(s: Sighting) -> dict:
+    """The part of a sighting that decisions change, as returned with a 409."""
+    return {
+        "id": s.id, "status": s.status, "version": s.version, "camera_id": s.camera_id,
+        "reject_reason": s.reject_reason, "moderator_note": s.moderator_note,
+        "decided_at": s.decided_at.isoformat() if s.decided_at else None, "decided_by": s.decided_by,
+    }
+
+
+def _open_for_change(sighting_id: int, states=OPEN_STATES, refusal: str = DECIDED) -> Sighting:
+    """The sighting under a write transaction, if its state allows the change (else 409)."""
+    begin_write()
+    sighting = db.session.get(Sighting, sighting_id, populate_existing=True)
+    if sighting is None:
+        raise NotFound(f"There is no sighting {sighting_id}.")
+    if sighting.status not in states:
+        raise conflict(refusal, sighting, decision_state)
+    return sighting
+
+
+def _decide(sighting: Sighting, status: str, actor_id: int, *, reason=None, note=None) -> None:
+    sighting.status, sighting.reject_reason, sighting.moderator_note = status, reason, note
+    sighting.decided_at, sighting.decided_by = utcnow(), actor_id
+
+
+def _record(action: str, sighting: Sighting, before: dict, actor_id, note=None) -> None:
+    # Filed under the camera the sighting is (or, when reopened, was) linked to.
+    camera_id = sighting.camera_id or before.get("camera_id")
+    audit.record(action, actor_id, sighting_id=sighting.id, camera_id=camera_id, before=before,
+                 after=audit.snapshot(sighting, audit.SIGHTING_FIELDS), note=note)
+
+
+@atomic
+def approve(sighting_id: int, data: dict, actor_id: int) -> dict:
+    """Approve as a new camera, or (with camera_id) as one more confirmation of an existing camera."""
+    sighting = _open_for_change(sighting_id)
+    before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
+    claim(sighting, data.get("version"), decision_state)
+    _decide(sighting, "approved", actor_id, note=data.get("note"))
+    if data.get("camera_id") is None:
+        camera, conflicts = new_camera(sighting, data), []
+        sighting.camera_id = camera.id
+        audit.record("camera_created", actor_id, sighting_id=sighting.id, camera_id=camera.id,
+                     after=audit.snapshot(camera, audit.CAMERA_FIELDS), note=data.get("note"))
+        _record("approved", sighting, before, actor_id, data.get("note"))
+    else:
+        camera = lock_camera(data["camera_id"])
+        sighting.camera_id = camera.id
+        conflicts = merge_into_camera(camera, sighting, data, actor_id)
+        _record("merged", sighting, before, actor_id, data.get("note"))
+    db.session.commit()
+    return {"sighting": decision_state(sighting), "camera": camera_view(camera), "conflicts": conflicts}
+
+
+@atomic
+def reject(sighting_id: int, data: dict, actor_id: int) -> dict:
+    """Reject with a reason from the fixed list; the volunteer sees it through their receipt."""
+    if data.get("reason") not in REJECT_REASONS:
+        raise Invalid("Choose a reason from the list.", errors={"reason": [f"One of: {', '.join(REJECT_REASONS)}."]})
+    sighting = _open_for_change(sighting_id)
+    before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
+    claim(sighting, data.get("version"), decision_state)
+    _decide(sighting, "rejected", actor_id, reason=data["reason"], note=data.get("note"))
+    _record("rejected", sighting, before, actor_id, data.get("note"))
+    db.session.commit()
+    return {"sighting": decision_state(sighting)}
+
+
+@atomic
+def needs_info(sighting_id: int, data: dict, actor_id: int) -> dict:
+    """Ask the volunteer for more; the note tells them what, and their addition reopens it."""
+    if not (data.get("note") or "").strip():
+        raise Invalid("Say what is missing: the volunteer sees this note.", errors={"note": ["Required."]})
+    sighting = _open_for_change(sighting_id)
+    before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
+    claim(sighting, data.get("version"), decision_state)
+    _decide(sighting, "needs_info", actor_id, note=data["note"])
+    _record("needs_info", sighting, before, actor_id, data["note"])
+    db.session.commit()
+    return {"sighting": decision_state(sighting)}
+
+
+@atomic
+def reopen(sighting_id: int, data: dict, actor_id: int) -> dict:
+    """Put any decided sighting back in the queue, undoing what its approval counted."""
+    sighting = _open_for_change(sighting_id, ("approved", "rejected", "needs_info"), "This sighting is not decided yet.")
+    before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
+    claim(sighting, data.get("version"), decision_state)
+    camera_id = sighting.camera_id if sighting.status == "approved" else None
+    sighting.status, sighting.camera_id, sighting.reject_reason, sighting.moderator_note = "pending", None, None, None
+    sighting.decided_at, sighting.decided_by = None, None
+    _record("reopened", sighting, before, actor_id, data.get("note"))
+    if camera_id is not None:
+        unlink_sighting(lock_camera(camera_id), sighting, actor_id, data.get("note"))
+    db.session.commit()
+    return {"sighting": decision_state(sighting)}
+
+
+@atomic
+def edit_sighting(sighting_id: int, data: dict, actor_id: int) -> dict:
+    """Correct an open sighting's position, heading or attributes before deciding."""
+    sighting = _open_for_change(sighting_id)
+    before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
+    claim(sighting, data.get("version"), decision_state)
+    # "reviewer", not "manual": the volunteer's receipt must not call a moderator's correction their pin.
+    if "lat" in data:
+        sighting.lat, sighting.lon, sighting.location_source = data["lat"], data["lon"], "reviewer"
+    if "heading" in data:
+        sighting.heading, sighting.heading_ref, sighting.heading_source = data["heading"] % 360, "T", "reviewer"
+    for name in ATTRIBUTE_NAMES:
+        if name in data:
+            setattr(sighting, name, data[name])
+    if "manufacturer" in data:
+        sighting.manufacturer = vocab.canonical_manufacturer(data["manufacturer"])
+    _record("edited", sighting, before, actor_id, data.get("note"))
+    db.session.commit()
+    return sighting_item(sighting)
+
+
+@atomic
+def add_from_volunteer(sighting_id: int, receipt: str | None, notes: str) -> Sighting:
+    """The volunteer answers a needs-info request: their notes are appended and it is pending again."""
+    sighting = sighting_for_receipt(sighting_id, receipt)
+    if sighting is None:
+        raise NotFound("No sighting with that id and receipt.")
+    db.session.rollback()
+    sighting = _open_for_change(sighting_id, ("needs_info",), NOT_WAITING)
+    before = audit.snapshot(sighting, ("status", "version", "notes"))
+    claim(sighting, None, decision_state)
+    sighting.notes = f"{sighting.notes}\n\n{notes}" if sighting.notes else notes
+    sighting.status = "pending"
+    audit.record("volunteer_added", None, sighting_id=sighting.id, before=before,
+                 after=audit.snapshot(sighting, ("status", "version", "notes")))
+    db.session.commit()
+    return sighting
+
+
+def sighting_for_moderator(sighting_id: int) -> dict:
+    sighting = db.session.get(Sighting, sighting_id)
+    if sighting is None:
+        raise NotFound(f"There is no sighting {sighting_id}.")
+    return sighting_item(sighting)
+
+
+def history(sighting_id: int) -> list[dict]:
+    """The sighting's audit events, oldest first, for the console."""
+    return list(reversed(audit.list_events({"sighting_id": sighting_id, "limit": 100})["items"]))
+

@@ -1,0 +1,1 @@
+"""Marshmallow schemas at the edges, in and out."""

@@ -1,0 +1,179 @@
+"""Schemas at the moderation and auth API's edges."""
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from webargs.fields import DelimitedList
+
+from survey.bbox import parse_bbox
+from survey.models import ATTRIBUTE_NAMES, PUBLIC_CAMERA_STATUSES, SIGHTING_STATUSES
+from survey.review.decisions import REJECT_REASONS
+from survey.review.work_queue import SORTS
+from survey.schemas.intake import ID, LAT, LON, AttributesIn
+
+# Ages beyond a century cannot match anything, and would overflow the date arithmetic.
+AGE_HOURS = validate.Range(min=0, max=24 * 366 * 100)
+NOTE = fields.String(validate=validate.Length(max=2000), metadata={"description": "Kept in the audit trail."})
+VERSION = fields.Integer(
+    validate=ID,
+    metadata={"description": "The version you saw; 409 if someone changed it since. Omit to act on the latest."},
+)
+
+
+def _pair(data, a="lat", b="lon"):
+    if (a in data) != (b in data):
+        raise ValidationError(f"{a} and {b} go together.", field_name=b if a in data else a)
+
+
+class BBox(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_bbox(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class QueueFilter(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    status = DelimitedList(fields.String(validate=validate.OneOf(SIGHTING_STATUSES)), load_default=["pending"])
+    bbox = BBox(metadata={"description": "minLon,minLat,maxLon,maxLat; minLon > maxLon crosses the antimeridian"})
+    has_warning = fields.Boolean()
+    min_age_hours = fields.Float(validate=AGE_HOURS, metadata={"description": "Sent at least this long ago."})
+    max_age_hours = fields.Float(validate=AGE_HOURS, metadata={"description": "Sent at most this long ago."})
+
+
+class QueueQuery(QueueFilter):
+    sort = fields.String(validate=validate.OneOf(tuple(SORTS)), load_default="oldest")
+    cursor = fields.String(validate=validate.Length(max=500))
+    limit = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
+
+
+class BulkFilter(QueueFilter):
+    """The queue filter as JSON: status is a list."""
+
+    status = fields.List(fields.String(validate=validate.OneOf(SIGHTING_STATUSES)), load_default=["pending"])
+
+
+class CorrectionsIn(AttributesIn):
+    """The attributes as a moderator corrects them: null clears one (the intake's schema stays strict)."""
+
+    def on_bind_field(self, field_name, field_obj):
+        if field_name in ATTRIBUTE_NAMES:
+            field_obj.allow_none = True
+            field_obj.metadata.setdefault("description", "null clears it")
+
+
+class ApproveIn(CorrectionsIn):
+    camera_id = fields.Integer(validate=ID, metadata={"description": "Merge into this camera; omit to create a new camera."})
+    lat = fields.Float(validate=LAT, metadata={"description": "Corrected camera position."})
+    lon = fields.Float(validate=LON)
+    direction = fields.Float(validate=validate.Range(min=0, max=360))
+    take = fields.List(fields.String(validate=validate.OneOf(ATTRIBUTE_NAMES)),
+                       metadata={"description": "On a merge: attributes to copy from the sighting onto the camera."})
+    note = NOTE
+    version = VERSION
+
+    @validates_schema
+    def _pairs(self, data, **kwargs):
+        _pair(data)
+
+
+class RejectIn(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(REJECT_REASONS))
+    note = NOTE
+    version = VERSION
+
+
+class NeedsInfoIn(Schema):
+    note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    version = VERSION
+
+
+class ReopenIn(Schema):
+    note = NOTE
+    version = VERSION
+
+
+class SightingEditIn(CorrectionsIn):
+    lat = fields.Float(validate=LAT)
+    lon = fields.Float(validate=LON)
+    heading = fields.Float(validate=validate.Range(min=0, max=360), metadata={"description": "Degrees true."})
+    note = NOTE
+    version = VERSION
+
+    @validates_schema
+    def _pairs(self, data, **kwargs):
+        _pair(data)
+
+
+class CameraEditIn(CorrectionsIn):
+    lat = fields.Float(validate=LAT)
+    lon = fields.Float(validate=LON)
+    direction = fields.Float(validate=validate.Range(min=0, max=360))
+    # A moderator marks removed or restores; withdrawn is only reached by reopening every confirmation.
+    status = fields.String(validate=validate.OneOf(PUBLIC_CAMERA_STATUSES))
+    note = NOTE
+    version = VERSION
+
+    @validates_schema
+    def _pairs(self, data, **kwargs):
+        _pair(data)
+
+
+class BulkIn(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
+    ids = fields.List(fields.Integer(validate=ID), validate=validate.Length(min=1, max=500))
+    filter = fields.Nested(BulkFilter, metadata={"description": "Everything the queue filter matches now."})
+    reason = fields.String(validate=validate.OneOf(REJECT_REASONS))
+    note = NOTE
+
+    @validates_schema
+    def _target(self, data, **kwargs):
+        if ("ids" in data) == ("filter" in data):
+            raise ValidationError("Send either ids or filter.", field_name="ids")
+        if data["action"] == "reject" and "reason" not in data:
+            raise ValidationError("A rejection needs a reason.", field_name="reason")
+
+
+class AuditQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    sighting_id = fields.Integer(validate=ID)
+    camera_id = fields.Integer(validate=ID)
+    actor_id = fields.Integer(validate=ID, metadata={"description": "The moderator's user id."})
+    action = fields.String(validate=validate.Length(max=32))
+    cursor = fields.String(validate=validate.Length(max=20))
+    limit = fields.Integer(validate=validate.Range(min=1, max=200), load_default=50)
+
+
+class LoginIn(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1000))
+
+
+# Responses: the rule modules build plain dicts; these schemas document their keys.
+def response_schema(name: str, description: dict) -> type[Schema]:
+    return Schema.from_dict(description, name=name)
+
+
+ANY = fields.Raw()
+SightingItemOut = response_schema("SightingItemOut", {
+    name: ANY for name in (
+        "id", "status", "version", "submitted_at", "captured_at", "captured_at_source", "location", "positions",
+        "heading", "attributes", "notes", "warnings", "warning_count", "volunteer_key", "nearby_camera_id",
+        "nearby_answer", "camera_id", "reject_reason", "moderator_note", "decided_at", "decided_by", "photos",
+        "candidates")
+})
+QueueOut = response_schema("QueueOut", {"items": fields.List(fields.Nested(SightingItemOut)),
+                                        "next_cursor": fields.String(allow_none=True), "total": fields.Integer(),
+                                        "total_capped": fields.Boolean()})
+DecisionOut = response_schema("DecisionOut", {"sighting": ANY, "camera": ANY, "conflicts": ANY})
+CameraOut = response_schema("CameraOut", {name: ANY for name in (
+    "id", "lat", "lon", "direction", "status", "version", "first_seen", "last_confirmed", "sightings_count",
+    "volunteers_count", "photo_id", "attributes")})
+BulkOut = response_schema("BulkOut", {"results": ANY, "succeeded": fields.Integer(), "failed": fields.Integer(),
+                                      "truncated": fields.Boolean()})
+AuditOut = response_schema("AuditOut", {"items": ANY, "next_cursor": fields.String(allow_none=True)})
+UserOut = response_schema("UserOut", {n: ANY for n in ("id", "email", "role", "active", "created_at")})
+TokenOut = response_schema("TokenOut", {"token": fields.String(), "user": fields.Nested(UserOut)})
+ActorOut = response_schema("ActorOut", {n: ANY for n in ("id", "email", "role", "via")})

@@ -1,0 +1,1 @@
+"""The only code that touches photo files: writes, consistency check, backup and restore."""

@@ -1,0 +1,74 @@
+"""Volunteer routes: send a sighting, then follow it with the receipt."""
+from flask import current_app, request
+from flask_smorest import Blueprint
+
+from survey.nearby import cameras_near
+from survey.errors import NotFound
+from survey.extensions import limiter
+from survey.privacy import stable_hash
+from survey.review.decisions import add_from_volunteer
+from survey.web.ratelimits import device_key, device_upload_limit, without_device
+from survey.schemas.intake import AdditionIn, NearbyAnswerIn, PhotosIn, ReceiptQuery, SightingIn, SightingOut, SightingUpload
+from survey.intake.submit import (
+    NEARBY_RADIUS_M, receipt_view, record_nearby_answer, sighting_for_receipt, submit_sighting,
+)
+
+blp = Blueprint("sightings", __name__, url_prefix="/api/v1/sightings", description="Volunteers' sightings")
+
+
+def _upload_limit() -> str:
+    return current_app.config["UPLOAD_RATE_LIMIT"]
+
+
+@blp.route("", methods=["POST"])
+@limiter.limit(_upload_limit)
+@limiter.limit(device_upload_limit, key_func=device_key, exempt_when=without_device)
+@blp.arguments(SightingIn, location="form")
+@blp.arguments(PhotosIn, location="files")
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": SightingUpload}}})
+@blp.response(201, SightingOut)
+@blp.alt_response(200, schema=SightingOut, description="A retry: the sighting already stored for this client_id.")
+@blp.alt_response(409, description="The client_id was used for different photos.")
+@blp.alt_response(413, description="A photo is too large (bytes or pixels).")
+@blp.alt_response(415, description="A file is not a supported image.")
+def create_sighting(fields, files):
+    """Send a sighting: up to 5 photos and what the volunteer noted."""
+    photos = [upload.read() for upload in files["photo"]]
+    volunteer = stable_hash(fields["device_id"]) if fields.get("device_id") else None
+    sighting, created = submit_sighting(fields, photos, volunteer_key=volunteer)
+    nearby = cameras_near(sighting.lat, sighting.lon, NEARBY_RADIUS_M)
+    return receipt_view(sighting, nearby), 201 if created else 200
+
+
+@blp.route("/<int:sighting_id>", methods=["GET"])
+@blp.arguments(ReceiptQuery, location="query")
+@blp.response(200, SightingOut)
+def get_sighting(query, sighting_id):
+    """A volunteer's own sighting, shown to whoever holds its receipt (query or X-Receipt header)."""
+    receipt = request.headers.get("X-Receipt") or query.get("receipt")
+    sighting = sighting_for_receipt(sighting_id, receipt)
+    if sighting is None:
+        raise NotFound("No sighting with that id and receipt.")
+    return receipt_view(sighting)
+
+
+@blp.route("/<int:sighting_id>/nearby", methods=["POST"])
+@blp.arguments(NearbyAnswerIn)
+@blp.response(200, SightingOut)
+@blp.alt_response(404, description="No sighting with that id and receipt (X-Receipt header).")
+@blp.alt_response(409, description="The sighting was already reviewed.")
+def answer_nearby(answer, sighting_id):
+    """Say whether a confirmed camera nearby is the same camera or a different one. Nothing is merged."""
+    sighting = record_nearby_answer(sighting_id, request.headers.get("X-Receipt"), **answer)
+    return receipt_view(sighting)
+
+
+@blp.route("/<int:sighting_id>/additions", methods=["POST"])
+@limiter.limit(_upload_limit)
+@blp.arguments(AdditionIn)
+@blp.response(200, SightingOut)
+@blp.alt_response(409, description="The sighting is not waiting for more information.")
+def add_to_sighting(data, sighting_id):
+    """Answer a moderator's request for more information (X-Receipt header); it goes back to the queue."""
+    sighting = add_from_volunteer(sighting_id, request.headers.get("X-Receipt"), data["notes"])
+    return receipt_view(sighting)
