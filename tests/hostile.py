@@ -1,6 +1,6 @@
 """Hypothesis strategies for hostile photos: real corpus files, mutated where parsers are weakest.
 
-Used by tests/test_fuzz.py (a few hundred cases) and bench/fuzz.py (10,000 and more).
+Used by tests/photos/test_fuzz.py (a few hundred cases) and bench/fuzz.py (10,000 and more).
 """
 import json
 import math

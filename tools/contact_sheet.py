@@ -1,6 +1,6 @@
 """Compose the capture page's screenshots (from the Playwright run) into one PNG for the README.
 
-    .venv/bin/python -m pytest -p no:cacheprovider tests/test_capture_page.py
+    .venv/bin/python -m pytest -p no:cacheprovider tests/web/test_capture_page.py
     .venv/bin/python tools/contact_sheet.py
 """
 import re
@@ -49,7 +49,7 @@ def sheet(paths: list[Path]) -> Image.Image:
 if __name__ == "__main__":
     paths = sorted(SHOTS.glob("capture-*.png"))
     if not paths:
-        sys.exit(f"no screenshots in {SHOTS}: run tests/test_capture_page.py first")
+        sys.exit(f"no screenshots in {SHOTS}: run tests/web/test_capture_page.py first")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     sheet(paths).quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(OUT, optimize=True)
     print(f"{OUT.relative_to(ROOT)}: {OUT.stat().st_size // 1024} KB from {len(paths)} screenshots")

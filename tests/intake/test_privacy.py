@@ -18,7 +18,7 @@ from tests.camera_factory import camera_from_upload
 from tests.conftest import corpus, require_tool
 from tests.dbtools import all_rows
 from tests.factories import new_client_id, photo, upload
-from tests.test_hostile_files import assert_copies_reencoded
+from tests.intake.test_hostile_files import assert_copies_reencoded
 
 IP, FORWARDED = "203.0.113.77", "198.51.100.23"
 DEVICE = "volunteer-phone-7f3a9c"

@@ -19,7 +19,7 @@ import survey.photos.exif
 from survey.photos.exif import PhotoMeta, read_photo_meta
 from tests.factories import count_decodes
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "photos"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "photos"
 TRUTH_FILE = CORPUS / "truth.json"
 TRUTH = json.loads(TRUTH_FILE.read_text()) if TRUTH_FILE.is_file() else []
 NO_CORPUS = f"photo corpus not found at {CORPUS} (tests read it in place, never copy it)"

@@ -9,7 +9,7 @@ from survey.extensions import db
 from survey.models import Sighting
 from tests.camera_factory import camera
 from tests.moderation_support import all_pages, moderator, submit
-from tests.test_cameras_near import M_LAT
+from tests.test_nearby import M_LAT
 
 QUEUE = "/api/v1/moderation/sightings"
 HERE = (51.5033, -0.1196)

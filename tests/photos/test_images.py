@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageCms, ImageFile, ImageOps, ImageStat, PngImagePlugin
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 from survey.photos.images import (
     FORMATS,
@@ -32,7 +32,7 @@ from survey.photos.images import (
 )
 from tests.factories import count_decodes
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "photos"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "photos"
 PIL_NAME = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "tiff": "TIFF", "heif": "HEIF", "avif": "AVIF"}
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
 # exiftool -G1 groups that describe the file itself rather than carry metadata.
