@@ -1,4 +1,5 @@
 """Configuration: the only module that reads the environment, and only when asked."""
+
 import os
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Run the benchmark suite: `python -m bench [--quick] [--ci] [--only NAME ...] [--results FILE]`."""
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--ci", action="store_true", help="quick, and fail only beyond twice a target")
     parser.add_argument("--only", nargs="+", choices=sorted(CASES), help="run only these cases")
     parser.add_argument("--runs", type=int, help="timed runs per measurement (at least 5)")
-    parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG),
-                        help="PostgreSQL server for the cases that use one (a database is created and dropped)")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("BENCH_PG_URL", DEFAULT_PG),
+        help="PostgreSQL server for the cases that use one (a database is created and dropped)",
+    )
     parser.add_argument("--results", help="also write the table and machine description to this Markdown file")
     args = parser.parse_args(argv)
     args.quick = args.quick or args.ci
@@ -55,13 +59,20 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="survey-bench-") as workdir:
-        ctx = Context(quick=args.quick, ci=args.ci, workdir=workdir, pg_url=args.pg, runs=args.runs,
-                      log=lambda line: print(line, file=sys.stderr, flush=True))
+        ctx = Context(
+            quick=args.quick,
+            ci=args.ci,
+            workdir=workdir,
+            pg_url=args.pg,
+            runs=args.runs,
+            log=lambda line: print(line, file=sys.stderr, flush=True),
+        )
         for name in args.only or CASES:
             rows += run_case(name, ctx)
     mode = "ci" if args.ci else "quick" if args.quick else "full"
-    print(f"\ncctv-survey benchmarks ({mode}, {args.runs} runs after a warm-up, "
-          f"{time.perf_counter() - started:.0f} s)\n")
+    print(
+        f"\ncctv-survey benchmarks ({mode}, {args.runs} runs after a warm-up, {time.perf_counter() - started:.0f} s)\n"
+    )
     print(text_table(rows, ci=args.ci))
     if args.results:
         results.write(args.results, rows, machine.describe(args.pg), mode)

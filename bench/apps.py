@@ -1,4 +1,5 @@
 """Temporary, migrated databases and apps for the benchmarks."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Case 2: export every active camera (GeoJSON, CSV, an OGC API page) from SQLite over HTTP."""
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,19 @@ ACTIVE = "WHERE c.status = 'active'"
 # The public properties done the least costly way that gives the same document: coordinates
 # rounded to 7 decimals, whole-degree directions, the chosen photo's URLs, the camera's page.
 TEXT = ("manufacturer", "model", "camera_type", "mount", "surveillance_type", "zone", "operator")
-PLAIN = (*TEXT, "direction", "signage", "status", "first_seen", "last_confirmed", "sightings_count",
-         "volunteers_count", "photo_url", "thumbnail_url", "url")
+PLAIN = (
+    *TEXT,
+    "direction",
+    "signage",
+    "status",
+    "first_seen",
+    "last_confirmed",
+    "sightings_count",
+    "volunteers_count",
+    "photo_url",
+    "thumbnail_url",
+    "url",
+)
 EXPRESSIONS = {
     "direction": "CAST(round(c.direction) AS INTEGER) % 360",
     "photo_url": f"'{BASE}media/display/' || p.display_sha256 || '.jpg'",
@@ -38,13 +50,19 @@ EXPRESSIONS = {
 COLUMNS = [EXPRESSIONS.get(name, f"c.{name}") for name in PLAIN]
 FROM = "FROM cameras c LEFT JOIN photos p ON p.id = c.photo_id "
 PROPS = ", ".join(f"'{name}', {column}" for name, column in zip(PLAIN, COLUMNS))
-FEATURE_SQL = ("SELECT json_object('type', 'Feature', 'id', c.id, 'geometry', json_object('type', 'Point', "
-               f"'coordinates', json_array(round(c.lon, 7), round(c.lat, 7))), 'properties', json_object({PROPS})) "
-               + FROM)
-GUARDED = {name: f"CASE WHEN substr(c.{name}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) "
-                 f"THEN '''' || c.{name} ELSE c.{name} END" for name in (*TEXT, "signage", "status")}
-CSV_SQL = (f"SELECT round(c.lat, 7), round(c.lon, 7), c.id, "
-           f"{', '.join(GUARDED.get(name, column) for name, column in zip(PLAIN, COLUMNS))} " + FROM)
+FEATURE_SQL = (
+    "SELECT json_object('type', 'Feature', 'id', c.id, 'geometry', json_object('type', 'Point', "
+    f"'coordinates', json_array(round(c.lon, 7), round(c.lat, 7))), 'properties', json_object({PROPS})) " + FROM
+)
+GUARDED = {
+    name: f"CASE WHEN substr(c.{name}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) "
+    f"THEN '''' || c.{name} ELSE c.{name} END"
+    for name in (*TEXT, "signage", "status")
+}
+CSV_SQL = (
+    f"SELECT round(c.lat, 7), round(c.lon, 7), c.id, "
+    f"{', '.join(GUARDED.get(name, column) for name, column in zip(PLAIN, COLUMNS))} " + FROM
+)
 
 
 def http_bytes(client, url: str) -> int:
@@ -95,11 +113,24 @@ def naive_geojson(app) -> int:
 
     with app.app_context():
         cameras = db.session.scalars(select(Camera).where(Camera.status == "active").order_by(Camera.id))
-        features = [geojson.Feature(id=c.id, geometry=geojson.Point((c.lon, c.lat)), properties={
-            **{name: getattr(c, name) for name in PLAIN[:-5]}, "direction": round(c.direction) % 360,
-            "first_seen": str(c.first_seen), "last_confirmed": str(c.last_confirmed),
-            "sightings_count": c.sightings_count, "volunteers_count": c.volunteers_count,
-            "photo_url": None, "thumbnail_url": None, "url": f"{BASE}api/v1/cameras/{c.id}"}) for c in cameras]
+        features = [
+            geojson.Feature(
+                id=c.id,
+                geometry=geojson.Point((c.lon, c.lat)),
+                properties={
+                    **{name: getattr(c, name) for name in PLAIN[:-5]},
+                    "direction": round(c.direction) % 360,
+                    "first_seen": str(c.first_seen),
+                    "last_confirmed": str(c.last_confirmed),
+                    "sightings_count": c.sightings_count,
+                    "volunteers_count": c.volunteers_count,
+                    "photo_url": None,
+                    "thumbnail_url": None,
+                    "url": f"{BASE}api/v1/cameras/{c.id}",
+                },
+            )
+            for c in cameras
+        ]
         text = geojson.dumps(geojson.FeatureCollection(features))
         db.session.remove()
     return len(text)
@@ -117,8 +148,9 @@ def _active(path: str) -> tuple[int, int]:
     """How many cameras are active, and the id ~90% of the way through them (for a deep page)."""
     conn = sqlite3.connect(path)
     count = conn.execute("SELECT count(*) FROM cameras c " + ACTIVE).fetchone()[0]
-    deep = conn.execute("SELECT id FROM cameras c " + ACTIVE + " ORDER BY id LIMIT 1 OFFSET ?",
-                        (count * 9 // 10,)).fetchone()[0]
+    deep = conn.execute(
+        "SELECT id FROM cameras c " + ACTIVE + " ORDER BY id LIMIT 1 OFFSET ?", (count * 9 // 10,)
+    ).fetchone()[0]
     conn.close()
     return count, deep
 
@@ -126,29 +158,53 @@ def _active(path: str) -> tuple[int, int]:
 def _streams(ctx: Context, app, path: str, size: int, runs: int) -> list[Row]:
     client = app.test_client()
     case = f"{CASE} {size:,}"
-    timings = measure({
-        "GeoJSON baseline": lambda: sqlite_geojson(path),
-        "GeoJSON over HTTP": lambda: http_bytes(client, "/api/v1/cameras.geojson"),
-        "CSV baseline": lambda: sqlite_csv(path),
-        "CSV over HTTP": lambda: http_bytes(client, "/api/v1/cameras.csv"),
-    }, runs=runs)
-    sizes = {"GeoJSON": http_bytes(client, "/api/v1/cameras.geojson") / 1e6,
-             "CSV": http_bytes(client, "/api/v1/cameras.csv") / 1e6}
+    timings = measure(
+        {
+            "GeoJSON baseline": lambda: sqlite_geojson(path),
+            "GeoJSON over HTTP": lambda: http_bytes(client, "/api/v1/cameras.geojson"),
+            "CSV baseline": lambda: sqlite_csv(path),
+            "CSV over HTTP": lambda: http_bytes(client, "/api/v1/cameras.csv"),
+        },
+        runs=runs,
+    )
+    sizes = {
+        "GeoJSON": http_bytes(client, "/api/v1/cameras.geojson") / 1e6,
+        "CSV": http_bytes(client, "/api/v1/cameras.csv") / 1e6,
+    }
     rows = []
     for fmt in ("GeoJSON", "CSV"):
         rows.append(Row(case, f"{fmt} baseline", ms(timings[f"{fmt} baseline"]), note="raw sqlite3"))
-        rows.append(Row(case, f"{fmt} over HTTP", ms(timings[f"{fmt} over HTTP"]), baseline=f"{fmt} baseline",
-                        target=TARGET, note=f"streamed, {sizes[fmt]:.0f} MB", paired=True))
+        rows.append(
+            Row(
+                case,
+                f"{fmt} over HTTP",
+                ms(timings[f"{fmt} over HTTP"]),
+                baseline=f"{fmt} baseline",
+                target=TARGET,
+                note=f"streamed, {sizes[fmt]:.0f} MB",
+                paired=True,
+            )
+        )
     return with_ratios(rows)
 
 
 def _naive(app, path: str, size: int, runs: int) -> list[Row]:
     case = f"{CASE} {size:,}"
-    timings = measure({"GeoJSON baseline": lambda: sqlite_geojson(path), "naive": lambda: naive_geojson(app)},
-                      runs=runs)
-    return with_ratios([Row(case, "GeoJSON baseline", ms(timings["GeoJSON baseline"]), note="same run"),
-                        Row(case, "GeoJSON naive", ms(timings["naive"]), baseline="GeoJSON baseline",
-                            note="ORM -> geojson.Feature -> dumps")])
+    timings = measure(
+        {"GeoJSON baseline": lambda: sqlite_geojson(path), "naive": lambda: naive_geojson(app)}, runs=runs
+    )
+    return with_ratios(
+        [
+            Row(case, "GeoJSON baseline", ms(timings["GeoJSON baseline"]), note="same run"),
+            Row(
+                case,
+                "GeoJSON naive",
+                ms(timings["naive"]),
+                baseline="GeoJSON baseline",
+                note="ORM -> geojson.Feature -> dumps",
+            ),
+        ]
+    )
 
 
 def _ogc_page(app, path: str, size: int, runs: int) -> list[Row]:
@@ -156,33 +212,63 @@ def _ogc_page(app, path: str, size: int, runs: int) -> list[Row]:
     client, (_, deep_id) = app.test_client(), _active(path)
     case = f"{CASE} {size:,} OGC API"
     items = "/ogcapi/collections/cameras/items?f=json&limit=1000"
-    timings = measure({
-        "first baseline": lambda: sqlite_geojson(path, limit=" LIMIT 1000"),
-        "first page": lambda: http_bytes(client, items),
-        "deep baseline": lambda: sqlite_geojson(path, f"{ACTIVE} AND c.id > {deep_id}", " LIMIT 1000"),
-        "deep page": lambda: http_bytes(client, f"{items}&after={deep_id}"),
-    }, runs=runs)
-    return with_ratios([
-        Row(case, "first baseline", ms(timings["first baseline"]), note="raw sqlite3, 1,000 features"),
-        Row(case, "first page", ms(timings["first page"]), baseline="first baseline", target=TARGET,
-            note="1,000 items", paired=True),
-        Row(case, "deep baseline", ms(timings["deep baseline"]), note="keyset, 90% in"),
-        Row(case, "deep page", ms(timings["deep page"]), baseline="deep baseline", target=TARGET,
-            note="next link's after=", paired=True),
-    ])
+    timings = measure(
+        {
+            "first baseline": lambda: sqlite_geojson(path, limit=" LIMIT 1000"),
+            "first page": lambda: http_bytes(client, items),
+            "deep baseline": lambda: sqlite_geojson(path, f"{ACTIVE} AND c.id > {deep_id}", " LIMIT 1000"),
+            "deep page": lambda: http_bytes(client, f"{items}&after={deep_id}"),
+        },
+        runs=runs,
+    )
+    return with_ratios(
+        [
+            Row(case, "first baseline", ms(timings["first baseline"]), note="raw sqlite3, 1,000 features"),
+            Row(
+                case,
+                "first page",
+                ms(timings["first page"]),
+                baseline="first baseline",
+                target=TARGET,
+                note="1,000 items",
+                paired=True,
+            ),
+            Row(case, "deep baseline", ms(timings["deep baseline"]), note="keyset, 90% in"),
+            Row(
+                case,
+                "deep page",
+                ms(timings["deep page"]),
+                baseline="deep baseline",
+                target=TARGET,
+                note="next link's after=",
+                paired=True,
+            ),
+        ]
+    )
 
 
 def _memory(ctx: Context, url: str, size: int, runs: int) -> Row:
     """Peak RSS growth of a full GeoJSON export over HTTP, each run in a fresh process."""
     growth = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-m", "bench.export", url, str(Path(ctx.workdir) / "export")],
-                             cwd=ROOT, capture_output=True, text=True, timeout=600)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.export", url, str(Path(ctx.workdir) / "export")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if out.returncode != 0:
             raise RuntimeError(f"export memory child failed: {out.stderr[-2000:]}")
         growth.append(json.loads(out.stdout.strip().splitlines()[-1])["growth_mb"])
-    return Row(f"{CASE} {size:,}", "GeoJSON peak RSS growth", Timing(tuple(growth)), unit="MB",
-               target=MEMORY_TARGET, note="fresh process per run")
+    return Row(
+        f"{CASE} {size:,}",
+        "GeoJSON peak RSS growth",
+        Timing(tuple(growth)),
+        unit="MB",
+        target=MEMORY_TARGET,
+        note="fresh process per run",
+    )
 
 
 def child(url: str, data_dir: str) -> dict:

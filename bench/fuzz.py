@@ -6,6 +6,7 @@ process, so its memory is measured apart from Hypothesis's own bookkeeping, and 
 cut off. Fails on any unhandled exception, more than 2 s of CPU for one case, a case still
 running after 10 s, or a peak resident memory over 500 MB in the child. Prints the outcomes.
 """
+
 import argparse
 import json
 import multiprocessing
@@ -60,8 +61,15 @@ def _http_target():
     tmp = Path(tempfile.mkdtemp(prefix="fuzz-http-"))
     url = f"sqlite:///{tmp / 'fuzz.db'}"
     migrate(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": str(tmp / "photos"), "SECRET_KEY": "fuzz",
-                      "RATELIMIT_ENABLED": False, "TESTING": True})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "DATA_DIR": str(tmp / "photos"),
+            "SECRET_KEY": "fuzz",
+            "RATELIMIT_ENABLED": False,
+            "TESTING": True,
+        }
+    )
     client = app.test_client()
 
     def post(data: bytes) -> str:
@@ -129,8 +137,14 @@ def run(child: Child, name: str, cases: int, files) -> dict:
     started = time.monotonic()
     case()
     retimed = counter.pop("retimed", 0)
-    return {"target": name, "cases": sum(counter.values()), "retimed": retimed,
-            "seconds": round(time.monotonic() - started, 1), **worst, "outcomes": dict(counter.most_common())}
+    return {
+        "target": name,
+        "cases": sum(counter.values()),
+        "retimed": retimed,
+        "seconds": round(time.monotonic() - started, 1),
+        **worst,
+        "outcomes": dict(counter.most_common()),
+    }
 
 
 def main(argv=None) -> int:
@@ -146,8 +160,11 @@ def main(argv=None) -> int:
         results = [run(child, name, cases, files) for name, cases in plan if cases]
     finally:
         child.close()
-    summary = {"results": results, "total_cases": sum(r["cases"] for r in results),
-               "limits": {"cpu_s": CPU_LIMIT_S, "wall_s": WALL_LIMIT_S, "peak_mb": LIMIT_MB}}
+    summary = {
+        "results": results,
+        "total_cases": sum(r["cases"] for r in results),
+        "limits": {"cpu_s": CPU_LIMIT_S, "wall_s": WALL_LIMIT_S, "peak_mb": LIMIT_MB},
+    }
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)
     (out / "fuzz.json").write_text(json.dumps(summary, indent=1))

@@ -1,4 +1,5 @@
 """The shared harness: warm-up, repeated runs, median/min/max, ratios, targets and the table."""
+
 from __future__ import annotations
 
 import gc
@@ -79,8 +80,9 @@ class Context:
     extra: dict = field(default_factory=dict)
 
 
-def measure(fns: dict[str, Callable[[], object]], runs: int, warmup: int = 1,
-            setup: Callable[[], object] | None = None) -> dict[str, Timing]:
+def measure(
+    fns: dict[str, Callable[[], object]], runs: int, warmup: int = 1, setup: Callable[[], object] | None = None
+) -> dict[str, Timing]:
     """Time each function `runs` times after `warmup` calls, interleaved so noise hits all alike.
 
     The garbage collector is paused inside each timed call, as timeit does.

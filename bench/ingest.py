@@ -1,4 +1,5 @@
 """Case 1: one 12-megapixel phone JPEG through HTTP to a committed pending sighting."""
+
 from __future__ import annotations
 
 import io
@@ -51,9 +52,16 @@ def baseline_b(data: bytes) -> None:
 def upload_fields(number: int) -> dict:
     """What the capture page sends with a photo (a device fix that agrees with the EXIF)."""
     return {
-        "client_id": str(uuid.UUID(int=number + 1)), "device_id": f"bench-device-{number % 7:04d}",
-        "lat": "51.50331", "lon": "-0.11962", "accuracy_m": "6", "location_source": "device",
-        "manufacturer": "Hikvision", "camera_type": "dome", "mount": "wall", "signage": "none",
+        "client_id": str(uuid.UUID(int=number + 1)),
+        "device_id": f"bench-device-{number % 7:04d}",
+        "lat": "51.50331",
+        "lon": "-0.11962",
+        "accuracy_m": "6",
+        "location_source": "device",
+        "manufacturer": "Hikvision",
+        "camera_type": "dome",
+        "mount": "wall",
+        "signage": "none",
     }
 
 
@@ -95,16 +103,32 @@ def run(ctx: Context) -> list[Row]:
         if response.status_code != 201:
             raise AssertionError(f"upload answered {response.status_code}: {response.get_data(as_text=True)}")
 
-    timings = measure({"baseline A": lambda: baseline_a(photo), "baseline B": lambda: baseline_b(photo),
-                       "upload": ingest}, runs=runs, warmup=warmup)
+    timings = measure(
+        {"baseline A": lambda: baseline_a(photo), "baseline B": lambda: baseline_b(photo), "upload": ingest},
+        runs=runs,
+        warmup=warmup,
+    )
     _check_stored(app, warmup + runs)
     dispose(app)
     rows = [
         Row(CASE, "baseline A", ms(timings["baseline A"]), note="draft 1/2, display+thumb"),
         Row(CASE, "baseline B", ms(timings["baseline B"]), note="full decode, LANCZOS x2"),
-        Row(CASE, "upload", ms(timings["upload"]), baseline="baseline A",
-            target=Target("ratio", 1.5, "<= 1.5x A"), note="test client -> committed", paired=True),
-        Row(CASE, "upload", ms(timings["upload"]), baseline="baseline B",
-            target=Target("ratio", 1 / 3, ">= 3x faster than B"), paired=True),
+        Row(
+            CASE,
+            "upload",
+            ms(timings["upload"]),
+            baseline="baseline A",
+            target=Target("ratio", 1.5, "<= 1.5x A"),
+            note="test client -> committed",
+            paired=True,
+        ),
+        Row(
+            CASE,
+            "upload",
+            ms(timings["upload"]),
+            baseline="baseline B",
+            target=Target("ratio", 1 / 3, ">= 3x faster than B"),
+            paired=True,
+        ),
     ]
     return with_ratios(rows) + throughput.run(ctx, photo)

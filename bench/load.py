@@ -2,6 +2,7 @@
 
 Prints and saves (bench/out/load.json) uploads held, lost, duplicated, 500s, throughput, p50/p99.
 """
+
 import argparse
 import json
 import os
@@ -29,8 +30,15 @@ def run_one(kind: str, uploads: int, workers: int, clients: int) -> dict:
                 outcome = run_uploads(server.url, jobs, clients=clients, deadline_s=1800)
             finally:
                 server.stop()
-            return {"database": kind, "uploads": uploads, "retried": sum(j.retry for j in jobs), "workers": workers,
-                    "clients": clients, **outcome.figures(), **audit(url, tmp_path / "photos", jobs)}
+            return {
+                "database": kind,
+                "uploads": uploads,
+                "retried": sum(j.retry for j in jobs),
+                "workers": workers,
+                "clients": clients,
+                **outcome.figures(),
+                **audit(url, tmp_path / "photos", jobs),
+            }
 
 
 def main(argv=None) -> int:
@@ -47,8 +55,13 @@ def main(argv=None) -> int:
     (out / "load.json").write_text(json.dumps(results, indent=1))
     for r in results:
         print(json.dumps(r))
-    ok = all(r["sightings"] == r["uploads"] and not (r["lost"] or r["duplicated"] or r["server_errors"]
-             or r["unreferenced"] or r["missing"] or r["corrupt"]) for r in results)
+    ok = all(
+        r["sightings"] == r["uploads"]
+        and not (
+            r["lost"] or r["duplicated"] or r["server_errors"] or r["unreferenced"] or r["missing"] or r["corrupt"]
+        )
+        for r in results
+    )
     return 0 if ok else 1
 
 

@@ -1,4 +1,5 @@
 """A description of the machine the figures come from."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Each run is a new interpreter: it sets up the app and warms up with a small uplo
 an over-limit photo and for the 50 MP one, it resets the peak (bench.rss), sends the upload and
 reads how far the peak rose.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,12 @@ def _upload(client, environ) -> dict:
     start = time.perf_counter()
     response = client.open(environ)
     elapsed = time.perf_counter() - start
-    return {"status": response.status_code, "code": (response.get_json() or {}).get("code_name"),
-            "growth_mb": rss.growth_mb(before), "seconds": elapsed}
+    return {
+        "status": response.status_code,
+        "code": (response.get_json() or {}).get("code_name"),
+        "growth_mb": rss.growth_mb(before),
+        "seconds": elapsed,
+    }
 
 
 def child(workdir: str) -> dict:
@@ -61,8 +66,9 @@ def child(workdir: str) -> dict:
 
 def _measure(workdir: Path) -> dict:
     with tempfile.TemporaryDirectory(dir=workdir) as run_dir:
-        out = subprocess.run([sys.executable, "-m", "bench.memory", run_dir], cwd=ROOT,
-                             capture_output=True, text=True, timeout=300)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.memory", run_dir], cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
     if out.returncode != 0:
         raise RuntimeError(f"memory child failed: {out.stderr[-2000:]}")
     result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -85,13 +91,24 @@ def run(ctx: Context) -> list[Row]:
     results = [_measure(work) for _ in range(3 if ctx.quick else ctx.runs)]
     accepted, rejected = [r["accepted"] for r in results], [r["refused"] for r in results]
     return [
-        Row(CASE, "peak RSS growth", Timing(tuple(r["growth_mb"] for r in accepted)), unit="MB",
-            target=Target("value", 200, "< 200 MB"), note=f"{len(big) / 1e6:.0f} MB JPEG, fresh process per run"),
+        Row(
+            CASE,
+            "peak RSS growth",
+            Timing(tuple(r["growth_mb"] for r in accepted)),
+            unit="MB",
+            target=Target("value", 200, "< 200 MB"),
+            note=f"{len(big) / 1e6:.0f} MB JPEG, fresh process per run",
+        ),
         Row(CASE, "upload time", Timing(tuple(r["seconds"] * 1000 for r in accepted)), note="same runs"),
         # The upload's own bytes are in memory either way; anything decoded would come on top.
-        Row(CASE, "63 MP refused (413)", Timing(tuple(r["growth_mb"] - len(big) / 2**20 for r in rejected)),
-            unit="MB", target=Target("value", 10, "< 10 MB: no decode"),
-            note="peak RSS growth beyond the upload's bytes; header says 9000x7000"),
+        Row(
+            CASE,
+            "63 MP refused (413)",
+            Timing(tuple(r["growth_mb"] - len(big) / 2**20 for r in rejected)),
+            unit="MB",
+            target=Target("value", 10, "< 10 MB: no decode"),
+            note="peak RSS growth beyond the upload's bytes; header says 9000x7000",
+        ),
         Row(CASE, "63 MP refused (413)", Timing(tuple(r["seconds"] * 1000 for r in rejected)), note="time"),
     ]
 

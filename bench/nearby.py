@@ -1,4 +1,5 @@
 """Case 3: "is there a confirmed camera within 25 m?" at a million cameras, SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import random
@@ -11,8 +12,8 @@ from sqlalchemy.engine import make_url
 from bench.apps import dispose, migrated_app, postgres_database, sqlite_url
 from bench.camera_data import CITY, COUNTRY, load_postgres, load_sqlite, pg_conninfo, point_in
 from bench.harness import Context, Row, Target, measure, ms, time_calls, with_ratios
-from survey.nearby import cameras_near
 from survey.geo import bbox_around, distance_m
+from survey.nearby import cameras_near
 
 CASE = "3 nearby 25 m"
 RADIUS_M = 25
@@ -20,8 +21,10 @@ TARGET = Target("value", 0.3, "median < 0.3 ms")
 WHERE = "lat BETWEEN {p} AND {p} AND lon BETWEEN {p} AND {p} AND status = 'active'"
 BTREE = "SELECT id, lat, lon FROM cameras WHERE " + WHERE
 FULL_SCAN_SQLITE = "SELECT id, lat, lon FROM cameras NOT INDEXED WHERE " + WHERE.format(p="?")
-RTREE = ("SELECT c.id, c.lat, c.lon FROM camera_rtree r JOIN cameras c ON c.id = r.id "
-         "WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?")
+RTREE = (
+    "SELECT c.id, c.lat, c.lon FROM camera_rtree r JOIN cameras c ON c.id = r.id "
+    "WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?"
+)
 
 
 def box(lat: float, lon: float) -> tuple[float, float, float, float]:
@@ -35,8 +38,10 @@ def box(lat: float, lon: float) -> tuple[float, float, float, float]:
 
 def lookups(count: int, seed: int) -> dict[str, list[tuple[float, float]]]:
     rng = random.Random(seed)
-    return {"city": [point_in(CITY, rng) for _ in range(count)],
-            "country": [point_in(COUNTRY, rng) for _ in range(count)]}
+    return {
+        "city": [point_in(CITY, rng) for _ in range(count)],
+        "country": [point_in(COUNTRY, rng) for _ in range(count)],
+    }
 
 
 def within(rows, lat: float, lon: float) -> set[int]:
@@ -70,11 +75,21 @@ def _sqlite(ctx: Context, count: int, points: dict, scan_runs: int) -> list[Row]
         ours, answers = _project(app, pts)
         r_time, r_rows = time_calls(lambda lat, lon: conn.execute(rtree, box(lat, lon)).fetchall(), pts)
         b_time, _ = time_calls(lambda lat, lon: conn.execute(btree, box(lat, lon)).fetchall(), pts)
-        scan = measure({"scan": lambda: conn.execute(FULL_SCAN_SQLITE, box(*pts[0])).fetchall()}, scan_runs)
+        scan = measure({"scan": lambda first=pts[0]: conn.execute(FULL_SCAN_SQLITE, box(*first)).fetchall()}, scan_runs)
         hits = _check(f"SQLite {area}", pts, answers, r_rows)
-        out += _case_rows(f"3 nearby SQLite {area}", count, len(pts), hits, ours, {
-            "R*Tree": (r_time, "raw sqlite3, virtual table"), "B-tree": (b_time, "raw sqlite3, same index"),
-            "full scan": (scan["scan"], f"NOT INDEXED, {scan_runs} runs")}, "R*Tree")
+        out += _case_rows(
+            f"3 nearby SQLite {area}",
+            count,
+            len(pts),
+            hits,
+            ours,
+            {
+                "R*Tree": (r_time, "raw sqlite3, virtual table"),
+                "B-tree": (b_time, "raw sqlite3, same index"),
+                "full scan": (scan["scan"], f"NOT INDEXED, {scan_runs} runs"),
+            },
+            "R*Tree",
+        )
     conn.close()
     dispose(app)
     return out
@@ -92,20 +107,37 @@ def _postgres(ctx: Context, count: int, points: dict, scan_runs: int) -> list[Ro
                 b_time, b_rows = time_calls(lambda lat, lon: conn.execute(btree, box(lat, lon)).fetchall(), pts)
                 conn.execute("SET enable_indexscan = off")
                 conn.execute("SET enable_bitmapscan = off")
-                scan = measure({"scan": lambda: conn.execute(btree, box(*pts[0])).fetchall()}, scan_runs)
+                scan = measure({"scan": lambda first=pts[0]: conn.execute(btree, box(*first)).fetchall()}, scan_runs)
                 conn.execute("RESET ALL")
                 hits = _check(f"PostgreSQL {area}", pts, answers, b_rows)
-                out += _case_rows(f"3 nearby PostgreSQL {area}", count, len(pts), hits, ours, {
-                    "B-tree": (b_time, "raw psycopg, same index"),
-                    "full scan": (scan["scan"], f"index scans off, {scan_runs} runs")}, "B-tree")
+                out += _case_rows(
+                    f"3 nearby PostgreSQL {area}",
+                    count,
+                    len(pts),
+                    hits,
+                    ours,
+                    {
+                        "B-tree": (b_time, "raw psycopg, same index"),
+                        "full scan": (scan["scan"], f"index scans off, {scan_runs} runs"),
+                    },
+                    "B-tree",
+                )
         dispose(app)
     return out
 
 
 def _case_rows(case: str, count: int, calls: int, hits: int, ours, baselines: dict, reference: str) -> list[Row]:
     rows = [Row(case, name, ms(timing), note=note) for name, (timing, note) in baselines.items()]
-    rows.append(Row(case, "cameras_near", ms(ours), baseline=reference, target=TARGET,
-                    note=f"{count:,} cameras, {calls:,} lookups, {hits} hits"))
+    rows.append(
+        Row(
+            case,
+            "cameras_near",
+            ms(ours),
+            baseline=reference,
+            target=TARGET,
+            note=f"{count:,} cameras, {calls:,} lookups, {hits} hits",
+        )
+    )
     for row in rows:
         if row.name == "full scan":
             row.baseline = "cameras_near"

@@ -1,13 +1,14 @@
 """Synthetic phone photos for the benchmarks: realistic texture and a full EXIF block."""
+
 from __future__ import annotations
 
 import io
 import random
 import struct
-from datetime import datetime, timedelta, timezone
-from PIL.TiffImagePlugin import IFDRational as Fraction
+from datetime import UTC, datetime, timedelta
 
 from PIL import Image, ImageDraw, ImageFilter
+from PIL.TiffImagePlugin import IFDRational as Fraction
 
 GPS_IFD, EXIF_IFD = 0x8825, 0x8769
 # Phones write kilobytes of opaque maker notes; variant() stamps a counter into these.
@@ -39,21 +40,58 @@ def _dms(value: float) -> tuple[Fraction, Fraction, Fraction]:
 
 def phone_exif(lat: float, lon: float, *, orientation: int = 6, taken: datetime | None = None) -> Image.Exif:
     """The tags a phone camera writes: device, exposure, time with offset, full GPS block."""
-    taken = taken or datetime.now(timezone.utc) - timedelta(hours=2)
+    taken = taken or datetime.now(UTC) - timedelta(hours=2)
     stamp = taken.strftime("%Y:%m:%d %H:%M:%S")
     exif = Image.Exif()
-    exif.update({0x010F: "Google", 0x0110: "Pixel 8", 0x0112: orientation, 0x0131: "HDR+ 1.0.6",
-                 0x0132: stamp, 0x011A: Fraction(72), 0x011B: Fraction(72), 0x0128: 2, 0x0213: 1})
+    exif.update(
+        {
+            0x010F: "Google",
+            0x0110: "Pixel 8",
+            0x0112: orientation,
+            0x0131: "HDR+ 1.0.6",
+            0x0132: stamp,
+            0x011A: Fraction(72),
+            0x011B: Fraction(72),
+            0x0128: 2,
+            0x0213: 1,
+        }
+    )
     sub = exif.get_ifd(EXIF_IFD)
-    sub.update({0x829A: Fraction(1, 120), 0x829D: Fraction(189, 100), 0x8827: 54, 0x9003: stamp,
-                0x9004: stamp, 0x9010: "+00:00", 0x9011: "+00:00", 0x9291: "123", 0x920A: Fraction(690, 100),
-                0xA405: 25, 0xA002: 4000, 0xA003: 3000, 0x927C: MAKER_NOTE})
+    sub.update(
+        {
+            0x829A: Fraction(1, 120),
+            0x829D: Fraction(189, 100),
+            0x8827: 54,
+            0x9003: stamp,
+            0x9004: stamp,
+            0x9010: "+00:00",
+            0x9011: "+00:00",
+            0x9291: "123",
+            0x920A: Fraction(690, 100),
+            0xA405: 25,
+            0xA002: 4000,
+            0xA003: 3000,
+            0x927C: MAKER_NOTE,
+        }
+    )
     gps = exif.get_ifd(GPS_IFD)
-    gps.update({0: b"\x02\x02\x00\x00", 1: "N" if lat >= 0 else "S", 2: _dms(lat),
-                3: "E" if lon >= 0 else "W", 4: _dms(lon), 5: b"\x00", 6: Fraction(4312, 100),
-                7: (Fraction(taken.hour), Fraction(taken.minute), Fraction(taken.second)),
-                16: "T", 17: Fraction(21350, 100), 27: b"ASCII\x00\x00\x00fused",
-                29: taken.strftime("%Y:%m:%d"), 31: Fraction(48, 10)})
+    gps.update(
+        {
+            0: b"\x02\x02\x00\x00",
+            1: "N" if lat >= 0 else "S",
+            2: _dms(lat),
+            3: "E" if lon >= 0 else "W",
+            4: _dms(lon),
+            5: b"\x00",
+            6: Fraction(4312, 100),
+            7: (Fraction(taken.hour), Fraction(taken.minute), Fraction(taken.second)),
+            16: "T",
+            17: Fraction(21350, 100),
+            27: b"ASCII\x00\x00\x00fused",
+            29: taken.strftime("%Y:%m:%d"),
+            31: Fraction(48, 10),
+        }
+    )
     return exif
 
 
@@ -69,14 +107,22 @@ def _with_thumbnail(exif_bytes: bytes, thumbnail: bytes) -> bytes:
     data_at = ifd1 + 2 + 3 * 12 + 4
     tiff += struct.pack(endian + "H", 3)
     for tag, kind, value in ((0x0103, 3, 6), (0x0201, 4, data_at), (0x0202, 4, len(thumbnail))):
-        tiff += struct.pack(endian + "HHI", tag, kind, 1) + struct.pack(endian + ("HH" if kind == 3 else "I"), *(
-            (value, 0) if kind == 3 else (value,)))
+        tiff += struct.pack(endian + "HHI", tag, kind, 1) + struct.pack(
+            endian + ("HH" if kind == 3 else "I"), *((value, 0) if kind == 3 else (value,))
+        )
     tiff += struct.pack(endian + "I", 0) + thumbnail
     return b"Exif\x00\x00" + bytes(tiff)
 
 
-def phone_jpeg(size: tuple[int, int] = (4000, 3000), *, lat: float = 51.5033, lon: float = -0.1196,
-               orientation: int = 6, quality: int = 90, seed: int = 1) -> bytes:
+def phone_jpeg(
+    size: tuple[int, int] = (4000, 3000),
+    *,
+    lat: float = 51.5033,
+    lon: float = -0.1196,
+    orientation: int = 6,
+    quality: int = 90,
+    seed: int = 1,
+) -> bytes:
     """A JPEG the way a phone writes one: full EXIF with GPS and an embedded thumbnail."""
     image = texture(size, seed)
     thumb = io.BytesIO()

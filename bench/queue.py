@@ -1,4 +1,5 @@
 """Case 4: the moderation queue's first and a deep page of 50, at a million sightings and cameras."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,18 +28,20 @@ def _load(url: str, count: int) -> None:
 def _token_and_deep_cursor(app) -> tuple[str, dict[str, str]]:
     """A moderator's API token, and per sort the cursor of a pending sighting 90% of the way down."""
     from survey.accounts.auth import issue_token
+    from survey.accounts.users import create_user
     from survey.extensions import db
     from survey.models import Sighting
     from survey.review.work_queue import encode_cursor
-    from survey.accounts.users import create_user
 
     with app.app_context():
         token = issue_token(create_user("bench@example.org", "bench-password-1234", role="moderator"))
         pending = select(Sighting).where(Sighting.status == "pending")
         total = len(db.session.scalars(pending.with_only_columns(Sighting.id)).all())
         cursors = {}
-        for sort, order in (("oldest", (Sighting.submitted_at, Sighting.id)),
-                            ("most_warnings", (Sighting.warning_count.desc(), Sighting.submitted_at, Sighting.id))):
+        for sort, order in (
+            ("oldest", (Sighting.submitted_at, Sighting.id)),
+            ("most_warnings", (Sighting.warning_count.desc(), Sighting.submitted_at, Sighting.id)),
+        ):
             deep = db.session.scalars(pending.order_by(*order).offset(total * 9 // 10).limit(1)).one()
             cursors[sort] = encode_cursor(deep, sort)
         db.session.remove()
@@ -62,22 +65,33 @@ def _database(ctx: Context, url: str, label: str, count: int) -> list[Row]:
     client = app.test_client()
     first, deep = _page(client, token), _page(client, token, cursor)
     candidates = sum(len(item["candidates"]) for item in first["items"] + deep["items"])
-    timings = measure({"first page": lambda: _page(client, token),
-                       "deep page": lambda: _page(client, token, cursor),
-                       "warnings first": lambda: _page(client, token, sort="most_warnings"),
-                       "warnings deep": lambda: _page(client, token, warned, sort="most_warnings")},
-                      runs=ctx.runs if ctx.quick else max(ctx.runs, 20))
+    timings = measure(
+        {
+            "first page": lambda: _page(client, token),
+            "deep page": lambda: _page(client, token, cursor),
+            "warnings first": lambda: _page(client, token, sort="most_warnings"),
+            "warnings deep": lambda: _page(client, token, warned, sort="most_warnings"),
+        },
+        runs=ctx.runs if ctx.quick else max(ctx.runs, 20),
+    )
     dispose(app)
     case = f"{CASE} {label}"
     note = f"{count:,} sightings + cameras, 50 items, {candidates} candidates in both pages"
-    return with_ratios([
-        Row(case, "first page", ms(timings["first page"]), target=PAGE_TARGET, note=note),
-        Row(case, "deep page", ms(timings["deep page"]), target=PAGE_TARGET, note="by cursor, 90% down"),
-        Row(case, "deep page", ms(timings["deep page"]), baseline="first page", target=DEEP_TARGET, paired=True),
-        Row(case, "first page, most warnings first", ms(timings["warnings first"]), target=PAGE_TARGET),
-        Row(case, "deep page, most warnings first", ms(timings["warnings deep"]), target=PAGE_TARGET,
-            note="by cursor, 90% down"),
-    ])
+    return with_ratios(
+        [
+            Row(case, "first page", ms(timings["first page"]), target=PAGE_TARGET, note=note),
+            Row(case, "deep page", ms(timings["deep page"]), target=PAGE_TARGET, note="by cursor, 90% down"),
+            Row(case, "deep page", ms(timings["deep page"]), baseline="first page", target=DEEP_TARGET, paired=True),
+            Row(case, "first page, most warnings first", ms(timings["warnings first"]), target=PAGE_TARGET),
+            Row(
+                case,
+                "deep page, most warnings first",
+                ms(timings["warnings deep"]),
+                target=PAGE_TARGET,
+                note="by cursor, 90% down",
+            ),
+        ]
+    )
 
 
 def run(ctx: Context) -> list[Row]:

@@ -1,7 +1,8 @@
 """bench/RESULTS.md: the latest table and the machine it was measured on."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.harness import Row, markdown_table
@@ -17,7 +18,7 @@ the ratio is against a baseline measured in the same run, because absolute times
 
 
 def write(path: str, rows: list[Row], machine: dict[str, str], mode: str) -> None:
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [INTRO, f"## Latest run ({mode}, {when})", "", markdown_table(rows), "", "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in machine.items()]
     Path(path).write_text("\n".join(lines) + "\n")

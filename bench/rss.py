@@ -1,4 +1,5 @@
 """Peak resident memory of this process (Linux): reset the peak, then read how far it rose."""
+
 from __future__ import annotations
 
 import ctypes

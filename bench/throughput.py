@@ -1,4 +1,5 @@
 """Uploads per second: gunicorn with 2 workers, 8 concurrent clients on loopback (a report figure)."""
+
 from __future__ import annotations
 
 import http.client
@@ -23,10 +24,15 @@ WORKERS, CLIENTS = 2, 8
 def multipart(fields: dict, photo: bytes) -> tuple[bytes, str]:
     """A multipart/form-data body as a browser sends it, and its content type."""
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-             for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="IMG.jpg"\r\n'
-                 "Content-Type: image/jpeg\r\n\r\n".encode() + photo + b"\r\n")
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="IMG.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n".encode()
+        + photo
+        + b"\r\n"
+    )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
@@ -91,8 +97,14 @@ def _load(port: int, bodies: list[tuple[bytes, str]], seconds: float) -> tuple[l
 
 def _server_env(url: str, data_dir: Path) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "DATA_"))}
-    env.update(DATABASE_URL=url, DATA_DIR=str(data_dir), SECRET_KEY="bench-secret", RATELIMIT_ENABLED="0",
-               SESSION_COOKIE_SECURE="0", INSTANCE_DIR=str(data_dir.parent))
+    env.update(
+        DATABASE_URL=url,
+        DATA_DIR=str(data_dir),
+        SECRET_KEY="bench-secret",
+        RATELIMIT_ENABLED="0",
+        SESSION_COOKIE_SECURE="0",
+        INSTANCE_DIR=str(data_dir.parent),
+    )
     return env
 
 
@@ -104,8 +116,18 @@ def run(ctx: Context, photo: bytes) -> list[Row]:
 
     bodies = [multipart(upload_fields(n), variant(photo, 10_000 + n)) for n in range(count)]
     port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-               "--timeout", "120", "wsgi:app"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "120",
+        "wsgi:app",
+    ]
     with open(Path(ctx.workdir) / "gunicorn.log", "wb") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=_server_env(url, data_dir), stdout=log, stderr=log)
         try:

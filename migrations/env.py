@@ -1,4 +1,5 @@
 """Alembic environment: the app's engine and models, online migrations only."""
+
 import logging
 
 from alembic import context

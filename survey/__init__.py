@@ -1,4 +1,5 @@
 """cctv-survey: volunteers map public-space surveillance cameras."""
+
 from collections.abc import Mapping
 
 from flask import Flask
@@ -28,9 +29,9 @@ def _api_settings() -> dict:
 
 
 def _init_extensions(app: Flask) -> None:
-    from survey.web import api, assets, capture, ratelimits, security
     from survey import cli, database, errors
-    from survey.extensions import limiter, migrate, db
+    from survey.extensions import db, limiter, migrate
+    from survey.web import api, assets, capture, ratelimits, security
 
     database.init_app(app)
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_item=database.render_item)

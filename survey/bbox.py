@@ -4,6 +4,7 @@ A box whose minLon lies east of its maxLon crosses the antimeridian, as RFC 7946
 OGC API - Features (bbox parameter) define it: "170,-20,-170,-10" covers 170..180 and -180..-170.
 Fiji, Kiribati and Chukotka are surveyed too.
 """
+
 import math
 from typing import NamedTuple
 
@@ -41,7 +42,12 @@ def parse_bbox(text: str) -> BBox:
         raise ValueError("bbox values must be numbers.") from None
     if not all(math.isfinite(value) for value in box):
         raise ValueError("bbox values must be finite numbers.")
-    if not (-180 <= box.min_lon <= 180 and -180 <= box.max_lon <= 180 and -90 <= box.min_lat <= 90 and -90 <= box.max_lat <= 90):
+    if not (
+        -180 <= box.min_lon <= 180
+        and -180 <= box.max_lon <= 180
+        and -90 <= box.min_lat <= 90
+        and -90 <= box.max_lat <= 90
+    ):
         raise ValueError("bbox longitudes must be within -180..180 and latitudes within -90..90.")
     if box.min_lat > box.max_lat:
         raise ValueError("bbox minLat must not exceed maxLat (minLon > maxLon is a box across the antimeridian).")

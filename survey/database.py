@@ -1,4 +1,5 @@
 """Engine settings: SQLite in WAL mode with write transactions that wait instead of failing."""
+
 import sqlite3
 
 from flask import Flask
@@ -26,7 +27,12 @@ def _sqlite_pragmas(dbapi_connection, _record):
         return
     # We emit BEGIN ourselves (below), so pysqlite must not.
     dbapi_connection.isolation_level = None
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", f"busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}"):
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "foreign_keys=ON",
+        f"busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}",
+    ):
         dbapi_connection.execute(f"PRAGMA {pragma}")
 
 

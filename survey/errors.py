@@ -1,4 +1,5 @@
 """The error family and the one JSON error shape: {code, status, message, errors}."""
+
 import logging
 
 from flask import Flask, jsonify
@@ -92,7 +93,9 @@ def _image_error(exc: ImageError):
 
 def _database_down(exc: OperationalError):
     log.warning("database unavailable: %s", exc)
-    return _survey_error(Unavailable("The database is unavailable. Please retry in a few seconds.", extra={"retry": True}))
+    return _survey_error(
+        Unavailable("The database is unavailable. Please retry in a few seconds.", extra={"retry": True})
+    )
 
 
 def _unstorable_value(exc: DataError):

@@ -1,4 +1,5 @@
 """Extension objects, created here and bound to the app in create_app()."""
+
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_smorest import Api

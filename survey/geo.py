@@ -1,4 +1,5 @@
 """Small spherical geometry: distances and the bounding box of a radius."""
+
 import math
 
 from survey.bbox import BBox

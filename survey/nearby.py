@@ -1,4 +1,5 @@
 """The confirmed dataset: lookups of cameras by place."""
+
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache

@@ -1,14 +1,15 @@
 """Keeping volunteers unidentifiable: hashed client keys and rounded public times."""
+
 import hashlib
 import hmac
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import current_app, request
 
 
 def daily_hash(value: str, day: date | None = None) -> str:
     """A salted hash of `value` that changes every day, so it cannot follow a person."""
-    day = day or datetime.now(timezone.utc).date()
+    day = day or datetime.now(UTC).date()
     key = f"{current_app.config['SECRET_KEY']}:{day.isoformat()}".encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
 

@@ -4,6 +4,7 @@
 (so it carries a client id, receipt, notes and a device position, as volunteers' sightings do) and then
 confirms it the way a moderator would: an approved sighting linked to a new camera that shows its photo.
 """
+
 from datetime import date
 
 from sqlalchemy import insert, select
@@ -13,10 +14,22 @@ from survey.models import Camera, Photo, Sighting
 from tests.factories import new_client_id, photo, upload
 
 DEFAULTS = {
-    "lat": 51.5033, "lon": -0.1196, "status": "active", "manufacturer": "Hikvision", "model": "DS-2CD2143G0-I",
-    "camera_type": "dome", "mount": "wall", "surveillance_type": "camera", "zone": "town",
-    "operator": "Lambeth Council", "direction": 90.0, "signage": "within_50m",
-    "first_seen": date(2026, 3, 1), "last_confirmed": date(2026, 5, 2), "sightings_count": 2, "volunteers_count": 1,
+    "lat": 51.5033,
+    "lon": -0.1196,
+    "status": "active",
+    "manufacturer": "Hikvision",
+    "model": "DS-2CD2143G0-I",
+    "camera_type": "dome",
+    "mount": "wall",
+    "surveillance_type": "camera",
+    "zone": "town",
+    "operator": "Lambeth Council",
+    "direction": 90.0,
+    "signage": "within_50m",
+    "first_seen": date(2026, 3, 1),
+    "last_confirmed": date(2026, 5, 2),
+    "sightings_count": 2,
+    "volunteers_count": 1,
 }
 
 
@@ -31,7 +44,9 @@ def camera(app, **fields) -> int:
 
 def many_cameras(app, count: int, **fields) -> None:
     """Bulk rows in one statement, spread over a small grid (fast, for streaming tests)."""
-    rows = [{**DEFAULTS, **fields, "lat": 51.0 + (i % 100) * 0.001, "lon": -0.5 + (i // 100) * 0.001} for i in range(count)]
+    rows = [
+        {**DEFAULTS, **fields, "lat": 51.0 + (i % 100) * 0.001, "lon": -0.5 + (i // 100) * 0.001} for i in range(count)
+    ]
     with app.app_context():
         db.session.execute(insert(Camera), rows)
         db.session.commit()
@@ -52,9 +67,13 @@ def camera_from_upload(client, app, *, seed=1, jpeg=None, camera_fields=None, **
         sighting.status, sighting.camera_id = "approved", cam.id
         db.session.commit()
         return {
-            "camera_id": cam.id, "sighting_id": sighting.id, "receipt": sighting.receipt,
-            "client_id": fields["client_id"], "display_sha256": first.display_sha256,
-            "thumb_sha256": first.thumb_sha256, "original_sha256": first.sha256,
+            "camera_id": cam.id,
+            "sighting_id": sighting.id,
+            "receipt": sighting.receipt,
+            "client_id": fields["client_id"],
+            "display_sha256": first.display_sha256,
+            "thumb_sha256": first.thumb_sha256,
+            "original_sha256": first.sha256,
         }
 
 
@@ -65,4 +84,8 @@ def pending_photo(client, app, **fields) -> dict:
     assert response.status_code == 201, response.json
     with app.app_context():
         first = db.session.scalars(select(Photo).where(Photo.sighting_id == response.json["id"])).first()
-        return {"sighting_id": response.json["id"], "display_sha256": first.display_sha256, "thumb_sha256": first.thumb_sha256}
+        return {
+            "sighting_id": response.json["id"],
+            "display_sha256": first.display_sha256,
+            "thumb_sha256": first.thumb_sha256,
+        }

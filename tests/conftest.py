@@ -1,4 +1,5 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set)."""
+
 import os
 import shutil
 from pathlib import Path
@@ -108,8 +109,13 @@ def live_server(app):
 
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 

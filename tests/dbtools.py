@@ -1,4 +1,5 @@
 """Extra throwaway databases for tests that need more than the session's one (restore, load)."""
+
 import os
 import uuid
 from contextlib import contextmanager
@@ -53,8 +54,10 @@ def all_rows(url: str) -> dict[str, list[tuple]]:
         meta = MetaData()
         meta.reflect(engine)
         with engine.connect() as conn:
-            return {name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
-                    for name, table in meta.tables.items()}
+            return {
+                name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
+                for name, table in meta.tables.items()
+            }
     finally:
         engine.dispose()
 

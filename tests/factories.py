@@ -1,4 +1,5 @@
 """Real image files made with Pillow: textured, with a full EXIF block when asked."""
+
 import io
 import random
 import uuid
@@ -31,8 +32,20 @@ def textured(size=(800, 600), seed=1) -> Image.Image:
     return Image.blend(image, noise, 0.25)
 
 
-def photo(lat=None, lon=None, *, heading=None, heading_ref="T", taken=None, offset="+00:00",
-          accuracy=None, size=(800, 600), fmt="JPEG", seed=1, orientation=None) -> bytes:
+def photo(
+    lat=None,
+    lon=None,
+    *,
+    heading=None,
+    heading_ref="T",
+    taken=None,
+    offset="+00:00",
+    accuracy=None,
+    size=(800, 600),
+    fmt="JPEG",
+    seed=1,
+    orientation=None,
+) -> bytes:
     """Encode a textured image with the given EXIF GPS position, heading and time."""
     exif = Image.Exif()
     exif[0x010F], exif[0x0110] = "TestMaker", "TestPhone"
@@ -67,8 +80,6 @@ def upload(client, photos, **fields):
     files = photos if isinstance(photos, list) else [photos]
     data["photo"] = [(io.BytesIO(p), f"photo{i}.jpg") for i, p in enumerate(files)]
     return client.post("/api/v1/sightings", data=data, content_type="multipart/form-data")
-
-
 
 
 def count_decodes(monkeypatch) -> list:

@@ -1,4 +1,5 @@
 """Run GDAL's ogrinfo and read its text report back into features (GDAL 3.6 has no -json for ogrinfo)."""
+
 import re
 import subprocess
 

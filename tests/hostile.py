@@ -2,6 +2,7 @@
 
 Used by tests/photos/test_fuzz.py (a few hundred cases) and bench/fuzz.py (10,000 and more).
 """
+
 import json
 import math
 import struct
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "photos"
 HEAD = 65536  # EXIF, ICC and the frame header all live near the start of a file
-GPS_TAGS = list(range(0, 32))
+GPS_TAGS = list(range(32))
 POINTERS = [0x8769, 0x8825, 0xA005, 0x927C, 0x0112, 0x010F, 0x0110, 0x9003, 0x9011]
 
 
@@ -35,7 +36,7 @@ def _truncate(draw, data: bytearray) -> bytearray:
 def _garbage(draw, data: bytearray) -> bytearray:
     start = draw(st.integers(0, min(len(data), HEAD)))
     junk = draw(st.binary(min_size=1, max_size=512))
-    return data[:start] + junk + data[start + draw(st.integers(0, len(junk))):]
+    return data[:start] + junk + data[start + draw(st.integers(0, len(junk))) :]
 
 
 def _segment(draw, data: bytearray) -> bytearray:
@@ -49,10 +50,17 @@ def _segment(draw, data: bytearray) -> bytearray:
 def _hostile_exif(draw, data: bytearray) -> bytearray:
     """An APP1 Exif segment whose IFDs point anywhere, with counts up to 2**32 - 1."""
     order = draw(st.sampled_from(["<", ">"]))
-    entries = draw(st.lists(st.tuples(
-        st.sampled_from(GPS_TAGS + POINTERS), st.integers(0, 13),
-        st.one_of(st.integers(0, 64), st.just(0xFFFFFFFF), st.integers(0, 2**32 - 1)), st.integers(0, 2**32 - 1),
-    ), max_size=12))
+    entries = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(GPS_TAGS + POINTERS),
+                st.integers(0, 13),
+                st.one_of(st.integers(0, 64), st.just(0xFFFFFFFF), st.integers(0, 2**32 - 1)),
+                st.integers(0, 2**32 - 1),
+            ),
+            max_size=12,
+        )
+    )
     ifd = struct.pack(order + "H", len(entries))
     ifd += b"".join(struct.pack(order + "HHII", *entry) for entry in entries)
     ifd += struct.pack(order + "I", draw(st.integers(0, 2**32 - 1)))
@@ -67,7 +75,7 @@ def _huge_frame(draw, data: bytearray) -> bytearray:
     at = data.find(b"\xff\xc0")
     if at < 0 or at + 9 > len(data):
         at = data.find(b"\xff\xc2")
-    if 0 <= at and at + 9 <= len(data):
+    if at >= 0 and at + 9 <= len(data):
         data[at + 5 : at + 9] = struct.pack(">HH", draw(st.integers(0, 0xFFFF)), draw(st.integers(0, 0xFFFF)))
     return data
 
@@ -100,5 +108,9 @@ def valid_position(meta) -> bool:
     """Either a real position in range, or cleanly none."""
     if meta.lat is None or meta.lon is None:
         return meta.lat is None and meta.lon is None
-    return all(isinstance(v, float) and math.isfinite(v) for v in (meta.lat, meta.lon)) and \
-        -90 <= meta.lat <= 90 and -180 <= meta.lon <= 180 and (meta.lat, meta.lon) != (0.0, 0.0)
+    return (
+        all(isinstance(v, float) and math.isfinite(v) for v in (meta.lat, meta.lon))
+        and -90 <= meta.lat <= 90
+        and -180 <= meta.lon <= 180
+        and (meta.lat, meta.lon) != (0.0, 0.0)
+    )

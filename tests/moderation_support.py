@@ -1,4 +1,5 @@
 """Helpers for moderation tests: accounts, tokens and sightings made through the real intake."""
+
 from survey.accounts import auth, users
 from survey.extensions import db
 from tests.factories import new_client_id, photo, upload
@@ -31,7 +32,13 @@ def moderator(app, email="mod@example.org", role="moderator") -> dict:
 
 def submit(client, lat=51.5033, lon=-0.1196, seed=1, device="volunteer-device-1", **fields) -> dict:
     """A pending sighting sent the way the capture page sends it; returns the receipt view."""
-    jpeg = photo(lat, lon, size=(160, 120), seed=seed, **{k: fields.pop(k) for k in ("heading", "heading_ref", "taken") if k in fields})
+    jpeg = photo(
+        lat,
+        lon,
+        size=(160, 120),
+        seed=seed,
+        **{k: fields.pop(k) for k in ("heading", "heading_ref", "taken") if k in fields},
+    )
     response = upload(client, jpeg, client_id=new_client_id(), device_id=device, **fields)
     assert response.status_code == 201, response.json
     return response.json

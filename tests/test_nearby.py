@@ -1,11 +1,12 @@
 """survey.nearby.cameras_near: the plain-row nearby lookup, on the real database, and in intake."""
+
 from datetime import date
 
 import pytest
 
-from survey.nearby import NearbyCamera, cameras_near
 from survey.extensions import db
 from survey.models import Camera
+from survey.nearby import NearbyCamera, cameras_near
 from tests.factories import new_client_id, photo, upload
 
 HERE = (51.5033, -0.1196)
@@ -26,8 +27,15 @@ def test_finds_cameras_within_radius_nearest_first(app):
         app,
         # In the bounding box's corner, yet 33 m away: the exact distance must drop it.
         {"lat": lat + 23 * M_LAT, "lon": lon + 23 * M_LAT / 0.6225},
-        {"lat": lat + 20 * M_LAT, "lon": lon, "manufacturer": "Axis", "mount": "pole", "direction": 90.0,
-         "first_seen": date(2025, 3, 1), "last_confirmed": date(2026, 2, 1)},
+        {
+            "lat": lat + 20 * M_LAT,
+            "lon": lon,
+            "manufacturer": "Axis",
+            "mount": "pole",
+            "direction": 90.0,
+            "first_seen": date(2025, 3, 1),
+            "last_confirmed": date(2026, 2, 1),
+        },
         {"lat": lat - 5 * M_LAT, "lon": lon},
         {"lat": lat + 1 * M_LAT, "lon": lon, "status": "removed"},
         {"lat": lat + 40 * M_LAT, "lon": lon},

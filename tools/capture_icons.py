@@ -2,6 +2,7 @@
 
 Run once after changing the design: `.venv/bin/python tools/capture_icons.py`.
 """
+
 from pathlib import Path
 
 from PIL import Image, ImageDraw

@@ -1,8 +1,9 @@
 """Compose the capture page's screenshots (from the Playwright run) into one PNG for the README.
 
-    .venv/bin/python -m pytest -p no:cacheprovider tests/web/test_capture_page.py
-    .venv/bin/python tools/contact_sheet.py
+.venv/bin/python -m pytest -p no:cacheprovider tests/web/test_capture_page.py
+.venv/bin/python tools/contact_sheet.py
 """
+
 import re
 import sys
 from pathlib import Path

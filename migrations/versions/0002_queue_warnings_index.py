@@ -8,24 +8,25 @@ Revises: 0001
 Create Date: 2026-11-26 08:50:00
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
     op.create_index(
-        'ix_sightings_warnings', 'sightings',
-        ['status', sa.text('warning_count DESC'), 'submitted_at', 'id'],
+        "ix_sightings_warnings",
+        "sightings",
+        ["status", sa.text("warning_count DESC"), "submitted_at", "id"],
         unique=False,
     )
 
 
 def downgrade():
-    op.drop_index('ix_sightings_warnings', table_name='sightings')
+    op.drop_index("ix_sightings_warnings", table_name="sightings")

@@ -1,4 +1,5 @@
 """Who is asking: password and token checks, session login, role checks and CSRF."""
+
 import functools
 import hashlib
 import secrets
@@ -139,8 +140,10 @@ def _resolve_actor() -> Actor | None:
 
 def _user_for_token(token: str) -> User | None:
     # The user comes with the token, in one query: every moderator API request starts here.
-    found = select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, ApiToken.user_id == User.id).where(
-        ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)
+    found = (
+        select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
     )
     row = db.session.execute(found).first()
     if row is None:
@@ -200,6 +203,10 @@ def _token_limit() -> str:
 
 
 # Only failed attempts count, and the token and console logins share one budget per client.
-login_limit = limiter.shared_limit(_login_limit, scope="login", deduct_when=lambda response: response.status_code == 401)
+login_limit = limiter.shared_limit(
+    _login_limit, scope="login", deduct_when=lambda response: response.status_code == 401
+)
 # Only tokens issued count: a stolen password must not mint tokens without end.
-token_limit = limiter.shared_limit(_token_limit, scope="token", deduct_when=lambda response: response.status_code == 201)
+token_limit = limiter.shared_limit(
+    _token_limit, scope="token", deduct_when=lambda response: response.status_code == 201
+)

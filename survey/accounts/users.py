@@ -1,4 +1,5 @@
 """Moderator accounts: create, list, change role, disable and enable."""
+
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -58,12 +59,19 @@ def set_active(email: str, active: bool) -> User:
     user.active = active
     if not active:
         db.session.execute(
-            update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
         )
     db.session.commit()
     return user
 
 
 def user_view(user: User) -> dict:
-    return {"id": user.id, "email": user.email, "role": user.role, "active": user.active,
-            "created_at": user.created_at.isoformat()}
+    return {
+        "id": user.id,
+        "email": user.email,
+        "role": user.role,
+        "active": user.active,
+        "created_at": user.created_at.isoformat(),
+    }

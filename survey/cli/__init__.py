@@ -1,4 +1,5 @@
 """Flask commands."""
+
 from flask import Flask
 
 

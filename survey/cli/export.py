@@ -1,4 +1,5 @@
 """`flask export geojson|csv|osm PATH`: the public downloads written to a file, with a progress bar."""
+
 import os
 import sys
 import tempfile
@@ -8,8 +9,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from survey.publish.filters import BadQuery, load_query
 from survey.publish.downloads import STREAMS, count_matching, public_base_url
+from survey.publish.filters import BadQuery, load_query
 
 export = AppGroup("export", help="Write the confirmed cameras to a file, as the public downloads do.")
 
@@ -34,9 +35,10 @@ def _write(fmt: str, path: str, options: dict) -> None:
     # Written beside the target and renamed at the end, so a failed export never leaves half a file.
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, click.progressbar(
-            length=count_matching(flt), label=f"Exporting {fmt}", file=sys.stderr
-        ) as bar:
+        with (
+            os.fdopen(fd, "w", encoding="utf-8", newline="") as out,
+            click.progressbar(length=count_matching(flt), label=f"Exporting {fmt}", file=sys.stderr) as bar,
+        ):
             for chunk in chunks_for(flt, public_base_url(), progress=bar.update):
                 out.write(chunk)
         os.replace(tmp, target)

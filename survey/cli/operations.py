@@ -1,10 +1,11 @@
 """Operator commands: `flask storage check [--repair]`, `flask backup PATH`, `flask restore PATH`."""
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from survey.storage import backup as backups
 from survey.errors import SurveyError
+from survey.storage import backup as backups
 from survey.storage.check import DEFAULT_MIN_AGE_S, check_storage
 
 storage_cli = AppGroup("storage", help="Check the photo files against the database.")
@@ -12,8 +13,13 @@ storage_cli = AppGroup("storage", help="Check the photo files against the databa
 
 @storage_cli.command("check")
 @click.option("--repair", is_flag=True, help="Delete unreferenced files and crash leftovers.")
-@click.option("--min-age", type=float, default=DEFAULT_MIN_AGE_S, show_default=True,
-              help="Only delete files older than this many seconds (uploads in flight are younger).")
+@click.option(
+    "--min-age",
+    type=float,
+    default=DEFAULT_MIN_AGE_S,
+    show_default=True,
+    help="Only delete files older than this many seconds (uploads in flight are younger).",
+)
 def storage_check_command(repair: bool, min_age: float) -> None:
     """Report files no row references and rows whose files are missing or altered."""
     report = check_storage(repair=repair, min_age_s=min_age)

@@ -1,4 +1,5 @@
 """`flask users ...`: manage moderator and admin accounts from the shell."""
+
 import sys
 
 import click

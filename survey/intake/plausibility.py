@@ -1,4 +1,5 @@
 """Plausibility warnings that help a moderator spot a doubtful sighting."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -50,9 +51,11 @@ def _not_from_photo(s: Sighting, capture: str | None):
     if capture != "gallery" or s.location_source != "device":
         return None
     heading = " and heading" if s.heading_source == "device" else ""
-    return _warning("position_not_from_photo",
-                    f"Photo picked from the gallery: the position{heading} is the phone's when sending, "
-                    "not necessarily where the photo was taken.")
+    return _warning(
+        "position_not_from_photo",
+        f"Photo picked from the gallery: the position{heading} is the phone's when sending, "
+        "not necessarily where the photo was taken.",
+    )
 
 
 def _time(s: Sighting):

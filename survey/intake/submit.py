@@ -1,4 +1,5 @@
 """The rules of intake: a volunteer's photos and fields become one pending sighting."""
+
 import secrets
 from dataclasses import dataclass
 
@@ -6,18 +7,17 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from survey.storage import photo_files
-
 from survey import vocab
-from survey.nearby import cameras_near
 from survey.database import begin_write
 from survey.errors import Conflict, Invalid, NoPosition, NotFound
-from survey.photos.exif import PhotoMeta, read_photo_meta
 from survey.extensions import db
-from survey.photos.images import ImageTooLarge, PublicCopies, make_public_copies, sniff_format
-from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
-from survey.photos.scrub import scrub_original
 from survey.intake.plausibility import plausibility_warnings
+from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
+from survey.nearby import cameras_near
+from survey.photos.exif import PhotoMeta, read_photo_meta
+from survey.photos.images import ImageTooLarge, PublicCopies, make_public_copies, sniff_format
+from survey.photos.scrub import scrub_original
+from survey.storage import photo_files
 
 NO_POSITION = "This photo has no location: allow location access or place a pin on the map."
 # Confirmed cameras this close to a new sighting are shown to the volunteer, who says if it is the same one.
@@ -75,9 +75,7 @@ def find_retry(client_id: str, uploads: list[Upload]) -> Sighting | None:
     if sighting is None:
         return None
     if sorted(p.sha256 for p in sighting.photos) != sorted(u.sha256 for u in uploads):
-        raise Conflict(
-            "This client_id was already used for a different photo.", extra={"sighting_id": sighting.id}
-        )
+        raise Conflict("This client_id was already used for a different photo.", extra={"sighting_id": sighting.id})
     return sighting
 
 
@@ -176,9 +174,17 @@ def _store_photo(store, upload: Upload, position: int, created: list[str]) -> Ph
             created.append(key)
     original_key, display_key, thumb_key = keys
     return Photo(
-        position=position, sha256=upload.sha256, format=upload.format, size_bytes=len(upload.data),
-        width=copies.width, height=copies.height, original_key=original_key, display_key=display_key,
-        thumb_key=thumb_key, display_sha256=display_sha, thumb_sha256=thumb_sha,
+        position=position,
+        sha256=upload.sha256,
+        format=upload.format,
+        size_bytes=len(upload.data),
+        width=copies.width,
+        height=copies.height,
+        original_key=original_key,
+        display_key=display_key,
+        thumb_key=thumb_key,
+        display_sha256=display_sha,
+        thumb_sha256=thumb_sha,
     )
 
 
@@ -214,8 +220,10 @@ def receipt_view(sighting: Sighting, nearby: list | None = None) -> dict:
         "id": sighting.id,
         "status": sighting.status,
         "location": {
-            "lat": sighting.lat, "lon": sighting.lon,
-            "accuracy_m": sighting.accuracy_m, "source": sighting.location_source,
+            "lat": sighting.lat,
+            "lon": sighting.lon,
+            "accuracy_m": sighting.accuracy_m,
+            "source": sighting.location_source,
         },
         "heading": heading,
         "captured_at": sighting.captured_at.isoformat() if sighting.captured_at else None,

@@ -12,12 +12,20 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import exifread
 
-from survey.photos.exif_fallback import EXIF, EXIF_POINTER, GPS, GPS_POINTER, IFD0, clean
-from survey.photos.exif_fallback import read_by_scan, read_with_pillow
+from survey.photos.exif_fallback import (
+    EXIF,
+    EXIF_POINTER,
+    GPS,
+    GPS_POINTER,
+    IFD0,
+    clean,
+    read_by_scan,
+    read_with_pillow,
+)
 
 # exifread logs every odd tag of a damaged or hostile file as a warning; we handle those ourselves.
 logging.getLogger("exifread").setLevel(logging.ERROR)
@@ -103,9 +111,7 @@ def _read_with_exifread(data: bytes) -> dict[tuple[str, int], object]:
 def _lost_sub_ifd(tags: dict[tuple[str, int], object]) -> bool:
     """IFD0 points at a GPS or EXIF IFD of which exifread returned nothing."""
     found = {ifd for ifd, _ in tags}
-    return ((IFD0, GPS_POINTER) in tags and GPS not in found) or (
-        (IFD0, EXIF_POINTER) in tags and EXIF not in found
-    )
+    return ((IFD0, GPS_POINTER) in tags and GPS not in found) or ((IFD0, EXIF_POINTER) in tags and EXIF not in found)
 
 
 def _build(tags: dict[tuple[str, int], object]) -> PhotoMeta:
@@ -184,7 +190,7 @@ def _taken_at(exif: dict, gps: dict) -> tuple[datetime | None, str | None, datet
     local, inline_offset = _local_time(exif)
     offset = _guard(_offset, _text(exif.get(OFFSET_TIME_ORIGINAL))) or inline_offset
     if local is not None and offset is not None:
-        return local.replace(tzinfo=offset).astimezone(timezone.utc), "exif_offset", local
+        return local.replace(tzinfo=offset).astimezone(UTC), "exif_offset", local
     gps_time = _guard(_gps_time, gps)
     if gps_time is not None:
         return gps_time, "gps", local
@@ -208,7 +214,7 @@ def _local_time(exif: dict) -> tuple[datetime | None, timezone | None]:
 def _offset(text: str | None) -> timezone | None:
     """'+05:30', '-0400' or 'Z' to a timezone; None for blanks or nonsense."""
     if text == "Z":
-        return timezone.utc
+        return UTC
     match = _OFFSET.fullmatch(text or "")
     if match is None or int(match[2]) > 14 or int(match[3]) >= 60:
         return None
@@ -225,7 +231,7 @@ def _gps_time(gps: dict) -> datetime | None:
     hour, minute, second = hms
     if not all(_finite(v) and v >= 0 for v in hms) or hour >= 24 or minute >= 60 or second >= 61:
         return None
-    day = datetime(*map(int, date.groups()), tzinfo=timezone.utc)  # ValueError for 0000:00:00
+    day = datetime(*map(int, date.groups()), tzinfo=UTC)  # ValueError for 0000:00:00
     return day + timedelta(hours=hour, minutes=minute, seconds=second)
 
 

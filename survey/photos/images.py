@@ -82,10 +82,7 @@ class ImageError(Exception):
 class UnsupportedImage(ImageError):
     status = 415
     code = "unsupported_media_type"
-    message = (
-        "This file is not a photo format we accept. Please upload a JPEG, HEIC, "
-        "AVIF, WebP, PNG or TIFF image."
-    )
+    message = "This file is not a photo format we accept. Please upload a JPEG, HEIC, AVIF, WebP, PNG or TIFF image."
 
 
 class ImageTooLarge(ImageError):

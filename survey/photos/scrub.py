@@ -6,6 +6,7 @@ in place, so every offset in the file stays valid. In JPEGs, segments moderators
 (XMP, IPTC, vendor blocks such as FLIR and GoPro, comments) and anything after the image are
 dropped. Position, heading and time stay: they are the evidence moderators check.
 """
+
 import re
 import struct
 import zlib
@@ -30,7 +31,7 @@ def scrub_original(data: bytes, fmt: str) -> bytes:
         if fmt == "jpeg":
             return _scrub_jpeg(data)
         buffer = bytearray(data)
-        for start in ([0] if fmt == "tiff" else _tiff_starts(buffer)):
+        for start in [0] if fmt == "tiff" else _tiff_starts(buffer):
             _scrub_tiff(buffer, start)
         _blank_xmp(buffer)
         return bytes(_fix_png_crcs(buffer) if fmt == "png" else buffer)
@@ -54,7 +55,7 @@ def _scrub_tiff(buffer: bytearray, start: int) -> None:
     pending, seen = [struct.unpack_from(order + "I", buffer, start + 4)[0]], set()
     while pending and len(seen) < MAX_IFDS:
         offset = pending.pop()
-        if offset in seen or not 0 < offset or start + offset + 2 > len(buffer):
+        if offset in seen or not offset > 0 or start + offset + 2 > len(buffer):
             continue
         seen.add(offset)
         pending.extend(_scrub_ifd(buffer, start, start + offset, order))

@@ -1,15 +1,16 @@
 """One camera for the public: its feature, its confirmation history by day and its public photos."""
+
 import json
 from collections import Counter
 
 from sqlalchemy import func, select
 
-from survey.publish.filters import CameraFilter
-from survey.publish.columns import CAMERAS, feature_query, media_url
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Camera, Photo, Sighting
 from survey.privacy import public_day
+from survey.publish.columns import CAMERAS, feature_query, media_url
+from survey.publish.filters import CameraFilter
 
 MAX_ID = 2**31 - 1  # an INTEGER column: larger ids cannot exist, and drivers would reject them
 MAX_PHOTOS = 20

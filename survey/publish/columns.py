@@ -3,23 +3,52 @@
 Only the cameras table and its chosen photo's public copies are read here; nothing about sightings or
 volunteers can reach an export through these queries.
 """
+
 from itertools import chain
 
-from sqlalchemy import Boolean, Float, Integer, Select, String, Text, and_, case, cast, func, literal, literal_column, select
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from survey.publish.filters import CameraFilter
 from survey.models import Camera, Photo
+from survey.publish.filters import CameraFilter
 
 CAMERAS = Camera.__table__
 PHOTOS = Photo.__table__
 
 # Every format publishes these, in this order, after the position.
 PROPERTIES = (
-    "manufacturer", "model", "camera_type", "mount", "surveillance_type", "zone", "operator", "direction",
-    "signage", "status", "first_seen", "last_confirmed", "sightings_count", "volunteers_count",
-    "photo_url", "thumbnail_url", "url",
+    "manufacturer",
+    "model",
+    "camera_type",
+    "mount",
+    "surveillance_type",
+    "zone",
+    "operator",
+    "direction",
+    "signage",
+    "status",
+    "first_seen",
+    "last_confirmed",
+    "sightings_count",
+    "volunteers_count",
+    "photo_url",
+    "thumbnail_url",
+    "url",
 )
 COORDINATE_DECIMALS = 7  # about 1 cm: more would only publish GPS noise
 
@@ -170,10 +199,18 @@ def feature_expression(base: str):
     columns = public_columns(base)
     properties = json_object(*chain.from_iterable((_key(name), columns[name]) for name in PROPERTIES))
     geometry = json_object(_key("type"), _key("Point"), _key("coordinates"), json_array(columns["lon"], columns["lat"]))
-    return json_text(json_object(
-        _key("type"), _key("Feature"), _key("id"), columns["id"], _key("geometry"), geometry,
-        _key("properties"), properties,
-    ))
+    return json_text(
+        json_object(
+            _key("type"),
+            _key("Feature"),
+            _key("id"),
+            columns["id"],
+            _key("geometry"),
+            geometry,
+            _key("properties"),
+            properties,
+        )
+    )
 
 
 def feature_query(flt: CameraFilter, base: str) -> Select:

@@ -4,6 +4,7 @@ Memory stays flat whatever the size: rows are read in batches from a streaming c
 leaves as one text chunk. GeoJSON features are built by the database itself, which is several times
 faster than making them in Python.
 """
+
 import csv
 import hashlib
 import io
@@ -11,17 +12,17 @@ import json
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import Select, func, select
 
-from survey.publish import osm
-from survey.publish.filters import CameraFilter
-from survey.publish.columns import PROPERTIES, csv_query, feature_query, row_query
 from survey.extensions import db
 from survey.models import Camera
+from survey.publish import osm
+from survey.publish.columns import PROPERTIES, csv_query, feature_query, row_query
+from survey.publish.filters import CameraFilter
 
 BATCH_ROWS = 2000
 # Bump when the shape of any format changes, so caches let go of old copies.
@@ -57,8 +58,14 @@ def freshness(fmt: str, flt: CameraFilter, base: str) -> Freshness:
     count, newest = db.session.execute(select(func.count(), func.max(Camera.updated_at))).one()
     config = current_app.config
     parts = (
-        FORMAT_VERSION, fmt, urlencode(sorted(flt.query_args().items())), base, str(count),
-        newest.isoformat() if newest else "", config["DATA_LICENSE"], config["DATA_ATTRIBUTION"],
+        FORMAT_VERSION,
+        fmt,
+        urlencode(sorted(flt.query_args().items())),
+        base,
+        str(count),
+        newest.isoformat() if newest else "",
+        config["DATA_LICENSE"],
+        config["DATA_ATTRIBUTION"],
     )
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
     # Weak: the same data gzipped or not, and timeStamp changes with every response.
@@ -71,7 +78,7 @@ def collection_members() -> dict:
     return {
         "license": config["DATA_LICENSE"],
         "attribution": config["DATA_ATTRIBUTION"],
-        "timeStamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
 

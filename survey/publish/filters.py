@@ -1,6 +1,8 @@
 """The filters every public view of the cameras shares: downloads, the OGC API and the CLI."""
-from dataclasses import dataclass, fields as dataclass_fields
-from datetime import date, datetime, time, timezone
+
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from datetime import UTC, date, datetime, time
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 from sqlalchemy import func
@@ -66,7 +68,7 @@ def parse_moment(text: str) -> datetime:
         moment = moment or datetime.combine(date.fromisoformat(text), time.min)
     except ValueError:
         raise ValueError("Use an ISO 8601 date or date-time, e.g. 2026-05-01.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class _Parsed(fields.String):
@@ -89,14 +91,19 @@ class CameraQuery(Schema):
     class Meta:
         unknown = EXCLUDE  # cache-busting parameters must not break a download
 
-    bbox = _Parsed(parse_bbox, metadata={
-        "description": "minLon,minLat,maxLon,maxLat (WGS84); minLon > maxLon crosses the antimeridian",
-        "example": "-0.2,51.4,0.1,51.6",
-    })
+    bbox = _Parsed(
+        parse_bbox,
+        metadata={
+            "description": "minLon,minLat,maxLon,maxLat (WGS84); minLon > maxLon crosses the antimeridian",
+            "example": "-0.2,51.4,0.1,51.6",
+        },
+    )
     manufacturer = fields.String(validate=validate.Length(min=1, max=80))
     operator = fields.String(validate=validate.Length(min=1, max=200))
     camera_type = fields.String(validate=validate.OneOf(vocab.CAMERA_TYPES))
-    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "active (default), removed or all"})
+    status = fields.String(
+        validate=validate.OneOf(STATUSES), metadata={"description": "active (default), removed or all"}
+    )
     updated_since = _Parsed(parse_moment, metadata={"description": "ISO 8601 date or date-time"})
 
     @post_load

@@ -2,6 +2,7 @@
 
 `ogc` is the API's root URL (…/ogcapi) and `site` the site's root, for photo and permalink URLs.
 """
+
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,12 +13,12 @@ from flask import current_app
 from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 from sqlalchemy import Select, bindparam, func, select
 
-from survey.publish.filters import CameraFilter, CameraQuery
-from survey.publish.columns import CAMERAS, feature_query
 from survey.errors import NotFound
-from survey.publish.downloads import collection_members
 from survey.extensions import db
 from survey.publish.camera import camera_feature
+from survey.publish.columns import CAMERAS, feature_query
+from survey.publish.downloads import collection_members
+from survey.publish.filters import CameraFilter, CameraQuery
 
 COLLECTION = "cameras"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -47,7 +48,8 @@ def landing_page(ogc: str) -> dict:
     return {
         "title": "cctv-survey",
         "description": "Public-space surveillance cameras confirmed by the survey's moderators.",
-        "links": _self_links(ogc) + [
+        "links": _self_links(ogc)
+        + [
             link(f"{ogc}/api", "service-desc", OPENAPI, "The API definition (OpenAPI 3.0)"),
             link(f"{ogc}/api?f=html", "service-doc", HTML, "The API documentation"),
             link(f"{ogc}/conformance", "conformance", JSON, "Conformance classes implemented"),
@@ -71,7 +73,8 @@ def collection_doc(ogc: str) -> dict:
         "itemType": "feature",
         "crs": [CRS84],
         "extent": {"spatial": {"bbox": [spatial_extent()], "crs": CRS84}},
-        "links": _self_links(url) + [
+        "links": _self_links(url)
+        + [
             link(f"{url}/items?f=json", "items", GEOJSON, "The cameras as GeoJSON"),
             link(f"{url}/items?f=html", "items", HTML, "The cameras as HTML"),
         ],
@@ -186,7 +189,12 @@ class ItemsPage:
     members: dict = field(default_factory=collection_members)
 
     def tail(self) -> dict:
-        return {"numberMatched": self.number_matched, "numberReturned": len(self.features), "links": self.links, **self.members}
+        return {
+            "numberMatched": self.number_matched,
+            "numberReturned": len(self.features),
+            "links": self.links,
+            **self.members,
+        }
 
     def to_json(self) -> str:
         features = ",\n".join(self.features)

@@ -1,4 +1,5 @@
 """The OpenAPI 3.0 definition of /ogcapi, so clients (GDAL, QGIS) can read its parameters and limits."""
+
 from survey import vocab
 from survey.publish.filters import STATUSES
 from survey.publish.ogcapi import DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI
@@ -22,30 +23,59 @@ SCHEMAS = {
     "LandingPage": _object(["links"], title=STRING, description=STRING, links=_ref("Links")),
     "Conformance": _object(["conformsTo"], conformsTo={"type": "array", "items": STRING}),
     "Collection": _object(
-        ["id", "links"], id=STRING, title=STRING, description=STRING, itemType=STRING, links=_ref("Links"),
+        ["id", "links"],
+        id=STRING,
+        title=STRING,
+        description=STRING,
+        itemType=STRING,
+        links=_ref("Links"),
         crs={"type": "array", "items": STRING},
-        extent=_object(["spatial"], spatial=_object(["bbox"], crs=STRING, bbox={
-            "type": "array", "minItems": 1,
-            "items": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
-        })),
+        extent=_object(
+            ["spatial"],
+            spatial=_object(
+                ["bbox"],
+                crs=STRING,
+                bbox={
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+                },
+            ),
+        ),
     ),
-    "Collections": _object(["links", "collections"], links=_ref("Links"),
-                           collections={"type": "array", "items": _ref("Collection")}),
-    "Point": _object(["type", "coordinates"], type={"type": "string", "enum": ["Point"]}, coordinates={
-        "type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"},
-    }),
+    "Collections": _object(
+        ["links", "collections"], links=_ref("Links"), collections={"type": "array", "items": _ref("Collection")}
+    ),
+    "Point": _object(
+        ["type", "coordinates"],
+        type={"type": "string", "enum": ["Point"]},
+        coordinates={
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": {"type": "number"},
+        },
+    ),
     "Feature": _object(
-        ["type", "id", "geometry", "properties"], type={"type": "string", "enum": ["Feature"]}, id=INTEGER,
-        geometry=_ref("Point"), properties={"type": "object"}, links=_ref("Links"),
+        ["type", "id", "geometry", "properties"],
+        type={"type": "string", "enum": ["Feature"]},
+        id=INTEGER,
+        geometry=_ref("Point"),
+        properties={"type": "object"},
+        links=_ref("Links"),
     ),
     "FeatureCollection": _object(
         ["type", "features", "numberMatched", "numberReturned", "timeStamp", "links"],
-        type={"type": "string", "enum": ["FeatureCollection"]}, features={"type": "array", "items": _ref("Feature")},
-        numberMatched={"type": "integer", "minimum": 0}, numberReturned={"type": "integer", "minimum": 0},
-        timeStamp={"type": "string", "format": "date-time"}, links=_ref("Links"),
+        type={"type": "string", "enum": ["FeatureCollection"]},
+        features={"type": "array", "items": _ref("Feature")},
+        numberMatched={"type": "integer", "minimum": 0},
+        numberReturned={"type": "integer", "minimum": 0},
+        timeStamp={"type": "string", "format": "date-time"},
+        links=_ref("Links"),
     ),
-    "Error": _object(["code", "status", "message"], code=INTEGER, status=STRING, message=STRING,
-                     errors={"type": "object"}),
+    "Error": _object(
+        ["code", "status", "message"], code=INTEGER, status=STRING, message=STRING, errors={"type": "object"}
+    ),
 }
 
 
@@ -55,10 +85,22 @@ def _param(name: str, description: str, schema: dict, where: str = "query", requ
 
 def _items_parameters() -> list[dict]:
     return [
-        _param("bbox", "minLon,minLat,maxLon,maxLat in WGS84 (CRS84); minLon > maxLon crosses the antimeridian", {
-            "type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"},
-        }) | {"style": "form", "explode": False},
-        _param("limit", "Features per page", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+        _param(
+            "bbox",
+            "minLon,minLat,maxLon,maxLat in WGS84 (CRS84); minLon > maxLon crosses the antimeridian",
+            {
+                "type": "array",
+                "minItems": 4,
+                "maxItems": 4,
+                "items": {"type": "number"},
+            },
+        )
+        | {"style": "form", "explode": False},
+        _param(
+            "limit",
+            "Features per page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        ),
         _param("offset", "Features to skip", {"type": "integer", "minimum": 0, "default": 0}),
         _param("after", "Keyset cursor from a next link: only ids above it", {"type": "integer", "minimum": 0}),
         _param("datetime", "A date or interval, met by [first_seen, last_confirmed]", STRING),
@@ -72,7 +114,9 @@ def _items_parameters() -> list[dict]:
 
 
 def _format_param() -> dict:
-    return _param("f", "Response format; otherwise the Accept header decides", {"type": "string", "enum": ["json", "html"]})
+    return _param(
+        "f", "Response format; otherwise the Accept header decides", {"type": "string", "enum": ["json", "html"]}
+    )
 
 
 def _error(description: str) -> dict:
@@ -80,14 +124,16 @@ def _error(description: str) -> dict:
 
 
 def _get(summary: str, media: str, body: str, parameters: list[dict] | None = None) -> dict:
-    return {"get": {
-        "summary": summary,
-        "parameters": (parameters or []) + ([] if parameters else [_format_param()]),
-        "responses": {
-            "200": {"description": summary, "content": {media: {"schema": _ref(body)}, "text/html": {}}},
-            "400": _error("A query parameter is not valid"),
-        },
-    }}
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": (parameters or []) + ([] if parameters else [_format_param()]),
+            "responses": {
+                "200": {"description": summary, "content": {media: {"schema": _ref(body)}, "text/html": {}}},
+                "400": _error("A query parameter is not valid"),
+            },
+        }
+    }
 
 
 def api_definition(ogc: str) -> dict:

@@ -4,6 +4,7 @@
 `outdoor`: our volunteers photograph cameras from the street, so `indoor` never applies, and without a
 zone we cannot claim the camera watches a public place. Signage has no OSM key and stays out.
 """
+
 import re
 from xml.sax.saxutils import quoteattr
 

@@ -1,4 +1,5 @@
 """The audit trail: one append-only event per change, and the moderators' view of it."""
+
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -8,12 +9,32 @@ from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, AuditEvent, User
 
 SIGHTING_FIELDS = (
-    "status", "version", "camera_id", "reject_reason", "moderator_note", "decided_by",
-    "lat", "lon", "location_source", "heading", "heading_ref", "heading_source", *ATTRIBUTE_NAMES,
+    "status",
+    "version",
+    "camera_id",
+    "reject_reason",
+    "moderator_note",
+    "decided_by",
+    "lat",
+    "lon",
+    "location_source",
+    "heading",
+    "heading_ref",
+    "heading_source",
+    *ATTRIBUTE_NAMES,
 )
 CAMERA_FIELDS = (
-    "status", "version", "lat", "lon", "direction", "first_seen", "last_confirmed",
-    "sightings_count", "volunteers_count", "photo_id", *ATTRIBUTE_NAMES,
+    "status",
+    "version",
+    "lat",
+    "lon",
+    "direction",
+    "first_seen",
+    "last_confirmed",
+    "sightings_count",
+    "volunteers_count",
+    "photo_id",
+    *ATTRIBUTE_NAMES,
 )
 
 
@@ -26,11 +47,19 @@ def snapshot(obj, names) -> dict:
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
-def record(action: str, actor_id: int | None, *, sighting_id=None, camera_id=None,
-           before=None, after=None, note=None) -> AuditEvent:
+def record(
+    action: str, actor_id: int | None, *, sighting_id=None, camera_id=None, before=None, after=None, note=None
+) -> AuditEvent:
     """Add an event to the caller's transaction: it commits with the change it describes, or not at all."""
-    event = AuditEvent(action=action, actor_id=actor_id, sighting_id=sighting_id, camera_id=camera_id,
-                       before=before, after=after, note=note)
+    event = AuditEvent(
+        action=action,
+        actor_id=actor_id,
+        sighting_id=sighting_id,
+        camera_id=camera_id,
+        before=before,
+        after=after,
+        note=note,
+    )
     db.session.add(event)
     return event
 
@@ -38,8 +67,12 @@ def record(action: str, actor_id: int | None, *, sighting_id=None, camera_id=Non
 def list_events(filters: dict) -> dict:
     """Events newest first, filtered by sighting, camera, moderator and action, paged by id."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(filters.get("limit", 50) + 1)
-    for name, column in (("sighting_id", AuditEvent.sighting_id), ("camera_id", AuditEvent.camera_id),
-                         ("actor_id", AuditEvent.actor_id), ("action", AuditEvent.action)):
+    for name, column in (
+        ("sighting_id", AuditEvent.sighting_id),
+        ("camera_id", AuditEvent.camera_id),
+        ("actor_id", AuditEvent.actor_id),
+        ("action", AuditEvent.action),
+    ):
         if filters.get(name) is not None:
             query = query.where(column == filters[name])
     if filters.get("cursor"):
@@ -70,7 +103,13 @@ def _emails(ids: set[int]) -> dict[int, str]:
 def event_view(event: AuditEvent, emails: dict[int, str]) -> dict:
     actor = {"id": event.actor_id, "email": emails.get(event.actor_id)} if event.actor_id else None
     return {
-        "id": event.id, "at": event.at.isoformat(), "actor": actor, "action": event.action,
-        "sighting_id": event.sighting_id, "camera_id": event.camera_id,
-        "before": event.before, "after": event.after, "note": event.note,
+        "id": event.id,
+        "at": event.at.isoformat(),
+        "actor": actor,
+        "action": event.action,
+        "sighting_id": event.sighting_id,
+        "camera_id": event.camera_id,
+        "before": event.before,
+        "after": event.after,
+        "note": event.note,
     }

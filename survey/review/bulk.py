@@ -1,9 +1,9 @@
 """Bulk review: approve or reject a list of sightings, or everything a queue filter matches."""
 
-from survey.review import decisions
 from survey.errors import Invalid, SurveyError
 from survey.extensions import db
 from survey.models import Sighting
+from survey.review import decisions
 from survey.review.work_queue import filtered
 
 BULK_MAX = 500

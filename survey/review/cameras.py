@@ -1,17 +1,17 @@
 """What approving does to the confirmed cameras: create, merge into, unlink, edit, remove and restore."""
+
 from datetime import date
 
 from sqlalchemy import distinct, func, select, update
-
-from survey.review import audit
 
 from survey import vocab
 from survey.database import begin_write
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting
-from survey.review.work_queue import camera_view
+from survey.review import audit
 from survey.review.versioning import atomic, claim, conflict
+from survey.review.work_queue import camera_view
 
 POSITION_FIELDS = ("lat", "lon", "direction")
 
@@ -34,9 +34,15 @@ def new_camera(sighting: Sighting, data: dict) -> Camera:
     """A camera from a sighting, with the moderator's corrections to position and attributes."""
     day = sighting_day(sighting)
     camera = Camera(
-        lat=data.get("lat", sighting.lat), lon=data.get("lon", sighting.lon),
-        direction=initial_direction(sighting, data), status="active", first_seen=day, last_confirmed=day,
-        sightings_count=1, volunteers_count=1, version=1,
+        lat=data.get("lat", sighting.lat),
+        lon=data.get("lon", sighting.lon),
+        direction=initial_direction(sighting, data),
+        status="active",
+        first_seen=day,
+        last_confirmed=day,
+        sightings_count=1,
+        volunteers_count=1,
+        version=1,
         photo_id=sighting.photos[0].id if sighting.photos else None,
     )
     for name in ATTRIBUTE_NAMES:
@@ -49,8 +55,12 @@ def new_camera(sighting: Sighting, data: dict) -> Camera:
 
 def lock_camera(camera_id: int) -> Camera:
     """Take the camera's row lock (by bumping its version), then read it fresh."""
-    statement = (update(Camera).where(Camera.id == camera_id).values(version=Camera.version + 1)
-                 .execution_options(synchronize_session=False))
+    statement = (
+        update(Camera)
+        .where(Camera.id == camera_id)
+        .values(version=Camera.version + 1)
+        .execution_options(synchronize_session=False)
+    )
     if db.session.execute(statement).rowcount != 1:
         raise Invalid(f"There is no camera {camera_id}.", errors={"camera_id": ["No such camera."]})
     return db.session.get(Camera, camera_id, populate_existing=True)
@@ -87,8 +97,9 @@ def merge_into_camera(camera: Camera, sighting: Sighting, data: dict, actor_id: 
     """Count one more confirmation on a locked camera; return the attribute conflicts left open."""
     if camera.status == "withdrawn":
         # Never a candidate: its confirmations were all taken back, so approve as a new camera instead.
-        raise conflict("That camera was withdrawn (none of its confirmations stand): approve as a new camera.",
-                       camera, camera_view)
+        raise conflict(
+            "That camera was withdrawn (none of its confirmations stand): approve as a new camera.", camera, camera_view
+        )
     if camera.status != "active":
         raise conflict("That camera is marked removed: restore it before merging into it.", camera, camera_view)
     before = audit.snapshot(camera, audit.CAMERA_FIELDS)
@@ -99,8 +110,15 @@ def merge_into_camera(camera: Camera, sighting: Sighting, data: dict, actor_id: 
     camera.first_seen = min(camera.first_seen or day, day)
     db.session.flush()  # the sighting's approval must be visible to the count
     camera.volunteers_count = count_volunteers(camera.id)
-    audit.record("camera_merged", actor_id, sighting_id=sighting.id, camera_id=camera.id,
-                 before=before, after=audit.snapshot(camera, audit.CAMERA_FIELDS), note=data.get("note"))
+    audit.record(
+        "camera_merged",
+        actor_id,
+        sighting_id=sighting.id,
+        camera_id=camera.id,
+        before=before,
+        after=audit.snapshot(camera, audit.CAMERA_FIELDS),
+        note=data.get("note"),
+    )
     return attribute_conflicts(sighting, camera)
 
 
@@ -108,9 +126,9 @@ def unlink_sighting(camera: Camera, sighting: Sighting, actor_id: int, note: str
     """Undo one confirmation when an approval is reopened; a camera left with none is withdrawn."""
     before = audit.snapshot(camera, audit.CAMERA_FIELDS)
     db.session.flush()  # the sighting is no longer approved: recount without it
-    remaining = list(db.session.scalars(
-        select(Sighting).where(Sighting.camera_id == camera.id, Sighting.status == "approved")
-    ))
+    remaining = list(
+        db.session.scalars(select(Sighting).where(Sighting.camera_id == camera.id, Sighting.status == "approved"))
+    )
     camera.sightings_count = max(camera.sightings_count - 1, 0)
     camera.volunteers_count = count_volunteers(camera.id)
     if remaining:
@@ -120,8 +138,15 @@ def unlink_sighting(camera: Camera, sighting: Sighting, actor_id: int, note: str
         camera.photo_id = next((s.photos[0].id for s in remaining if s.photos), None)
     if not remaining:
         camera.status = "withdrawn"  # unpublished, but kept: the audit trail refers to it
-    audit.record("camera_unlinked", actor_id, sighting_id=sighting.id, camera_id=camera.id,
-                 before=before, after=audit.snapshot(camera, audit.CAMERA_FIELDS), note=note)
+    audit.record(
+        "camera_unlinked",
+        actor_id,
+        sighting_id=sighting.id,
+        camera_id=camera.id,
+        before=before,
+        after=audit.snapshot(camera, audit.CAMERA_FIELDS),
+        note=note,
+    )
 
 
 def _photo_of(photo_id: int, sighting: Sighting) -> bool:
@@ -146,7 +171,13 @@ def edit_camera(camera_id: int, data: dict, actor_id: int) -> dict:
     action = "camera_edited"
     if before["status"] != camera.status:
         action = "camera_removed" if camera.status == "removed" else "camera_restored"
-    audit.record(action, actor_id, camera_id=camera.id, before=before,
-                 after=audit.snapshot(camera, audit.CAMERA_FIELDS), note=data.get("note"))
+    audit.record(
+        action,
+        actor_id,
+        camera_id=camera.id,
+        before=before,
+        after=audit.snapshot(camera, audit.CAMERA_FIELDS),
+        note=data.get("note"),
+    )
     db.session.commit()
     return camera_view(camera)

@@ -3,16 +3,17 @@
 Each rule locks the sighting with a conditional UPDATE on its version, changes it, writes the
 audit events and commits, all in one transaction: a change without its audit event never exists.
 """
-from survey.review import audit
+
 from survey import vocab
-from survey.review.cameras import lock_camera, merge_into_camera, new_camera, unlink_sighting
 from survey.database import begin_write
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
-from survey.models import ATTRIBUTE_NAMES, Sighting, utcnow
-from survey.review.work_queue import camera_view, sighting_item
 from survey.intake.submit import sighting_for_receipt
+from survey.models import ATTRIBUTE_NAMES, Sighting, utcnow
+from survey.review import audit
+from survey.review.cameras import lock_camera, merge_into_camera, new_camera, unlink_sighting
 from survey.review.versioning import atomic, claim, conflict
+from survey.review.work_queue import camera_view, sighting_item
 
 REJECT_REASONS = ("not_a_camera", "duplicate_photo", "no_usable_location", "photo_unclear", "abuse_or_spam", "other")
 OPEN_STATES = ("pending", "needs_info")
@@ -23,9 +24,14 @@ DECIDED = "This sighting was already decided: reopen it first. Its current state
 def decision_state(s: Sighting) -> dict:
     """The part of a sighting that decisions change, as returned with a 409."""
     return {
-        "id": s.id, "status": s.status, "version": s.version, "camera_id": s.camera_id,
-        "reject_reason": s.reject_reason, "moderator_note": s.moderator_note,
-        "decided_at": s.decided_at.isoformat() if s.decided_at else None, "decided_by": s.decided_by,
+        "id": s.id,
+        "status": s.status,
+        "version": s.version,
+        "camera_id": s.camera_id,
+        "reject_reason": s.reject_reason,
+        "moderator_note": s.moderator_note,
+        "decided_at": s.decided_at.isoformat() if s.decided_at else None,
+        "decided_by": s.decided_by,
     }
 
 
@@ -48,8 +54,15 @@ def _decide(sighting: Sighting, status: str, actor_id: int, *, reason=None, note
 def _record(action: str, sighting: Sighting, before: dict, actor_id, note=None) -> None:
     # Filed under the camera the sighting is (or, when reopened, was) linked to.
     camera_id = sighting.camera_id or before.get("camera_id")
-    audit.record(action, actor_id, sighting_id=sighting.id, camera_id=camera_id, before=before,
-                 after=audit.snapshot(sighting, audit.SIGHTING_FIELDS), note=note)
+    audit.record(
+        action,
+        actor_id,
+        sighting_id=sighting.id,
+        camera_id=camera_id,
+        before=before,
+        after=audit.snapshot(sighting, audit.SIGHTING_FIELDS),
+        note=note,
+    )
 
 
 @atomic
@@ -62,8 +75,14 @@ def approve(sighting_id: int, data: dict, actor_id: int) -> dict:
     if data.get("camera_id") is None:
         camera, conflicts = new_camera(sighting, data), []
         sighting.camera_id = camera.id
-        audit.record("camera_created", actor_id, sighting_id=sighting.id, camera_id=camera.id,
-                     after=audit.snapshot(camera, audit.CAMERA_FIELDS), note=data.get("note"))
+        audit.record(
+            "camera_created",
+            actor_id,
+            sighting_id=sighting.id,
+            camera_id=camera.id,
+            after=audit.snapshot(camera, audit.CAMERA_FIELDS),
+            note=data.get("note"),
+        )
         _record("approved", sighting, before, actor_id, data.get("note"))
     else:
         camera = lock_camera(data["camera_id"])
@@ -105,7 +124,9 @@ def needs_info(sighting_id: int, data: dict, actor_id: int) -> dict:
 @atomic
 def reopen(sighting_id: int, data: dict, actor_id: int) -> dict:
     """Put any decided sighting back in the queue, undoing what its approval counted."""
-    sighting = _open_for_change(sighting_id, ("approved", "rejected", "needs_info"), "This sighting is not decided yet.")
+    sighting = _open_for_change(
+        sighting_id, ("approved", "rejected", "needs_info"), "This sighting is not decided yet."
+    )
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), decision_state)
     camera_id = sighting.camera_id if sighting.status == "approved" else None
@@ -151,8 +172,13 @@ def add_from_volunteer(sighting_id: int, receipt: str | None, notes: str) -> Sig
     claim(sighting, None, decision_state)
     sighting.notes = f"{sighting.notes}\n\n{notes}" if sighting.notes else notes
     sighting.status = "pending"
-    audit.record("volunteer_added", None, sighting_id=sighting.id, before=before,
-                 after=audit.snapshot(sighting, ("status", "version", "notes")))
+    audit.record(
+        "volunteer_added",
+        None,
+        sighting_id=sighting.id,
+        before=before,
+        after=audit.snapshot(sighting, ("status", "version", "notes")),
+    )
     db.session.commit()
     return sighting
 
@@ -167,4 +193,3 @@ def sighting_for_moderator(sighting_id: int) -> dict:
 def history(sighting_id: int) -> list[dict]:
     """The sighting's audit events, oldest first, for the console."""
     return list(reversed(audit.list_events({"sighting_id": sighting_id, "limit": 100})["items"]))
-

@@ -1,4 +1,5 @@
 """Optimistic concurrency: a conditional UPDATE on the version column decides who wins."""
+
 import functools
 from collections.abc import Callable
 
@@ -41,6 +42,7 @@ def conflict(message: str, obj, describe: Callable[[object], dict]) -> Conflict:
 
 def atomic(rule):
     """Roll back whatever a rule function did when it fails, so no half-change outlives the error."""
+
     @functools.wraps(rule)
     def wrapped(*args, **kwargs):
         try:

@@ -1,4 +1,5 @@
 """The moderation queue: filtered, sorted, keyset-paged sightings with everything needed to decide."""
+
 import base64
 import binascii
 import json
@@ -8,12 +9,12 @@ from datetime import datetime, timedelta
 from flask import g, url_for
 from sqlalchemy import and_, func, or_, select
 
-from survey.storage import photo_files
 from survey.bbox import within
-from survey.nearby import cameras_near, cameras_near_each
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting, utcnow
+from survey.nearby import cameras_near, cameras_near_each
+from survey.storage import photo_files
 
 CANDIDATE_RADIUS_M = 50
 # Each sort is a list of (column, direction); the id last makes every key unique.
@@ -79,9 +80,9 @@ def _rows(query, keys, count: int, after: list | None) -> list[Sighting]:
     if after is None:
         return list(db.session.scalars(query.order_by(*order).limit(count)))
     column, value = keys[0][0], after[0]
-    rows = list(db.session.scalars(
-        query.where(column == value, _after(keys[1:], after[1:])).order_by(*order).limit(count)
-    ))
+    rows = list(
+        db.session.scalars(query.where(column == value, _after(keys[1:], after[1:])).order_by(*order).limit(count))
+    )
     if len(rows) < count:
         beyond = _beyond(keys[:1], after[:1])
         rows += db.session.scalars(query.where(beyond).order_by(*order).limit(count - len(rows)))
@@ -137,8 +138,15 @@ def _key_value(column, raw):
 
 def photo_urls(photo) -> dict:
     base = f"{_photos_url()}/{photo.id}"
-    return {"id": photo.id, "width": photo.width, "height": photo.height, "format": photo.format,
-            "thumb_url": f"{base}/thumb", "display_url": f"{base}/display", "original_url": f"{base}/original"}
+    return {
+        "id": photo.id,
+        "width": photo.width,
+        "height": photo.height,
+        "format": photo.format,
+        "thumb_url": f"{base}/thumb",
+        "display_url": f"{base}/display",
+        "original_url": f"{base}/original",
+    }
 
 
 def _photos_url() -> str:
@@ -154,11 +162,16 @@ def _point(lat, lon, accuracy=None):
 
 def camera_view(camera: Camera) -> dict:
     return {
-        "id": camera.id, "lat": camera.lat, "lon": camera.lon, "direction": camera.direction,
-        "status": camera.status, "version": camera.version,
+        "id": camera.id,
+        "lat": camera.lat,
+        "lon": camera.lon,
+        "direction": camera.direction,
+        "status": camera.status,
+        "version": camera.version,
         "first_seen": camera.first_seen.isoformat() if camera.first_seen else None,
         "last_confirmed": camera.last_confirmed.isoformat() if camera.last_confirmed else None,
-        "sightings_count": camera.sightings_count, "volunteers_count": camera.volunteers_count,
+        "sightings_count": camera.sightings_count,
+        "volunteers_count": camera.volunteers_count,
         "photo_id": camera.photo_id,
         "attributes": {name: getattr(camera, name) for name in ATTRIBUTE_NAMES},
     }
@@ -183,11 +196,15 @@ def _photos(sighting_ids: list[int]) -> dict[int, list]:
 
 def sighting_item(s: Sighting, nearby: list | None = None, photos: list | None = None) -> dict:
     """Everything a moderator sees of a sighting, with merge candidates nearest first."""
-    heading = {"degrees": s.heading, "ref": s.heading_ref, "source": s.heading_source} if s.heading is not None else None
+    heading = (
+        {"degrees": s.heading, "ref": s.heading_ref, "source": s.heading_source} if s.heading is not None else None
+    )
     if nearby is None:
         nearby = cameras_near(s.lat, s.lon, CANDIDATE_RADIUS_M)
     return {
-        "id": s.id, "status": s.status, "version": s.version,
+        "id": s.id,
+        "status": s.status,
+        "version": s.version,
         "submitted_at": s.submitted_at.isoformat(),
         "captured_at": s.captured_at.isoformat() if s.captured_at else None,
         "captured_at_source": s.captured_at_source,
@@ -199,19 +216,31 @@ def sighting_item(s: Sighting, nearby: list | None = None, photos: list | None =
         },
         "heading": heading,
         "attributes": {name: getattr(s, name) for name in ATTRIBUTE_NAMES},
-        "notes": s.notes, "warnings": s.warnings or [], "warning_count": s.warning_count,
+        "notes": s.notes,
+        "warnings": s.warnings or [],
+        "warning_count": s.warning_count,
         "volunteer_key": s.volunteer_key,
-        "nearby_camera_id": s.nearby_camera_id, "nearby_answer": s.nearby_answer,
-        "camera_id": s.camera_id, "reject_reason": s.reject_reason, "moderator_note": s.moderator_note,
-        "decided_at": s.decided_at.isoformat() if s.decided_at else None, "decided_by": s.decided_by,
+        "nearby_camera_id": s.nearby_camera_id,
+        "nearby_answer": s.nearby_answer,
+        "camera_id": s.camera_id,
+        "reject_reason": s.reject_reason,
+        "moderator_note": s.moderator_note,
+        "decided_at": s.decided_at.isoformat() if s.decided_at else None,
+        "decided_by": s.decided_by,
         "photos": [photo_urls(p) for p in (s.photos if photos is None else photos)],
         "candidates": [camera_view(n.camera) | {"distance_m": round(n.distance_m, 1)} for n in nearby],
     }
 
 
 VARIANT_KEYS = {"original": "original_key", "display": "display_key", "thumb": "thumb_key"}
-MIMETYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heif": "image/heif",
-             "gif": "image/gif", "tiff": "image/tiff"}
+MIMETYPES = {
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "heif": "image/heif",
+    "gif": "image/gif",
+    "tiff": "image/tiff",
+}
 
 
 def photo_file(photo_id: int, variant: str) -> tuple[bytes, str]:

@@ -1,4 +1,5 @@
 """Marshmallow schemas at the API's edges: what comes in, and what goes out."""
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from survey import vocab
@@ -40,8 +41,10 @@ class SightingIn(AttributesIn):
     device_id = fields.String(validate=validate.Length(min=8, max=64), load_only=True)
     capture = fields.String(
         validate=validate.OneOf(("camera", "gallery")),
-        metadata={"description": "How the page got the photo: taken just now (camera) or picked (gallery). "
-                  "A gallery photo may have been taken elsewhere, so a device position with it is flagged."},
+        metadata={
+            "description": "How the page got the photo: taken just now (camera) or picked (gallery). "
+            "A gallery photo may have been taken elsewhere, so a device position with it is flagged."
+        },
     )
 
     @validates_schema
@@ -63,7 +66,9 @@ class LocationOut(Schema):
     lat = fields.Float()
     lon = fields.Float()
     accuracy_m = fields.Float(allow_none=True)
-    source = fields.String(metadata={"description": "exif, device, manual (the volunteer's pin) or reviewer (a moderator's correction)"})
+    source = fields.String(
+        metadata={"description": "exif, device, manual (the volunteer's pin) or reviewer (a moderator's correction)"}
+    )
 
 
 class HeadingOut(Schema):
@@ -100,7 +105,9 @@ class SightingOut(Schema):
     reject_reason = fields.String(allow_none=True)
     moderator_note = fields.String(allow_none=True)
     nearby_cameras = fields.List(fields.Nested(NearbyOut))
-    nearby_camera_id = fields.Integer(allow_none=True, metadata={"description": "The camera the volunteer answered about."})
+    nearby_camera_id = fields.Integer(
+        allow_none=True, metadata={"description": "The camera the volunteer answered about."}
+    )
     nearby_answer = fields.String(allow_none=True, metadata={"description": "same or different"})
 
 

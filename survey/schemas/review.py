@@ -1,4 +1,5 @@
 """Schemas at the moderation and auth API's edges."""
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
@@ -63,12 +64,16 @@ class CorrectionsIn(AttributesIn):
 
 
 class ApproveIn(CorrectionsIn):
-    camera_id = fields.Integer(validate=ID, metadata={"description": "Merge into this camera; omit to create a new camera."})
+    camera_id = fields.Integer(
+        validate=ID, metadata={"description": "Merge into this camera; omit to create a new camera."}
+    )
     lat = fields.Float(validate=LAT, metadata={"description": "Corrected camera position."})
     lon = fields.Float(validate=LON)
     direction = fields.Float(validate=validate.Range(min=0, max=360))
-    take = fields.List(fields.String(validate=validate.OneOf(ATTRIBUTE_NAMES)),
-                       metadata={"description": "On a merge: attributes to copy from the sighting onto the camera."})
+    take = fields.List(
+        fields.String(validate=validate.OneOf(ATTRIBUTE_NAMES)),
+        metadata={"description": "On a merge: attributes to copy from the sighting onto the camera."},
+    )
     note = NOTE
     version = VERSION
 
@@ -157,23 +162,72 @@ def response_schema(name: str, description: dict) -> type[Schema]:
 
 
 ANY = fields.Raw()
-SightingItemOut = response_schema("SightingItemOut", {
-    name: ANY for name in (
-        "id", "status", "version", "submitted_at", "captured_at", "captured_at_source", "location", "positions",
-        "heading", "attributes", "notes", "warnings", "warning_count", "volunteer_key", "nearby_camera_id",
-        "nearby_answer", "camera_id", "reject_reason", "moderator_note", "decided_at", "decided_by", "photos",
-        "candidates")
-})
-QueueOut = response_schema("QueueOut", {"items": fields.List(fields.Nested(SightingItemOut)),
-                                        "next_cursor": fields.String(allow_none=True), "total": fields.Integer(),
-                                        "total_capped": fields.Boolean()})
+SightingItemOut = response_schema(
+    "SightingItemOut",
+    dict.fromkeys(
+        (
+            "id",
+            "status",
+            "version",
+            "submitted_at",
+            "captured_at",
+            "captured_at_source",
+            "location",
+            "positions",
+            "heading",
+            "attributes",
+            "notes",
+            "warnings",
+            "warning_count",
+            "volunteer_key",
+            "nearby_camera_id",
+            "nearby_answer",
+            "camera_id",
+            "reject_reason",
+            "moderator_note",
+            "decided_at",
+            "decided_by",
+            "photos",
+            "candidates",
+        ),
+        ANY,
+    ),
+)
+QueueOut = response_schema(
+    "QueueOut",
+    {
+        "items": fields.List(fields.Nested(SightingItemOut)),
+        "next_cursor": fields.String(allow_none=True),
+        "total": fields.Integer(),
+        "total_capped": fields.Boolean(),
+    },
+)
 DecisionOut = response_schema("DecisionOut", {"sighting": ANY, "camera": ANY, "conflicts": ANY})
-CameraOut = response_schema("CameraOut", {name: ANY for name in (
-    "id", "lat", "lon", "direction", "status", "version", "first_seen", "last_confirmed", "sightings_count",
-    "volunteers_count", "photo_id", "attributes")})
-BulkOut = response_schema("BulkOut", {"results": ANY, "succeeded": fields.Integer(), "failed": fields.Integer(),
-                                      "truncated": fields.Boolean()})
+CameraOut = response_schema(
+    "CameraOut",
+    dict.fromkeys(
+        (
+            "id",
+            "lat",
+            "lon",
+            "direction",
+            "status",
+            "version",
+            "first_seen",
+            "last_confirmed",
+            "sightings_count",
+            "volunteers_count",
+            "photo_id",
+            "attributes",
+        ),
+        ANY,
+    ),
+)
+BulkOut = response_schema(
+    "BulkOut",
+    {"results": ANY, "succeeded": fields.Integer(), "failed": fields.Integer(), "truncated": fields.Boolean()},
+)
 AuditOut = response_schema("AuditOut", {"items": ANY, "next_cursor": fields.String(allow_none=True)})
-UserOut = response_schema("UserOut", {n: ANY for n in ("id", "email", "role", "active", "created_at")})
+UserOut = response_schema("UserOut", dict.fromkeys(("id", "email", "role", "active", "created_at"), ANY))
 TokenOut = response_schema("TokenOut", {"token": fields.String(), "user": fields.Nested(UserOut)})
-ActorOut = response_schema("ActorOut", {n: ANY for n in ("id", "email", "role", "via")})
+ActorOut = response_schema("ActorOut", dict.fromkeys(("id", "email", "role", "via"), ANY))

@@ -3,6 +3,7 @@
 SQLite is copied with its online backup API; PostgreSQL with pg_dump inside an exported snapshot,
 so the list of files to copy comes from the very same point in time as the dump.
 """
+
 import json
 import os
 import sqlite3
@@ -12,10 +13,10 @@ from pathlib import Path
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from survey.storage import photo_files
 from survey.errors import Conflict, Invalid
 from survey.extensions import db
 from survey.models import Photo
+from survey.storage import photo_files
 
 MANIFEST, SQLITE_FILE, PG_FILE, PHOTOS = "manifest.json", "survey.sqlite", "survey.pgdump", "photos"
 KEY_COLUMNS = (Photo.original_key, Photo.display_key, Photo.thumb_key)
@@ -51,20 +52,22 @@ def _snapshot_sqlite(target: Path) -> tuple[dict, set[str]]:
     try:
         tables = _user_tables()
         rows = {t: snapshot.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-        keys = {k for c in ("original_key", "display_key", "thumb_key") for (k,) in snapshot.execute(f"SELECT {c} FROM photos")}
+        keys = {
+            k
+            for c in ("original_key", "display_key", "thumb_key")
+            for (k,) in snapshot.execute(f"SELECT {c} FROM photos")
+        }
     finally:
         snapshot.close()
     return rows, keys
 
 
 def _snapshot_postgres(target: Path) -> tuple[dict, set[str]]:
-    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
-        with conn.begin():
-            snapshot_id = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            rows = {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in _user_tables()}
-            keys = {k for column in KEY_COLUMNS for k in conn.scalars(select(column))}
-            _run(["pg_dump", "--format=custom", f"--snapshot={snapshot_id}", "--no-owner",
-                  f"--file={target / PG_FILE}"])
+    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
+        snapshot_id = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+        rows = {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in _user_tables()}
+        keys = {k for column in KEY_COLUMNS for k in conn.scalars(select(column))}
+        _run(["pg_dump", "--format=custom", f"--snapshot={snapshot_id}", "--no-owner", f"--file={target / PG_FILE}"])
     return rows, keys
 
 
@@ -83,8 +86,18 @@ def restore(path: str | Path) -> dict:
     if manifest["dialect"] == "sqlite":
         _restore_sqlite(source / SQLITE_FILE)
     else:
-        _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-              "--dbname", "{url}", str(source / PG_FILE)])
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                "--dbname",
+                "{url}",
+                str(source / PG_FILE),
+            ]
+        )
     store = photo_files.get_storage()
     for key in manifest["files"]:
         store.put(key, _backup_file(source, manifest, key))

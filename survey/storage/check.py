@@ -3,14 +3,15 @@
 An upload writes its files first and commits its row second, so a crash in between leaves
 files that no row references; a lost disk or a bad restore leaves rows whose files are gone.
 """
+
 import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from survey.storage import photo_files
 from survey.extensions import db
 from survey.models import Photo
+from survey.storage import photo_files
 
 # An upload in flight has written its files but not yet committed its row: a repair must not
 # take them. Files younger than this are reported but left alone.
@@ -33,9 +34,16 @@ class StorageReport:
 
 def referenced_files() -> dict[str, tuple[int, str | None]]:
     """Every key a photo row points to, with (photo id, expected sha256 or None)."""
-    rows = db.session.execute(select(
-        Photo.id, Photo.original_key, Photo.display_key, Photo.display_sha256, Photo.thumb_key, Photo.thumb_sha256,
-    ))
+    rows = db.session.execute(
+        select(
+            Photo.id,
+            Photo.original_key,
+            Photo.display_key,
+            Photo.display_sha256,
+            Photo.thumb_key,
+            Photo.thumb_sha256,
+        )
+    )
     keys: dict[str, tuple[int, str | None]] = {}
     for photo_id, original, display, display_sha, thumb, thumb_sha in rows:
         # An original's name is its content hash; the copies' hashes are stored too.

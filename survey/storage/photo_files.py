@@ -1,4 +1,5 @@
 """The only module that touches photo files: a content-addressed store on local disk."""
+
 import errno
 import fcntl
 import hashlib

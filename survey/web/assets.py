@@ -1,4 +1,5 @@
 """Static files: our own from static/, third-party ones from node_modules (installed, never copied)."""
+
 from flask import Blueprint, abort, send_from_directory
 
 import config as settings

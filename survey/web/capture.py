@@ -1,4 +1,5 @@
 """The volunteers' capture page: its app shell at /, its service worker at /sw.js, its manifest."""
+
 import hashlib
 
 from flask import Blueprint, Response, current_app, render_template
@@ -31,7 +32,9 @@ def shell_version() -> str:
 def capture_page():
     """The capture page (the app shell the service worker keeps for offline use)."""
     config = current_app.config
-    html = render_template("capture/index.html", tile_url=config["TILE_URL"], tile_attribution=config["TILE_ATTRIBUTION"])
+    html = render_template(
+        "capture/index.html", tile_url=config["TILE_URL"], tile_attribution=config["TILE_ATTRIBUTION"]
+    )
     return _no_cache(Response(html, mimetype="text/html"))
 
 

@@ -1,27 +1,33 @@
 """The moderator console: server-rendered pages over the same rules as the API."""
+
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from survey.accounts import auth
-
-from survey.review import decisions, work_queue
-
 from survey import vocab
-from survey.schemas.review import QueueQuery
+from survey.accounts import auth
 from survey.errors import Unauthorized
 from survey.models import ATTRIBUTE_NAMES
+from survey.review import decisions, work_queue
+from survey.schemas.review import QueueQuery
 
 blp = Blueprint("console", __name__, url_prefix="/console")
 
 CHOICES = {
-    "camera_type": vocab.CAMERA_TYPES, "mount": vocab.MOUNTS, "surveillance_type": vocab.SURVEILLANCE_TYPES,
-    "zone": vocab.ZONES, "signage": vocab.SIGNAGE,
+    "camera_type": vocab.CAMERA_TYPES,
+    "mount": vocab.MOUNTS,
+    "surveillance_type": vocab.SURVEILLANCE_TYPES,
+    "zone": vocab.ZONES,
+    "signage": vocab.SIGNAGE,
 }
 REASON_LABELS = {
-    "not_a_camera": "Not a camera", "duplicate_photo": "Duplicate photo", "no_usable_location": "No usable location",
-    "photo_unclear": "Photo unclear", "abuse_or_spam": "Abuse or spam", "other": "Other",
+    "not_a_camera": "Not a camera",
+    "duplicate_photo": "Duplicate photo",
+    "no_usable_location": "No usable location",
+    "photo_unclear": "Photo unclear",
+    "abuse_or_spam": "Abuse or spam",
+    "other": "Other",
 }
 FILTER_ARGS = ("status", "sort", "has_warning", "bbox", "min_age_hours", "max_age_hours")
 
@@ -50,12 +56,21 @@ def queue_page():
     item = decisions.sighting_for_moderator(selected) if selected else None
     keep = {k: v for k, v in raw.items() if k in FILTER_ARGS}
     return render_template(
-        "console/queue.html", page=page, item=item, filters=filters, keep=keep,
+        "console/queue.html",
+        page=page,
+        item=item,
+        filters=filters,
+        keep=keep,
         history=decisions.history(selected) if selected else [],
-        actor=auth.current_actor(), attribute_names=ATTRIBUTE_NAMES, choices=CHOICES, reasons=REASON_LABELS,
+        actor=auth.current_actor(),
+        attribute_names=ATTRIBUTE_NAMES,
+        choices=CHOICES,
+        reasons=REASON_LABELS,
         bulk=set(filters["status"]) <= set(decisions.OPEN_STATES),  # only open sightings can be decided
-        query_string=urlencode(keep), next_page=urlencode(keep | {"cursor": page["next_cursor"]}),
-        tile_url=current_app.config["TILE_URL"], tile_attribution=current_app.config["TILE_ATTRIBUTION"],
+        query_string=urlencode(keep),
+        next_page=urlencode(keep | {"cursor": page["next_cursor"]}),
+        tile_url=current_app.config["TILE_URL"],
+        tile_attribution=current_app.config["TILE_ATTRIBUTION"],
     )
 
 

@@ -1,13 +1,14 @@
 """Public photos: the EXIF-free display and thumbnail copies of published pictures. Originals never."""
+
 import re
 
 from flask import Blueprint, Response
 from sqlalchemy import or_, select
 
-from survey.storage import photo_files
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import PUBLIC_CAMERA_STATUSES, Camera, Photo, Sighting
+from survey.storage import photo_files
 
 blp = Blueprint("media", __name__)
 

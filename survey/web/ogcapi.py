@@ -1,13 +1,14 @@
 """OGC API - Features over HTTP under /ogcapi: JSON for clients such as GDAL and QGIS, HTML for browsers."""
+
 import json
 
 from flask import Blueprint, Response, render_template, request
 from marshmallow import RAISE, Schema, fields, validate
 
-from survey.publish import ogcapi
-from survey.publish.filters import load_query
 from survey.errors import NotFound
+from survey.publish import ogcapi
 from survey.publish.downloads import public_base_url
+from survey.publish.filters import load_query
 from survey.publish.ogcapi_spec import api_definition
 
 blp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")

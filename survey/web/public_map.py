@@ -1,4 +1,5 @@
 """The public map at /map: confirmed cameras on Leaflet, clustered, with photos, filters and downloads."""
+
 from flask import Blueprint, current_app, render_template
 
 blp = Blueprint("public_map", __name__)

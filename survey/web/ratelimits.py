@@ -6,6 +6,7 @@ one phone from using up what a shared address (a campus, a mobile carrier's NAT)
 everyone. A request without device_id is held to the address limit alone. Neither key is
 the plain value, and both change every day.
 """
+
 import math
 import time
 

@@ -1,4 +1,5 @@
 """Security headers on every response."""
+
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
@@ -12,19 +13,21 @@ def tile_origin(tile_url: str) -> str:
 
 def content_security_policy() -> str:
     tiles = tile_origin(current_app.config["TILE_URL"])
-    return "; ".join((
-        "default-src 'self'",
-        f"img-src 'self' data: blob: {tiles}",
-        "script-src 'self'",
-        # Leaflet positions its panes with inline styles.
-        "style-src 'self' 'unsafe-inline'",
-        "connect-src 'self'",
-        "worker-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ))
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"img-src 'self' data: blob: {tiles}",
+            "script-src 'self'",
+            # Leaflet positions its panes with inline styles.
+            "style-src 'self' 'unsafe-inline'",
+            "connect-src 'self'",
+            "worker-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
 
 
 def _headers(response):

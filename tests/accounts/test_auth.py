@@ -1,4 +1,5 @@
 """Accounts from the CLI, API tokens, console sessions with CSRF, and the login rate limit."""
+
 import hashlib
 import re
 
@@ -18,11 +19,13 @@ def accounts(app) -> dict:
 
 
 def test_users_cli(app, runner):
-    result = runner.invoke(args=["users", "create", "Mod@Example.org", "--role", "moderator", "--password-stdin"],
-                           input=PASSWORD + "\n")
+    result = runner.invoke(
+        args=["users", "create", "Mod@Example.org", "--role", "moderator", "--password-stdin"], input=PASSWORD + "\n"
+    )
     assert result.exit_code == 0 and "created moderator mod@example.org" in result.output
-    result = runner.invoke(args=["users", "create", "admin@example.org", "--role", "admin"],
-                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(
+        args=["users", "create", "admin@example.org", "--role", "admin"], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
     assert result.exit_code == 0, result.output
     role, active, password_hash = accounts(app)["mod@example.org"]
     assert (role, active) == ("moderator", True) and password_hash.startswith("$argon2id$")
@@ -52,7 +55,12 @@ def test_token_is_issued_stored_hashed_and_revoked(app, client):
     assert stored == [hashlib.sha256(token.encode()).hexdigest()]
     headers = {"Authorization": f"Bearer {token}"}
     me = client.get("/api/v1/auth/me", headers=headers)
-    assert me.status_code == 200 and me.json == {"id": 1, "email": "mod@example.org", "role": "moderator", "via": "token"}
+    assert me.status_code == 200 and me.json == {
+        "id": 1,
+        "email": "mod@example.org",
+        "role": "moderator",
+        "via": "token",
+    }
     assert client.delete("/api/v1/auth/token", headers=headers).status_code == 204
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
 
@@ -89,7 +97,9 @@ def test_ten_failed_logins_a_minute_then_429(limited_app):
     ok = client.post("/api/v1/auth/token", json={"email": "mod@example.org", "password": PASSWORD})
     assert ok.status_code == 201  # successes do not count
     for _ in range(10):
-        assert client.post("/api/v1/auth/token", json={"email": "mod@example.org", "password": "bad"}).status_code == 401
+        assert (
+            client.post("/api/v1/auth/token", json={"email": "mod@example.org", "password": "bad"}).status_code == 401
+        )
     blocked = client.post("/api/v1/auth/token", json={"email": "mod@example.org", "password": PASSWORD})
     assert blocked.status_code == 429 and blocked.json["code"] == 429
     assert 1 <= int(blocked.headers["Retry-After"]) <= 60
@@ -138,8 +148,10 @@ def test_console_session_login_needs_csrf_and_guards_writes(app, client):
     assert forged.status_code == 403 and forged.json["code_name"] == "csrf"
     wrong = client.post("/console/login", data={"email": "mod@example.org", "password": "nope", "csrf_token": token})
     assert wrong.status_code == 401 and "Wrong email or password" in wrong.get_data(as_text=True)
-    login = client.post("/console/login", data={"email": "mod@example.org", "password": PASSWORD,
-                                                "csrf_token": token, "next": "https://evil.example/"})
+    login = client.post(
+        "/console/login",
+        data={"email": "mod@example.org", "password": PASSWORD, "csrf_token": token, "next": "https://evil.example/"},
+    )
     assert login.status_code == 302 and login.location == "/console"
     cookie = login.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -1,4 +1,5 @@
 """`flask export geojson|csv|osm PATH`: the same data as the downloads, written to a file."""
+
 import csv
 import json
 import xml.etree.ElementTree as ET

@@ -1,4 +1,5 @@
 """Every real photo in ../shared/photos through the HTTP endpoint, checked against exiftool."""
+
 import io
 import json
 import subprocess

@@ -1,4 +1,5 @@
 """Faults: the database away, SQLite locked, the disk full. Nothing half-written, and recovery."""
+
 import errno
 import os
 import sqlite3
@@ -18,7 +19,9 @@ from tests.dbtools import ThrowawayPostgres, migrate
 from tests.factories import new_client_id, photo, upload
 
 LONDON = (51.5033, -0.1196)
-SQLITE_ONLY = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="SQLite-specific; runs in the SQLite pass")
+SQLITE_ONLY = pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")), reason="SQLite-specific; runs in the SQLite pass"
+)
 
 
 def files_in(root: Path) -> list[str]:
@@ -140,8 +143,9 @@ def tiny_tmpfs(tmp_path):
     """A 256 KiB tmpfs, mounted for real (the tests run as root in CI)."""
     mount_point = tmp_path / "tiny"
     mount_point.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if result.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({result.stderr.strip()}); the patched-writer test covers ENOSPC")
     yield mount_point

@@ -1,4 +1,5 @@
 """Decompression bombs, polyglots, path traversal: refused, or stored only as re-encoded copies."""
+
 import io
 import re
 import struct
@@ -27,10 +28,17 @@ def files_in(app) -> list[str]:
 
 def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims width x height: a bomb if anything decoded it."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 4096)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 4096))
+        + chunk(b"IEND", b"")
+    )
 
 
 def jpeg_claiming(width: int, height: int) -> bytes:
@@ -133,12 +141,25 @@ def test_storage_refuses_keys_that_leave_its_root(tmp_path, key):
 
 
 TRAVERSALS = [
-    "/static/../config.py", "/static/%2e%2e/config.py", "/static/..%2fconfig.py", "/static/%2e%2e%2fwsgi.py",
-    "/static/....//config.py", "/static//etc/passwd", "/static/%2fetc%2fpasswd", "/static/..%5cconfig.py",
-    "/vendor/leaflet/../../package.json", "/vendor/leaflet/%2e%2e/%2e%2e/package.json",
-    "/vendor/leaflet/..%2f..%2fpackage.json", "/vendor/..%2fleaflet/leaflet.js", "/vendor/%2e%2e/package.json",
-    "/vendor/leaflet/%2fetc%2fpasswd", "/api/v1/sightings/..%2f1", "/api/v1/sightings/-1",
-    "/api/v1/sightings/1%00", "/api/v1/sightings/%2e%2e", "/api/v1/sightings/1/../../openapi.json%00",
+    "/static/../config.py",
+    "/static/%2e%2e/config.py",
+    "/static/..%2fconfig.py",
+    "/static/%2e%2e%2fwsgi.py",
+    "/static/....//config.py",
+    "/static//etc/passwd",
+    "/static/%2fetc%2fpasswd",
+    "/static/..%5cconfig.py",
+    "/vendor/leaflet/../../package.json",
+    "/vendor/leaflet/%2e%2e/%2e%2e/package.json",
+    "/vendor/leaflet/..%2f..%2fpackage.json",
+    "/vendor/..%2fleaflet/leaflet.js",
+    "/vendor/%2e%2e/package.json",
+    "/vendor/leaflet/%2fetc%2fpasswd",
+    "/api/v1/sightings/..%2f1",
+    "/api/v1/sightings/-1",
+    "/api/v1/sightings/1%00",
+    "/api/v1/sightings/%2e%2e",
+    "/api/v1/sightings/1/../../openapi.json%00",
 ]
 
 
@@ -152,8 +173,9 @@ def test_traversal_in_any_path_is_404(client, path):
     assert b"SECRET_KEY" not in response.data and b"root:" not in response.data
 
 
-@pytest.mark.parametrize("path", ["/api/v1/sightings/2147483648", "/api/v1/sightings/9223372036854775808",
-                                  "/api/v1/sightings/" + "9" * 400])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/sightings/2147483648", "/api/v1/sightings/9223372036854775808", "/api/v1/sightings/" + "9" * 400]
+)
 def test_ids_no_column_can_hold_are_404_not_a_database_error(client, path):
     response = client.get(path, headers={"X-Receipt": "x"})
     assert response.status_code == 404 and response.json["code"] == 404
@@ -164,8 +186,9 @@ def test_values_the_database_refuses_are_422_and_store_nothing(client, app):
     assert response.status_code in (201, 422), response.json
     if response.status_code == 422:
         assert files_in(app) == []
-    answer = client.post("/api/v1/sightings/1/nearby", json={"camera_id": 2**40, "answer": "same"},
-                         headers={"X-Receipt": "x"})
+    answer = client.post(
+        "/api/v1/sightings/1/nearby", json={"camera_id": 2**40, "answer": "same"}, headers={"X-Receipt": "x"}
+    )
     assert answer.status_code == 422 and answer.json["code"] == 422
 
 
@@ -178,12 +201,15 @@ def test_a_non_ascii_receipt_is_404_not_a_crash(client):
     assert header.status_code == 404
 
 
-@pytest.mark.parametrize("method,path,body", [
-    ("get", "/api/v1/moderation/sightings?max_age_hours=17758687", None),
-    ("get", "/api/v1/moderation/audit?camera_id=9223372036854775807", None),
-    ("post", "/api/v1/moderation/bulk", {"action": "reject", "ids": [2**40], "reason": "not_a_camera"}),
-    ("post", "/api/v1/moderation/sightings/1/approve", {"camera_id": 2**40}),
-])
+@pytest.mark.parametrize(
+    "method,path,body",
+    [
+        ("get", "/api/v1/moderation/sightings?max_age_hours=17758687", None),
+        ("get", "/api/v1/moderation/audit?camera_id=9223372036854775807", None),
+        ("post", "/api/v1/moderation/bulk", {"action": "reject", "ids": [2**40], "reason": "not_a_camera"}),
+        ("post", "/api/v1/moderation/sightings/1/approve", {"camera_id": 2**40}),
+    ],
+)
 def test_moderators_numbers_out_of_range_are_422(client, app, method, path, body):
     from tests.moderation_support import moderator
 

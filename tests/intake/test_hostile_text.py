@@ -1,5 +1,6 @@
 """Hostile text in every published field: shown as text on the map and the OGC pages, neutralised in CSV,
 escaped in OSM XML. Payloads that would run would also trip the CSP, which the browser reports."""
+
 import csv
 import io
 import xml.etree.ElementTree as ET
@@ -27,8 +28,9 @@ def _number(cell: str) -> bool:
 
 @pytest.fixture
 def hostile_camera(client, app):
-    return camera_from_upload(client, app, camera_fields={**HOSTILE, "lat": 51.5033, "lon": -0.1196},
-                              notes=FORMULA, operator=XSS)
+    return camera_from_upload(
+        client, app, camera_fields={**HOSTILE, "lat": 51.5033, "lon": -0.1196}, notes=FORMULA, operator=XSS
+    )
 
 
 def test_csv_cells_never_start_a_formula(client, app, hostile_camera):
@@ -53,8 +55,9 @@ def test_osm_and_geojson_carry_the_text_escaped(client, app, hostile_camera):
 
 def test_ogc_html_pages_escape_every_field(client, app, hostile_camera):
     collections = client.get("/ogcapi/collections?f=json").json["collections"]
-    for path in [f"/ogcapi/collections/{c['id']}/items?f=html" for c in collections] + \
-                [f"/ogcapi/collections/{c['id']}/items/{hostile_camera['camera_id']}?f=html" for c in collections]:
+    for path in [f"/ogcapi/collections/{c['id']}/items?f=html" for c in collections] + [
+        f"/ogcapi/collections/{c['id']}/items/{hostile_camera['camera_id']}?f=html" for c in collections
+    ]:
         html = client.get(path).get_data(as_text=True)
         assert "<img src=x" not in html and "<script>document" not in html, path
         assert "&lt;img src=x" in html, path
@@ -66,8 +69,10 @@ def watched(browser):
     page = context.new_page()
     page.problems = []
     page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
-            and page.problems.append(m.text))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and "Failed to load resource" not in m.text and page.problems.append(m.text),
+    )
     yield page
     context.close()
 

@@ -1,6 +1,7 @@
 """POST /api/v1/sightings and the receipt view, over HTTP, against a real database."""
+
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -25,7 +26,7 @@ def stored_files(app) -> list:
 
 
 def test_exif_position_heading_and_time_are_used(client, app):
-    taken = datetime(2026, 5, 1, 14, 30, tzinfo=timezone.utc)
+    taken = datetime(2026, 5, 1, 14, 30, tzinfo=UTC)
     jpeg = photo(*LONDON, heading=123.5, heading_ref="M", taken=taken, accuracy=4.5)
     response = upload(client, jpeg, client_id=new_client_id(), manufacturer="hikvision", signage="none")
     assert response.status_code == 201, response.json
@@ -49,8 +50,16 @@ def test_device_position_used_when_photo_has_none(client, app):
 
 
 def test_manual_pin_keeps_the_device_fix(client, app):
-    response = upload(client, photo(), lat=48.85, lon=2.29, location_source="manual",
-                      device_lat=48.851, device_lon=2.291, device_accuracy_m=30)
+    response = upload(
+        client,
+        photo(),
+        lat=48.85,
+        lon=2.29,
+        location_source="manual",
+        device_lat=48.851,
+        device_lon=2.291,
+        device_accuracy_m=30,
+    )
     assert response.status_code == 201, response.json
     assert response.json["location"]["source"] == "manual"
     with app.app_context():
@@ -85,7 +94,7 @@ def test_no_position_anywhere_is_422_and_stores_nothing(client, app):
 
 
 def test_warnings_for_accuracy_time_and_duplicate(client, app):
-    old = datetime.now(timezone.utc) - timedelta(days=400)
+    old = datetime.now(UTC) - timedelta(days=400)
     jpeg = photo(*LONDON, taken=old, accuracy=75)
     first = upload(client, jpeg)
     codes = {w["code"] for w in first.json["warnings"]}
@@ -93,7 +102,7 @@ def test_warnings_for_accuracy_time_and_duplicate(client, app):
     second = upload(client, jpeg)
     assert second.status_code == 201
     assert "duplicate_photo" in {w["code"] for w in second.json["warnings"]}
-    future = photo(*LONDON, taken=datetime.now(timezone.utc) + timedelta(days=3), seed=7)
+    future = photo(*LONDON, taken=datetime.now(UTC) + timedelta(days=3), seed=7)
     assert "time_in_future" in {w["code"] for w in upload(client, future).json["warnings"]}
 
 
@@ -112,11 +121,14 @@ def test_gallery_photo_with_a_device_position_is_flagged(client, app):
         assert "position_not_from_photo" in {w["code"] for w in stored.warnings} and stored.warning_count >= 1
 
 
-@pytest.mark.parametrize("fields", [
-    {"capture": "gallery", "location_source": "manual"},  # the volunteer placed the pin
-    {"capture": "camera"},  # taken just now: the fix is where the photo was taken
-    {},  # an older page that does not say
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"capture": "gallery", "location_source": "manual"},  # the volunteer placed the pin
+        {"capture": "camera"},  # taken just now: the fix is where the photo was taken
+        {},  # an older page that does not say
+    ],
+)
 def test_no_gallery_warning_for_a_pin_a_fresh_photo_or_an_older_page(client, app, fields):
     response = upload(client, photo(), lat=48.8584, lon=2.2945, accuracy_m=12, **fields)
     assert response.status_code == 201, response.json
@@ -234,16 +246,19 @@ def test_pixel_bomb_is_413(client, app):
     assert count(app) == 0 and stored_files(app) == []
 
 
-@pytest.mark.parametrize("fields,bad", [
-    ({"lat": "91", "lon": "0"}, "lat"),
-    ({"lat": "10"}, "lon"),
-    ({"lat": "nan", "lon": "1"}, "lat"),
-    ({"client_id": "not-a-uuid"}, "client_id"),
-    ({"camera_type": "laser"}, "camera_type"),
-    ({"signage": "maybe"}, "signage"),
-    ({"heading": "400"}, "heading"),
-    ({"lat": "1", "lon": "1", "capture": "scanner"}, "capture"),
-])
+@pytest.mark.parametrize(
+    "fields,bad",
+    [
+        ({"lat": "91", "lon": "0"}, "lat"),
+        ({"lat": "10"}, "lon"),
+        ({"lat": "nan", "lon": "1"}, "lat"),
+        ({"client_id": "not-a-uuid"}, "client_id"),
+        ({"camera_type": "laser"}, "camera_type"),
+        ({"signage": "maybe"}, "signage"),
+        ({"heading": "400"}, "heading"),
+        ({"lat": "1", "lon": "1", "capture": "scanner"}, "capture"),
+    ],
+)
 def test_bad_fields_are_422_with_field_errors(client, app, fields, bad):
     response = upload(client, photo(*LONDON), **fields)
     assert response.status_code == 422
@@ -275,10 +290,10 @@ def test_failed_commit_leaves_no_files(client, app, monkeypatch):
         raise RuntimeError("disk went away")
 
     monkeypatch.setattr(Session, "commit", broken_commit)
-    with pytest.raises(RuntimeError):
-        with app.app_context():
-            from survey.intake.submit import submit_sighting
-            submit_sighting({"lat": 1.0, "lon": 1.0, "location_source": "device", "heading_source": "device"}, [photo()])
+    with pytest.raises(RuntimeError), app.app_context():
+        from survey.intake.submit import submit_sighting
+
+        submit_sighting({"lat": 1.0, "lon": 1.0, "location_source": "device", "heading_source": "device"}, [photo()])
     assert stored_files(app) == []
     monkeypatch.undo()
     assert count(app) == 0

@@ -1,4 +1,5 @@
 """POST /api/v1/sightings/<id>/nearby: 'same camera' or 'a different camera here', recorded, never merged."""
+
 import pytest
 
 from survey.extensions import db
@@ -65,18 +66,24 @@ def test_wrong_or_missing_receipt_is_404(client, app, near_pair):
     assert wrong.status_code == 404 and wrong.json["code"] == 404
     missing = client.post(f"/api/v1/sightings/{sighting['id']}/nearby", json={"camera_id": camera_id, "answer": "same"})
     assert missing.status_code == 404
-    unknown = client.post("/api/v1/sightings/999999/nearby", json={"camera_id": camera_id, "answer": "same"},
-                          headers={"X-Receipt": sighting["receipt"]})
+    unknown = client.post(
+        "/api/v1/sightings/999999/nearby",
+        json={"camera_id": camera_id, "answer": "same"},
+        headers={"X-Receipt": sighting["receipt"]},
+    )
     assert unknown.status_code == 404
     assert stored(app, sighting["id"]).nearby_answer is None
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"camera_id": 1, "answer": "maybe"}, "answer"),
-    ({"camera_id": "1", "answer": "same"}, "camera_id"),
-    ({"answer": "same"}, "camera_id"),
-    ({"camera_id": 1}, "answer"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"camera_id": 1, "answer": "maybe"}, "answer"),
+        ({"camera_id": "1", "answer": "same"}, "camera_id"),
+        ({"answer": "same"}, "camera_id"),
+        ({"camera_id": 1}, "answer"),
+    ],
+)
 def test_bad_body_is_422_with_field_errors(client, app, near_pair, body, field):
     sighting, _ = near_pair
     response = answer(client, sighting, sighting["receipt"], **body)

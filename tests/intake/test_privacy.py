@@ -1,18 +1,19 @@
 """Volunteers stay unidentifiable: no plain IPs or device ids stored, no camera serials kept,
 and no public endpoint shows a stored volunteer value."""
+
 import json
 import re
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from survey.photos.exif import read_photo_meta
 from survey.extensions import db
-from survey.photos.images import ImageError, make_public_copies, sniff_format
 from survey.models import Photo, Sighting
+from survey.photos.exif import read_photo_meta
+from survey.photos.images import ImageError, make_public_copies, sniff_format
 from survey.photos.scrub import scrub_original
 from tests.camera_factory import camera_from_upload
 from tests.conftest import corpus, require_tool
@@ -28,8 +29,12 @@ IDENTIFYING = ["-*Serial*", "-OwnerName", "-CameraOwnerName", "-Artist", "-Image
 def _exiftool_values(paths: list[Path]) -> list[tuple[str, str, str]]:
     """(file, tag, value) for every non-empty identifying tag exiftool finds."""
     tool = require_tool("exiftool", "libimage-exiftool-perl")
-    result = subprocess.run([tool, "-j", "-a", "-G1", "-q", "-q", *IDENTIFYING, *map(str, paths)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [tool, "-j", "-a", "-G1", "-q", "-q", *IDENTIFYING, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     found = []
     for entry in json.loads(result.stdout or "[]"):
         for tag, value in entry.items():
@@ -50,18 +55,29 @@ def test_corpus_uploads_keep_no_serials_and_publish_only_reencoded_copies(client
     assert len(originals) >= 45
     assert _exiftool_values(originals) == []
     stored = b"".join(p.read_bytes() for p in originals)
-    long_values = {v for _, _, v in before if len(v) >= 6 and not v.isdigit() or len(v) >= 9}
+    long_values = {v for _, _, v in before if (len(v) >= 6 and not v.isdigit()) or len(v) >= 9}
     assert long_values and not [v for v in long_values if v.encode() in stored]
 
 
-@pytest.mark.parametrize("path", sorted(p for p in (corpus().iterdir()) if p.suffix.lower() in
-                                        (".jpg", ".jpeg", ".heic", ".avif", ".webp", ".png", ".tiff")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        p
+        for p in (corpus().iterdir())
+        if p.suffix.lower() in (".jpg", ".jpeg", ".heic", ".avif", ".webp", ".png", ".tiff")
+    ),
+    ids=lambda p: p.name,
+)
 def test_scrubbing_keeps_pixels_position_heading_and_time(path):
     data = path.read_bytes()
     scrubbed = scrub_original(data, sniff_format(data))
     before, after = read_photo_meta(data), read_photo_meta(scrubbed)
-    assert (after.lat, after.lon, after.heading, after.taken_at) == (before.lat, before.lon, before.heading, before.taken_at)
+    assert (after.lat, after.lon, after.heading, after.taken_at) == (
+        before.lat,
+        before.lon,
+        before.heading,
+        before.taken_at,
+    )
     try:
         expected = make_public_copies(data, display_px=256, thumb_px=32).display
     except ImageError as exc:
@@ -75,10 +91,13 @@ def test_scrubbing_keeps_pixels_position_heading_and_time(path):
 def test_no_plain_ip_or_device_id_is_stored_anywhere(client, app, database_url):
     client.environ_base["REMOTE_ADDR"] = IP
     for seed in range(3):
-        response = upload(client, photo(51.5, -0.12, seed=seed), client_id=new_client_id(), device_id=DEVICE,
-                          notes="by the bus stop")
+        response = upload(
+            client, photo(51.5, -0.12, seed=seed), client_id=new_client_id(), device_id=DEVICE, notes="by the bus stop"
+        )
         assert response.status_code == 201
-    client.post("/api/v1/sightings", headers={"X-Forwarded-For": FORWARDED}, data={}, content_type="multipart/form-data")
+    client.post(
+        "/api/v1/sightings", headers={"X-Forwarded-For": FORWARDED}, data={}, content_type="multipart/form-data"
+    )
     dump = json.dumps(all_rows(database_url))
     assert "by the bus stop" in dump  # the dump does hold what was stored
     for secret in (IP, FORWARDED, DEVICE, IP.replace(".", "")):
@@ -112,8 +131,14 @@ def volunteer_values(app) -> set[str]:
 def public_get_paths(app, client, camera_id: int, display: str, thumb: str) -> list[str]:
     """Every GET route, called without a token or a receipt, with real ids filled in."""
     collections = [c["id"] for c in client.get("/ogcapi/collections?f=json").json["collections"]]
-    values = {"camera_id": str(camera_id), "feature_id": str(camera_id), "package": "leaflet",
-              "filename": "leaflet.js", "collection_id": collections[0], "variant": "original"}
+    values = {
+        "camera_id": str(camera_id),
+        "feature_id": str(camera_id),
+        "package": "leaflet",
+        "filename": "leaflet.js",
+        "collection_id": collections[0],
+        "variant": "original",
+    }
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in PRIVATE_ENDPOINTS:
@@ -133,10 +158,20 @@ PRIVATE_ENDPOINTS = {"sightings.get_sighting"}  # the volunteer's own, behind th
 
 
 def test_no_public_endpoint_shows_a_stored_volunteer_value(client, app):
-    taken = datetime(2026, 3, 14, 15, 9, 26, tzinfo=timezone.utc)
-    made = [camera_from_upload(client, app, seed=seed, jpeg=photo(51.5, -0.12, taken=taken, seed=seed),
-                               device_id=DEVICE, notes="near the school gate", lat=51.50017, lon=-0.12013)
-            for seed in range(2)]
+    taken = datetime(2026, 3, 14, 15, 9, 26, tzinfo=UTC)
+    made = [
+        camera_from_upload(
+            client,
+            app,
+            seed=seed,
+            jpeg=photo(51.5, -0.12, taken=taken, seed=seed),
+            device_id=DEVICE,
+            notes="near the school gate",
+            lat=51.50017,
+            lon=-0.12013,
+        )
+        for seed in range(2)
+    ]
     secrets = volunteer_values(app) | {m["receipt"] for m in made} | {m["client_id"] for m in made}
     assert len(secrets) >= 14
     paths = public_get_paths(app, client, made[0]["camera_id"], made[0]["display_sha256"], made[0]["thumb_sha256"])
@@ -156,7 +191,12 @@ def test_originals_are_never_served(client, app):
     made = camera_from_upload(client, app)
     with app.app_context():
         original = db.session.scalars(select(Photo.original_key)).one().rsplit("/", 1)[-1].split(".")[0]
-    for path in (f"/media/originals/{original}.jpg", f"/media/display/{original}.jpg", f"/media/thumbs/{original}.jpg",
-                 f"/media/display/{made['original_sha256']}.jpg", f"/media/display/../originals/{original}.jpg"):
+    for path in (
+        f"/media/originals/{original}.jpg",
+        f"/media/display/{original}.jpg",
+        f"/media/thumbs/{original}.jpg",
+        f"/media/display/{made['original_sha256']}.jpg",
+        f"/media/display/../originals/{original}.jpg",
+    ):
         response = client.get(path, follow_redirects=True)
         assert response.status_code == 404, path

@@ -2,6 +2,7 @@
 
 Shared by tests/load (small counts, in `make test`) and bench/load.py (full size, with figures).
 """
+
 import json
 import os
 import queue
@@ -37,17 +38,33 @@ class Gunicorn:
         self.workers, self.workdir = workers, workdir
         self.log = workdir / f"gunicorn-{self.port}.log"
         self.env = {
-            **os.environ, "DATABASE_URL": database_url, "DATA_DIR": str(data_dir), "INSTANCE_DIR": str(workdir),
-            "SECRET_KEY": "load-test-secret", "RATELIMIT_ENABLED": "0", **(env or {}),
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DATA_DIR": str(data_dir),
+            "INSTANCE_DIR": str(workdir),
+            "SECRET_KEY": "load-test-secret",
+            "RATELIMIT_ENABLED": "0",
+            **(env or {}),
         }
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout_s: float = 30) -> "Gunicorn":
-        command = [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-                   "--timeout", "120", "--graceful-timeout", "5", "wsgi:app"]
+        command = [
+            str(GUNICORN),
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "5",
+            "wsgi:app",
+        ]
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=log, stderr=log,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                command, cwd=REPO, env=self.env, stdout=log, stderr=log, start_new_session=True
+            )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -107,10 +124,14 @@ class Outcome:
 
     def figures(self) -> dict:
         return {
-            "requests": len(self.statuses), "held": len(self.ids), "server_errors": sum(s >= 500 for s in self.statuses),
+            "requests": len(self.statuses),
+            "held": len(self.ids),
+            "server_errors": sum(s >= 500 for s in self.statuses),
             "throughput_per_s": round(len(self.ids) / self.wall_s, 2) if self.wall_s else 0.0,
-            "p50_ms": round(self.percentile(50) * 1000), "p99_ms": round(self.percentile(99) * 1000),
-            "wall_s": round(self.wall_s, 1), "errors": self.errors[:10],
+            "p50_ms": round(self.percentile(50) * 1000),
+            "p99_ms": round(self.percentile(99) * 1000),
+            "wall_s": round(self.wall_s, 1),
+            "errors": self.errors[:10],
         }
 
 
@@ -218,8 +239,14 @@ def audit(database_url: str, data_dir: Path, jobs: list[Job]) -> dict:
     sent = {job.fields["client_id"] for job in jobs}
     held = {client_id for client_id, _ in stored}
     return {
-        "sightings": sum(n for _, n in stored), "photos": photos, "lost": len(sent - held),
-        "duplicated": sum(n - 1 for _, n in stored), "strangers": len(held - sent),
-        "files_checked": report.checked, "unreferenced": len(report.unreferenced),
-        "temporaries": len(report.temporaries), "missing": len(report.missing), "corrupt": len(report.corrupt),
+        "sightings": sum(n for _, n in stored),
+        "photos": photos,
+        "lost": len(sent - held),
+        "duplicated": sum(n - 1 for _, n in stored),
+        "strangers": len(held - sent),
+        "files_checked": report.checked,
+        "unreferenced": len(report.unreferenced),
+        "temporaries": len(report.temporaries),
+        "missing": len(report.missing),
+        "corrupt": len(report.corrupt),
     }

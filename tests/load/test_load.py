@@ -3,6 +3,7 @@
 LOAD_UPLOADS sets the count (40 here; `python -m bench.load` runs 200 and reports the figures).
 The database is a fresh one of the run's kind: SQLite, or PostgreSQL when TEST_DATABASE_URL is set.
 """
+
 import os
 
 from tests.dbtools import empty_database, migrate
@@ -25,7 +26,15 @@ def test_concurrent_uploads_with_retries_are_held_exactly_once(tmp_path):
     assert not [s for s in outcome.statuses if s >= 500]
     assert len(outcome.ids) == count and len(set(outcome.ids.values())) == count
     assert result == {
-        "sightings": count, "photos": count, "lost": 0, "duplicated": 0, "strangers": 0,
-        "files_checked": result["files_checked"], "unreferenced": 0, "temporaries": 0, "missing": 0, "corrupt": 0,
+        "sightings": count,
+        "photos": count,
+        "lost": 0,
+        "duplicated": 0,
+        "strangers": 0,
+        "files_checked": result["files_checked"],
+        "unreferenced": 0,
+        "temporaries": 0,
+        "missing": 0,
+        "corrupt": 0,
     }
     assert result["files_checked"] >= count  # originals and public copies are shared between equal photos

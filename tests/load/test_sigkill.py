@@ -1,5 +1,6 @@
 """SIGKILL the gunicorn server in the middle of an upload: after a restart no partial sighting exists,
 `flask storage check` finds what the crash left, and `--repair` removes it."""
+
 import io
 import socket
 import subprocess
@@ -24,8 +25,12 @@ def _multipart(fields: dict, photos: list[bytes]) -> tuple[bytes, str]:
     for name, value in fields.items():
         body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
     for i, data in enumerate(photos):
-        body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="p{i}.jpg"\r\n'
-                   "Content-Type: image/jpeg\r\n\r\n".encode() + data + b"\r\n")
+        body.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="p{i}.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
     body.write(f"--{boundary}--\r\n".encode())
     return body.getvalue(), f"multipart/form-data; boundary={boundary}"
 
@@ -35,8 +40,10 @@ def _state(url: str) -> tuple[int, int]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return (conn.execute(text("SELECT count(*) FROM sightings")).scalar_one(),
-                    conn.execute(text("SELECT count(*) FROM photos")).scalar_one())
+            return (
+                conn.execute(text("SELECT count(*) FROM sightings")).scalar_one(),
+                conn.execute(text("SELECT count(*) FROM photos")).scalar_one(),
+            )
     finally:
         engine.dispose()
 
@@ -65,8 +72,9 @@ def test_sigkill_while_the_body_streams_and_while_files_are_written(tmp_path):
             server = Gunicorn(url, data_dir, tmp_path, workers=1).start()
             _check_and_repair(server, committed=sightings == 1)
             body, content_type = _multipart(fields, photos)
-            again = requests.post(f"{server.url}/api/v1/sightings", data=body, timeout=60,
-                                  headers={"Content-Type": content_type})
+            again = requests.post(
+                f"{server.url}/api/v1/sightings", data=body, timeout=60, headers={"Content-Type": content_type}
+            )
             assert again.status_code == (200 if sightings else 201), again.text
             assert _state(url) == (1, len(photos))
             assert _storage_check(server).returncode == 0
@@ -77,8 +85,11 @@ def test_sigkill_while_the_body_streams_and_while_files_are_written(tmp_path):
 def _kill_mid_body(server: Gunicorn) -> None:
     body, content_type = _multipart({"client_id": str(uuid.uuid4())}, [photo(*LONDON, seed=1)])
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        sock.sendall(f"POST /api/v1/sightings HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\n"
-                     f"Content-Length: {len(body)}\r\n\r\n".encode() + body[: len(body) // 2])
+        sock.sendall(
+            f"POST /api/v1/sightings HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body[: len(body) // 2]
+        )
         time.sleep(0.5)  # the worker is now waiting for the rest of the body
         server.kill()
 
@@ -91,8 +102,9 @@ def _kill_mid_write(server: Gunicorn, data_dir: Path) -> tuple[dict, list[bytes]
 
     def post() -> None:
         try:
-            requests.post(f"{server.url}/api/v1/sightings", data=body, timeout=60,
-                          headers={"Content-Type": content_type})
+            requests.post(
+                f"{server.url}/api/v1/sightings", data=body, timeout=60, headers={"Content-Type": content_type}
+            )
         except requests.RequestException:
             pass  # the server died under it: expected
 

@@ -6,7 +6,7 @@ import json
 import math
 import random
 import struct
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -130,7 +130,7 @@ def test_corpus_utc_time(entry):
     meta = corpus_meta(entry["file"])
     offset = CORPUS_OFFSETS.get(entry["file"])
     if offset is not None:
-        expected = (meta.taken_at_local - offset).replace(tzinfo=timezone.utc)
+        expected = (meta.taken_at_local - offset).replace(tzinfo=UTC)
         assert (meta.taken_at, meta.taken_at_source) == (expected, "exif_offset")
     elif entry["gps_datetime_utc"] is not None:
         expected = datetime.fromisoformat(entry["gps_datetime_utc"].replace("Z", "+00:00"))
@@ -276,9 +276,7 @@ def test_zero_denominators_give_no_position(lat, lon):
     assert (meta.lat, meta.lon) == (None, None)
 
 
-@pytest.mark.parametrize(
-    "refs", [("", ""), ("N", ""), ("", "E"), ("X", "E"), ("N", "Q"), ("NE", "E"), (None, None)]
-)
+@pytest.mark.parametrize("refs", [("", ""), ("N", ""), ("", "E"), ("X", "E"), ("N", "Q"), ("NE", "E"), (None, None)])
 def test_empty_missing_or_invalid_refs_give_no_position(refs):
     gps = {k: v for k, v in VALID_GPS.items() if k not in (1, 3)}
     gps.update({tag: ref for tag, ref in zip((1, 3), refs) if ref is not None})
@@ -395,7 +393,7 @@ GPS_TIME = {29: "2024:05:07", 7: (R(1), R(32), R(9519, 1000))}
 
 def test_offset_time_gives_utc():
     meta = read_photo_meta(make_image(exif_ifd=EXIF_TIME))
-    assert meta.taken_at == datetime(2024, 5, 7, 1, 33, 4, 46000, tzinfo=timezone.utc)
+    assert meta.taken_at == datetime(2024, 5, 7, 1, 33, 4, 46000, tzinfo=UTC)
     assert meta.taken_at_source == "exif_offset"
     assert meta.taken_at_local == datetime(2024, 5, 7, 9, 33, 4, 46000)
 
@@ -409,7 +407,7 @@ def test_offset_is_preferred_over_gps_time():
 def test_gps_time_without_offset():
     exif_ifd = {0x9003: "2024:05:07 09:33:04"}
     meta = read_photo_meta(make_image({**VALID_GPS, **GPS_TIME}, exif_ifd=exif_ifd))
-    assert meta.taken_at == datetime(2024, 5, 7, 1, 32, 9, 519000, tzinfo=timezone.utc)
+    assert meta.taken_at == datetime(2024, 5, 7, 1, 32, 9, 519000, tzinfo=UTC)
     assert meta.taken_at_source == "gps"
     assert meta.taken_at_local == datetime(2024, 5, 7, 9, 33, 4)
 
@@ -417,8 +415,8 @@ def test_gps_time_without_offset():
 @pytest.mark.parametrize(
     "written, utc",
     [
-        ("2013:07:05 03:18:27Z", datetime(2013, 7, 5, 3, 18, 27, tzinfo=timezone.utc)),
-        ("2010:07:11 13:53:00+02:00", datetime(2010, 7, 11, 11, 53, tzinfo=timezone.utc)),
+        ("2013:07:05 03:18:27Z", datetime(2013, 7, 5, 3, 18, 27, tzinfo=UTC)),
+        ("2010:07:11 13:53:00+02:00", datetime(2010, 7, 11, 11, 53, tzinfo=UTC)),
     ],
 )
 def test_offset_written_inside_datetime_original(written, utc):
@@ -436,16 +434,18 @@ def test_local_time_only():
 
 @pytest.mark.parametrize(
     "exif_ifd, gps",
-    [({0x9003: "0000:00:00 00:00:00", 0x9011: "+02:00"}, {}),
-     ({0x9003: "    :  :     :  :  ", 0x9011: "+02:00"}, {}),
-     ({0x9003: "2020:13:40 25:00:00", 0x9011: "+02:00"}, {}),
-     ({0x9003: "2020:01:01 10:00:00", 0x9011: "+25:00"}, {}),
-     ({0x9003: "2020:01:01 10:00:00", 0x9011: "   :  "}, {}),
-     ({}, {29: "0000:00:00", 7: (R(10), R(0), R(0))}),
-     ({}, {29: "", 7: (R(0, 0), R(0, 0), R(0, 0))}),
-     ({}, {29: "2020:01:01", 7: (R(24), R(0), R(0))}),
-     ({}, {29: "2014:09:259", 7: (R(10), R(0), R(0))}),
-     ({}, {7: (R(10), R(0), R(0))})],
+    [
+        ({0x9003: "0000:00:00 00:00:00", 0x9011: "+02:00"}, {}),
+        ({0x9003: "    :  :     :  :  ", 0x9011: "+02:00"}, {}),
+        ({0x9003: "2020:13:40 25:00:00", 0x9011: "+02:00"}, {}),
+        ({0x9003: "2020:01:01 10:00:00", 0x9011: "+25:00"}, {}),
+        ({0x9003: "2020:01:01 10:00:00", 0x9011: "   :  "}, {}),
+        ({}, {29: "0000:00:00", 7: (R(10), R(0), R(0))}),
+        ({}, {29: "", 7: (R(0, 0), R(0, 0), R(0, 0))}),
+        ({}, {29: "2020:01:01", 7: (R(24), R(0), R(0))}),
+        ({}, {29: "2014:09:259", 7: (R(10), R(0), R(0))}),
+        ({}, {7: (R(10), R(0), R(0))}),
+    ],
 )
 def test_junk_times_give_no_utc(exif_ifd, gps):
     meta = read_photo_meta(make_image(gps, exif_ifd=exif_ifd))
@@ -512,13 +512,9 @@ FUZZ_BASE = make_image(
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow warns about the corrupt EXIF it skips
-@settings(
-    max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    edits=st.lists(
-        st.tuples(st.integers(0, len(FUZZ_BASE) - 1), st.integers(0, 255)), max_size=12
-    ),
+    edits=st.lists(st.tuples(st.integers(0, len(FUZZ_BASE) - 1), st.integers(0, 255)), max_size=12),
     cut=st.integers(0, len(FUZZ_BASE)),
 )
 def test_fuzzed_jpeg_never_raises(edits, cut):

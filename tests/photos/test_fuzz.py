@@ -3,6 +3,7 @@
 A few hundred derandomized cases here; `python -m bench.fuzz` runs 10,000+ random ones with
 the 2 s and 500 MB limits. The deadline here only catches hangs, it times nothing.
 """
+
 import io
 import os
 import resource
@@ -11,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select
 
-from survey.photos.exif import read_photo_meta
 from survey.extensions import db
-from survey.photos.images import ImageError, make_public_copies
 from survey.models import Sighting
+from survey.photos.exif import read_photo_meta
+from survey.photos.images import ImageError, make_public_copies
 from tests.conftest import SHARED_PHOTOS
 from tests.hostile import corpus_files, hostile_photos, valid_position
 
@@ -23,8 +24,13 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::UserWarning"),  # Pillow narrates the damage it skips
 ]
 FILES = corpus_files(max_bytes=300_000) if (SHARED_PHOTOS / "truth.json").is_file() else [("x", b"")]
-CI = settings(max_examples=int(os.environ.get("FUZZ_CASES", "200")), deadline=10_000, derandomize=True,
-              database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+CI = settings(
+    max_examples=int(os.environ.get("FUZZ_CASES", "200")),
+    deadline=10_000,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 @CI

@@ -1,4 +1,5 @@
 """survey.photos.images: format by content, orientation, sizes, no metadata, bombs, damage."""
+
 import io
 import json
 import os
@@ -18,8 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageCms, ImageFile, ImageOps, ImageStat, PngImagePlugin
 
-REPO = Path(__file__).resolve().parents[2]
-
 from survey.photos.images import (
     FORMATS,
     CorruptImage,
@@ -32,6 +31,7 @@ from survey.photos.images import (
 )
 from tests.factories import count_decodes
 
+REPO = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "photos"
 PIL_NAME = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "tiff": "TIFF", "heif": "HEIF", "avif": "AVIF"}
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
@@ -82,14 +82,22 @@ def quadrants(size=(400, 300)):
 def full_exif(orientation=None):
     """IFD0, Exif IFD with a MakerNote, and a GPS IFD, as a phone writes them."""
     exif = Image.Exif()
-    exif.update({0x010F: "Phonemaker", 0x0110: "Phone 12", 0x0131: "Camera 1.0",
-                 0x0132: "2024:05:01 12:00:00"})
+    exif.update({0x010F: "Phonemaker", 0x0110: "Phone 12", 0x0131: "Camera 1.0", 0x0132: "2024:05:01 12:00:00"})
     if orientation is not None:
         exif[0x0112] = orientation
     exif.get_ifd(0x8769).update({0x9003: "2024:05:01 12:00:00", 0x927C: b"Apple iOS\x00" + bytes(range(200))})
     exif.get_ifd(0x8825).update(
-        {0: b"\x02\x02\x00\x00", 1: "N", 2: (51.0, 30.0, 26.5), 3: "W", 4: (0.0, 7.0, 39.9), 5: 0, 6: 11.5,
-         16: "M", 17: 123.5}
+        {
+            0: b"\x02\x02\x00\x00",
+            1: "N",
+            2: (51.0, 30.0, 26.5),
+            3: "W",
+            4: (0.0, 7.0, 39.9),
+            5: 0,
+            6: 11.5,
+            16: "M",
+            17: 123.5,
+        }
     )
     return exif
 
@@ -110,8 +118,17 @@ def srgb_icc():
 def phone_jpeg(image, orientation=None, **options):
     """JPEG bytes with EXIF+GPS+MakerNote, XMP, ICC, IPTC and a comment."""
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=90, exif=full_exif(orientation), xmp=XMP, icc_profile=srgb_icc(),
-               comment=b"shot at 51.507N 0.127W", extra=iptc_segment(), **options)
+    image.save(
+        out,
+        "JPEG",
+        quality=90,
+        exif=full_exif(orientation),
+        xmp=XMP,
+        icc_profile=srgb_icc(),
+        comment=b"shot at 51.507N 0.127W",
+        extra=iptc_segment(),
+        **options,
+    )
     return out.getvalue()
 
 
@@ -134,6 +151,7 @@ def encode(image, fmt, **options):
 
 def png_bomb(width, height):
     """A valid 1-bit PNG of the declared size: all zeros, so ~100 kB for 30000x30000."""
+
     def chunk(kind, body):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
@@ -191,8 +209,9 @@ def require_exiftool():
 
 def exiftool_groups(paths):
     """{file name: set of -G1 groups} as exiftool reports them."""
-    result = subprocess.run([require_exiftool(), "-j", "-a", "-G1", *map(str, paths)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [require_exiftool(), "-j", "-a", "-G1", *map(str, paths)], capture_output=True, text=True, timeout=120
+    )
     assert result.stdout, result.stderr
     return {
         Path(entry["SourceFile"]).name: {key.split(":")[0] for key in entry if ":" in key}
@@ -247,10 +266,20 @@ def may_be_undecodable(entry):
 
 
 def test_public_names_and_error_contract():
-    assert FORMATS == {"jpeg": "image/jpeg", "heif": "image/heic", "avif": "image/avif",
-                       "webp": "image/webp", "png": "image/png", "tiff": "image/tiff"}
-    expected = {ImageError: (422, "image_invalid"), UnsupportedImage: (415, "unsupported_media_type"),
-                ImageTooLarge: (413, "image_too_large"), CorruptImage: (422, "image_corrupt")}
+    assert FORMATS == {
+        "jpeg": "image/jpeg",
+        "heif": "image/heic",
+        "avif": "image/avif",
+        "webp": "image/webp",
+        "png": "image/png",
+        "tiff": "image/tiff",
+    }
+    expected = {
+        ImageError: (422, "image_invalid"),
+        UnsupportedImage: (415, "unsupported_media_type"),
+        ImageTooLarge: (413, "image_too_large"),
+        CorruptImage: (422, "image_corrupt"),
+    }
     for cls, (status, code) in expected.items():
         assert issubclass(cls, ImageError) and (cls.status, cls.code) == (status, code)
         assert len(str(cls())) > 30  # a sentence a volunteer can act on
@@ -294,8 +323,7 @@ def test_sniff_ignores_the_file_name(tmp_path):
         b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + b"\x00" * 60,  # QuickTime
         b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 60,
     ],
-    ids=["empty", "jpeg-soi-only", "random", "pdf", "svg", "html", "gif", "bmp", "jxl", "jxl-box", "mp4",
-         "mov", "wav"],
+    ids=["empty", "jpeg-soi-only", "random", "pdf", "svg", "html", "gif", "bmp", "jxl", "jxl-box", "mp4", "mov", "wav"],
 )
 def test_other_content_is_415(data):
     with pytest.raises(UnsupportedImage) as caught:
@@ -307,9 +335,14 @@ def test_other_content_is_415(data):
 
 @pytest.mark.parametrize(
     "brands,fmt",
-    [((b"heic", b"mif1", b"heic"), "heif"), ((b"mif1", b"mif1", b"heic"), "heif"),
-     ((b"avif", b"mif1", b"miaf"), "avif"), ((b"mif1", b"mif1", b"avif"), "avif"),
-     ((b"msf1", b"msf1", b"hevc"), "heif"), ((b"mif1", b"mif1", b"miaf"), "heif")],
+    [
+        ((b"heic", b"mif1", b"heic"), "heif"),
+        ((b"mif1", b"mif1", b"heic"), "heif"),
+        ((b"avif", b"mif1", b"miaf"), "avif"),
+        ((b"mif1", b"mif1", b"avif"), "avif"),
+        ((b"msf1", b"msf1", b"hevc"), "heif"),
+        ((b"mif1", b"mif1", b"miaf"), "heif"),
+    ],
 )
 def test_heif_and_avif_told_apart_by_ftyp_brands(brands, fmt):
     major, *compatible = brands
@@ -320,8 +353,15 @@ def test_heif_and_avif_told_apart_by_ftyp_brands(brands, fmt):
 
 @pytest.mark.parametrize("entry", corpus_entries())
 def test_sniff_agrees_with_exiftool_on_corpus(entry):
-    expected = {"JPEG": "jpeg", "HEIC": "heif", "AVIF": "avif", "WEBP": "webp", "Extended WEBP": "webp",
-                "TIFF": "tiff", "PNG": "png"}
+    expected = {
+        "JPEG": "jpeg",
+        "HEIC": "heif",
+        "AVIF": "avif",
+        "WEBP": "webp",
+        "Extended WEBP": "webp",
+        "TIFF": "tiff",
+        "PNG": "png",
+    }
     data = corpus_bytes(entry["file"])
     if entry["file_type"] in expected:
         assert sniff_format(data) == expected[entry["file_type"]]
@@ -411,9 +451,14 @@ def test_4000x3000_gives_2048_display_and_400_thumbnail(fmt):
 
 @pytest.mark.parametrize(
     "size,display",
-    [((4096, 3072), (2048, 1536)), ((5000, 3750), (2048, 1536)), ((3900, 2925), (2048, 1536)),
-     # 4000 px halves to 2000 px in the DCT: within 1/32 of 2048, so no full-size decode.
-     ((4000, 3000), (2000, 1500)), ((3000, 4000), (1500, 2000))],
+    [
+        ((4096, 3072), (2048, 1536)),
+        ((5000, 3750), (2048, 1536)),
+        ((3900, 2925), (2048, 1536)),
+        # 4000 px halves to 2000 px in the DCT: within 1/32 of 2048, so no full-size decode.
+        ((4000, 3000), (2000, 1500)),
+        ((3000, 4000), (1500, 2000)),
+    ],
 )
 def test_jpeg_display_size(size, display):
     copies = make_public_copies(phone_jpeg(textured(size), orientation=1))
@@ -604,8 +649,9 @@ def test_fifty_megapixel_jpeg_stays_small_in_memory(tmp_path):
         copies = make_public_copies(data)
         print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024, copies.display_size)
     """
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(measure)], capture_output=True, text=True,
-                            check=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(measure)], capture_output=True, text=True, check=True, timeout=120
+    )
     growth_mb, size = result.stdout.split(maxsplit=1)
     assert size.strip() == "(2048, 1366)"
     assert int(growth_mb) < 100, f"peak RSS grew {growth_mb} MB"
@@ -631,9 +677,15 @@ def test_truncated_real_photo_is_corrupt():
 
 @pytest.mark.parametrize(
     "magic",
-    [b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"RIFF\x00\x10\x00\x00WEBPVP8 ", b"II*\x00", b"MM\x00*",
-     b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic",
-     b"\x00\x00\x00\x18ftypavif\x00\x00\x00\x00mif1avif"],
+    [
+        b"\xff\xd8\xff\xe0",
+        b"\x89PNG\r\n\x1a\n",
+        b"RIFF\x00\x10\x00\x00WEBPVP8 ",
+        b"II*\x00",
+        b"MM\x00*",
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic",
+        b"\x00\x00\x00\x18ftypavif\x00\x00\x00\x00mif1avif",
+    ],
     ids=["jpeg", "png", "webp", "tiff-le", "tiff-be", "heic", "avif"],
 )
 @pytest.mark.parametrize("seed", range(3))

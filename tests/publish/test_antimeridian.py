@@ -2,14 +2,16 @@
 
 Taveuni in Fiji lies across 180°; a camera a few metres east of the line has longitude -179.9999.
 """
+
 import math
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey.bbox import BBox, parse_bbox
-from survey.nearby import cameras_near, cameras_near_each
 from survey.geo import EARTH_RADIUS_M, bbox_around, distance_m
+from survey.nearby import cameras_near, cameras_near_each
 from tests.camera_factory import camera
 from tests.moderation_support import moderator, submit
 
@@ -59,8 +61,11 @@ def inside(box: BBox, lat: float, lon: float, slack: float = 1e-9) -> bool:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    lat=st.floats(-89.9, 89.9), lon=st.floats(-180, 180), bearing=st.floats(0, 360),
-    radius=st.sampled_from([25.0, 50.0, 5_000.0, 500_000.0]), share=st.floats(0, 0.999),
+    lat=st.floats(-89.9, 89.9),
+    lon=st.floats(-180, 180),
+    bearing=st.floats(0, 360),
+    radius=st.sampled_from([25.0, 50.0, 5_000.0, 500_000.0]),
+    share=st.floats(0, 0.999),
 )
 def test_every_point_within_the_radius_is_inside_the_box(lat, lon, bearing, radius, share):
     box = bbox_around(lat, lon, radius)

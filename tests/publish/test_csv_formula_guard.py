@@ -1,4 +1,5 @@
 """The CSV download disarms formulas in SQL (camera_rows.csv_query): it must follow exports.spreadsheet_safe."""
+
 import csv
 import io
 
@@ -9,8 +10,28 @@ from tests.camera_factory import camera
 
 # Every formula start, the characters just around them in code-point order, punctuation that a
 # natural-language collation would skip, and ordinary text.
-VALUES = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "<tag>", ">", "?", "A", "Axis", "a", "Ärger", " =1",
-          "'quoted", "(1)", "0800", "#1", "~x", "Council"]
+VALUES = [
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\tx",
+    "\rx",
+    "<tag>",
+    ">",
+    "?",
+    "A",
+    "Axis",
+    "a",
+    "Ärger",
+    " =1",
+    "'quoted",
+    "(1)",
+    "0800",
+    "#1",
+    "~x",
+    "Council",
+]
 
 
 def test_every_text_cell_follows_spreadsheet_safe(client, app):

@@ -1,4 +1,5 @@
 """GET /api/v1/cameras.csv and .osm: parsed back with csv and xml.etree, the same filters as GeoJSON."""
+
 import csv
 import io
 import xml.etree.ElementTree as ET
@@ -10,9 +11,26 @@ from survey.publish.osm import osm_tags
 from tests.camera_factory import camera
 
 CSV_HEADER = [
-    "lat", "lon", "id", "manufacturer", "model", "camera_type", "mount", "surveillance_type", "zone", "operator",
-    "direction", "signage", "status", "first_seen", "last_confirmed", "sightings_count", "volunteers_count",
-    "photo_url", "thumbnail_url", "url",
+    "lat",
+    "lon",
+    "id",
+    "manufacturer",
+    "model",
+    "camera_type",
+    "mount",
+    "surveillance_type",
+    "zone",
+    "operator",
+    "direction",
+    "signage",
+    "status",
+    "first_seen",
+    "last_confirmed",
+    "sightings_count",
+    "volunteers_count",
+    "photo_url",
+    "thumbnail_url",
+    "url",
 ]
 
 
@@ -20,10 +38,28 @@ CSV_HEADER = [
 def cams(app):
     return {
         "town": camera(app, lat=51.50331234567, lon=-0.1196, direction=271.4),
-        "shop": camera(app, lat=48.8584, lon=2.2945, zone="shop", operator='=HYPERLINK("http://evil")',
-                       manufacturer="Bosch", direction=None, signage="none"),
-        "odd": camera(app, lat=50.1, lon=4.1, zone=None, operator="Ville de Liège & fils <SA>\n2e ligne",
-                      manufacturer="+Axis", model="@model", mount=None, camera_type=None, surveillance_type="ALPR"),
+        "shop": camera(
+            app,
+            lat=48.8584,
+            lon=2.2945,
+            zone="shop",
+            operator='=HYPERLINK("http://evil")',
+            manufacturer="Bosch",
+            direction=None,
+            signage="none",
+        ),
+        "odd": camera(
+            app,
+            lat=50.1,
+            lon=4.1,
+            zone=None,
+            operator="Ville de Liège & fils <SA>\n2e ligne",
+            manufacturer="+Axis",
+            model="@model",
+            mount=None,
+            camera_type=None,
+            surveillance_type="ALPR",
+        ),
         "gone": camera(app, lat=51.6, lon=-0.2, status="removed"),
     }
 
@@ -60,10 +96,21 @@ def test_csv_neutralises_formulas(client, cams):
     assert odd["lon"] == "4.1"  # numbers are not text: untouched
 
 
-@pytest.mark.parametrize("value,safe", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("Council", "Council"), ("", ""), (None, None), (-0.5, -0.5),
-])
+@pytest.mark.parametrize(
+    "value,safe",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Council", "Council"),
+        ("", ""),
+        (None, None),
+        (-0.5, -0.5),
+    ],
+)
 def test_spreadsheet_safe(value, safe):
     assert spreadsheet_safe(value) == safe
 
@@ -95,9 +142,16 @@ def test_osm_nodes_and_tags(client, cams):
     town = nodes[-cams["town"]]
     assert (town.get("lat"), town.get("lon")) == ("51.5033123", "-0.1196")
     assert node_tags(root)[-cams["town"]] == {
-        "man_made": "surveillance", "surveillance": "public", "surveillance:type": "camera", "camera:type": "dome",
-        "camera:mount": "wall", "camera:direction": "271", "surveillance:zone": "town", "operator": "Lambeth Council",
-        "manufacturer": "Hikvision", "check_date": "2026-05-02",
+        "man_made": "surveillance",
+        "surveillance": "public",
+        "surveillance:type": "camera",
+        "camera:type": "dome",
+        "camera:mount": "wall",
+        "camera:direction": "271",
+        "surveillance:zone": "town",
+        "operator": "Lambeth Council",
+        "manufacturer": "Hikvision",
+        "check_date": "2026-05-02",
     }
 
 
@@ -121,5 +175,10 @@ def test_osm_applies_the_filters(client, cams):
 
 def test_osm_tags_drop_xml_control_characters():
     tags = dict(osm_tags({"zone": "traffic", "operator": "Ops\x00\x1b Ltd", "direction": 0, "manufacturer": "  "}))
-    assert tags == {"man_made": "surveillance", "surveillance": "public", "surveillance:zone": "traffic",
-                    "operator": "Ops Ltd", "camera:direction": "0"}
+    assert tags == {
+        "man_made": "surveillance",
+        "surveillance": "public",
+        "surveillance:zone": "traffic",
+        "operator": "Ops Ltd",
+        "camera:direction": "0",
+    }

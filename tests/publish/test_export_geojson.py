@@ -1,15 +1,16 @@
 """GET /api/v1/cameras.geojson: valid RFC 7946, read back by the geojson library and by GDAL."""
+
 import gzip
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import geojson
 import pytest
 
-from survey.publish import downloads
 from survey.extensions import db
 from survey.models import Camera
+from survey.publish import downloads
 from tests.camera_factory import DEFAULTS, camera, camera_from_upload, many_cameras
 from tests.gdal import feature_count, features, ogrinfo
 
@@ -20,12 +21,22 @@ STAMP = re.compile(r'"timeStamp": ?"[^"]*"')
 def expected_properties(camera_id: int, **fields) -> dict:
     row = {**DEFAULTS, **fields}
     return {
-        "manufacturer": row["manufacturer"], "model": row["model"], "camera_type": row["camera_type"],
-        "mount": row["mount"], "surveillance_type": row["surveillance_type"], "zone": row["zone"],
-        "operator": row["operator"], "direction": row["direction"] if row["direction"] is None else round(row["direction"]) % 360,
-        "signage": row["signage"], "status": row["status"], "first_seen": row["first_seen"].isoformat(),
-        "last_confirmed": row["last_confirmed"].isoformat(), "sightings_count": row["sightings_count"],
-        "volunteers_count": row["volunteers_count"], "photo_url": None, "thumbnail_url": None,
+        "manufacturer": row["manufacturer"],
+        "model": row["model"],
+        "camera_type": row["camera_type"],
+        "mount": row["mount"],
+        "surveillance_type": row["surveillance_type"],
+        "zone": row["zone"],
+        "operator": row["operator"],
+        "direction": row["direction"] if row["direction"] is None else round(row["direction"]) % 360,
+        "signage": row["signage"],
+        "status": row["status"],
+        "first_seen": row["first_seen"].isoformat(),
+        "last_confirmed": row["last_confirmed"].isoformat(),
+        "sightings_count": row["sightings_count"],
+        "volunteers_count": row["volunteers_count"],
+        "photo_url": None,
+        "thumbnail_url": None,
         "url": f"http://localhost/api/v1/cameras/{camera_id}",
     }
 
@@ -35,8 +46,16 @@ def three(app):
     """Three active cameras (one with odd precision, one without a direction) and one removed."""
     return {
         "a": camera(app, lat=51.50331234567, lon=-0.11961234567, direction=359.6),
-        "b": camera(app, lat=48.8584, lon=2.2945, manufacturer="Dahua", operator="Ville de Liège", direction=None,
-                    camera_type="fixed", zone="parking"),
+        "b": camera(
+            app,
+            lat=48.8584,
+            lon=2.2945,
+            manufacturer="Dahua",
+            operator="Ville de Liège",
+            direction=None,
+            camera_type="fixed",
+            zone="parking",
+        ),
         "c": camera(app, lat=-33.8568, lon=151.2153, manufacturer="Axis", operator="Sydney Trains", mount="pole"),
         "gone": camera(app, lat=51.6, lon=-0.2, status="removed"),
     }
@@ -76,11 +95,24 @@ def test_gdal_reads_the_download(client, three, tmp_path):
     assert found[three["a"]]["_point"] == (-0.1196123, 51.5033123)
     assert found[three["c"]]["_point"] == (151.2153, -33.8568)
     for camera_id in (three["a"], three["b"]):
-        wanted = expected_properties(camera_id, **({"direction": 0.0} if camera_id == three["a"] else {
-            "manufacturer": "Dahua", "operator": "Ville de Liège", "direction": None, "camera_type": "fixed",
-            "zone": "parking"}))
-        as_gdal = {k: None if v is None else str(v).replace("-", "/") if k in ("first_seen", "last_confirmed") else str(v)
-                   for k, v in wanted.items()}
+        wanted = expected_properties(
+            camera_id,
+            **(
+                {"direction": 0.0}
+                if camera_id == three["a"]
+                else {
+                    "manufacturer": "Dahua",
+                    "operator": "Ville de Liège",
+                    "direction": None,
+                    "camera_type": "fixed",
+                    "zone": "parking",
+                }
+            ),
+        )
+        as_gdal = {
+            k: None if v is None else str(v).replace("-", "/") if k in ("first_seen", "last_confirmed") else str(v)
+            for k, v in wanted.items()
+        }
         assert {k: v for k, v in found[camera_id].items() if k != "_point"} == as_gdal
 
 
@@ -99,19 +131,22 @@ def test_public_url_setting_makes_the_links(client, app, three):
     assert feature["properties"]["url"].startswith("https://cameras.example.org/api/v1/cameras/")
 
 
-@pytest.mark.parametrize("query,names", [
-    ("bbox=-1,51,1,52", {"a"}),
-    ("bbox=-180,-90,180,90", {"a", "b", "c"}),
-    ("bbox=2.29,48.85,2.30,48.86", {"b"}),
-    ("manufacturer=dahua", {"b"}),
-    ("operator=VILLE DE LIÈGE", {"b"}),
-    ("operator=Sydney", set()),
-    ("camera_type=fixed", {"b"}),
-    ("status=removed", {"gone"}),
-    ("status=all", {"a", "b", "c", "gone"}),
-    ("status=all&bbox=-1,51,1,52", {"a", "gone"}),
-    ("manufacturer=Hikvision&status=all", {"a", "gone"}),
-])
+@pytest.mark.parametrize(
+    "query,names",
+    [
+        ("bbox=-1,51,1,52", {"a"}),
+        ("bbox=-180,-90,180,90", {"a", "b", "c"}),
+        ("bbox=2.29,48.85,2.30,48.86", {"b"}),
+        ("manufacturer=dahua", {"b"}),
+        ("operator=VILLE DE LIÈGE", {"b"}),
+        ("operator=Sydney", set()),
+        ("camera_type=fixed", {"b"}),
+        ("status=removed", {"gone"}),
+        ("status=all", {"a", "b", "c", "gone"}),
+        ("status=all&bbox=-1,51,1,52", {"a", "gone"}),
+        ("manufacturer=Hikvision&status=all", {"a", "gone"}),
+    ],
+)
 def test_filters(client, three, query, names):
     response = client.get(f"{URL}?{query}")
     assert response.status_code == 200, response.json
@@ -121,27 +156,47 @@ def test_filters(client, three, query, names):
 
 def test_updated_since_filter(client, app, three):
     with app.app_context():
-        db.session.get(Camera, three["c"]).updated_at = datetime(2030, 1, 2, 3, 4, tzinfo=timezone.utc)
+        db.session.get(Camera, three["c"]).updated_at = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
         db.session.commit()
     assert [f["id"] for f in client.get(f"{URL}?updated_since=2030-01-01").json["features"]] == [three["c"]]
-    assert [f["id"] for f in client.get(f"{URL}?updated_since=2030-01-02T03:04:00%2B00:00").json["features"]] == [three["c"]]
+    assert [f["id"] for f in client.get(f"{URL}?updated_since=2030-01-02T03:04:00%2B00:00").json["features"]] == [
+        three["c"]
+    ]
     assert client.get(f"{URL}?updated_since=2030-01-03").json["features"] == []
 
 
-@pytest.mark.parametrize("bbox", [
-    "1,2,3", "1,2,3,4,5", "a,b,c,d", "", "0,0,0,nan", "0,0,inf,1", "-181,0,0,1", "0,-91,1,0", "0,0,1,91",
-    "0,10,1,5", "1;2;3;4", "181,0,-179,1",
-])
+@pytest.mark.parametrize(
+    "bbox",
+    [
+        "1,2,3",
+        "1,2,3,4,5",
+        "a,b,c,d",
+        "",
+        "0,0,0,nan",
+        "0,0,inf,1",
+        "-181,0,0,1",
+        "0,-91,1,0",
+        "0,0,1,91",
+        "0,10,1,5",
+        "1;2;3;4",
+        "181,0,-179,1",
+    ],
+)
 def test_bad_bbox_is_400(client, three, bbox):
     response = client.get(f"{URL}?bbox={bbox}")
     assert response.status_code == 400
     assert response.json["code"] == 400 and "bbox" in response.json["errors"]["query"]
 
 
-@pytest.mark.parametrize("query,field", [
-    ("camera_type=spaceship", "camera_type"), ("status=deleted", "status"), ("updated_since=yesterday", "updated_since"),
-    ("manufacturer=", "manufacturer"),
-])
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("camera_type=spaceship", "camera_type"),
+        ("status=deleted", "status"),
+        ("updated_since=yesterday", "updated_since"),
+        ("manufacturer=", "manufacturer"),
+    ],
+)
 def test_bad_filters_are_400(client, three, query, field):
     response = client.get(f"{URL}?{query}")
     assert response.status_code == 400
@@ -169,7 +224,7 @@ def test_if_modified_since(client, app, three):
     response = client.get(URL, headers={"If-Modified-Since": last_modified})
     assert response.status_code == 304 and response.data == b""
     with app.app_context():
-        db.session.get(Camera, three["gone"]).updated_at = datetime.now(timezone.utc) + timedelta(seconds=5)
+        db.session.get(Camera, three["gone"]).updated_at = datetime.now(UTC) + timedelta(seconds=5)
         db.session.commit()
     # A change anywhere counts, even to a camera this filter leaves out.
     assert client.get(URL, headers={"If-Modified-Since": last_modified}).status_code == 200
@@ -214,7 +269,12 @@ def test_empty_collection(client, app):
 
 def test_openapi_documents_the_downloads(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    for path in ("/api/v1/cameras.geojson", "/api/v1/cameras.csv", "/api/v1/cameras.osm", "/api/v1/cameras/{camera_id}"):
+    for path in (
+        "/api/v1/cameras.geojson",
+        "/api/v1/cameras.csv",
+        "/api/v1/cameras.osm",
+        "/api/v1/cameras/{camera_id}",
+    ):
         assert path in paths
     names = {p["name"] for p in paths["/api/v1/cameras.geojson"]["get"]["parameters"]}
     assert {"bbox", "manufacturer", "operator", "camera_type", "status", "updated_since"} <= names

@@ -1,4 +1,5 @@
 """OGC API - Features under /ogcapi: the core documents without HTTP, then over HTTP, then read by GDAL."""
+
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -91,28 +92,41 @@ def test_limit_is_capped_and_validated(app, five):
         assert load_query({}, ogcapi.ItemsQueryArgs()).limit == ogcapi.DEFAULT_LIMIT
 
 
-@pytest.mark.parametrize("text,interval", [
-    ("2026-05-01", ("2026-05-01", "2026-05-01")), ("2026-01-01/2026-02-01", ("2026-01-01", "2026-02-01")),
-    ("../2026-02-01", (None, "2026-02-01")), ("2026-01-01/..", ("2026-01-01", None)),
-    ("2026-05-01T10:00:00Z", ("2026-05-01", "2026-05-01")),
-])
+@pytest.mark.parametrize(
+    "text,interval",
+    [
+        ("2026-05-01", ("2026-05-01", "2026-05-01")),
+        ("2026-01-01/2026-02-01", ("2026-01-01", "2026-02-01")),
+        ("../2026-02-01", (None, "2026-02-01")),
+        ("2026-01-01/..", ("2026-01-01", None)),
+        ("2026-05-01T10:00:00Z", ("2026-05-01", "2026-05-01")),
+    ],
+)
 def test_parse_interval(text, interval):
     start, end = ogcapi.parse_interval(text)
     assert (start and start.isoformat(), end and end.isoformat()) == interval
 
 
 def test_datetime_meets_first_seen_to_last_confirmed(app, five):
-    ids, _ = five  # every camera was seen 2026-03-01 .. 2026-05-02
+    _ids, _ = five  # every camera was seen 2026-03-01 .. 2026-05-02
     assert page(app, datetime="2026-04-01")["numberMatched"] == 5
     assert page(app, datetime="2026-05-03/..")["numberMatched"] == 0
     assert page(app, datetime="../2026-02-28")["numberMatched"] == 0
 
 
-@pytest.mark.parametrize("query,field", [
-    ("limit=0", "limit"), ("limit=ten", "limit"), ("offset=-1", "offset"), ("bbox=1,2,3", "bbox"),
-    ("datetime=yesterday", "datetime"), ("datetime=2026-05-02/2026-01-01", "datetime"), ("colour=red", "colour"),
-    ("f=xml", "f"),
-])
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("limit=0", "limit"),
+        ("limit=ten", "limit"),
+        ("offset=-1", "offset"),
+        ("bbox=1,2,3", "bbox"),
+        ("datetime=yesterday", "datetime"),
+        ("datetime=2026-05-02/2026-01-01", "datetime"),
+        ("colour=red", "colour"),
+        ("f=xml", "f"),
+    ],
+)
 def test_bad_items_parameters_are_400(client, five, query, field):
     response = client.get(f"{ITEMS}?{query}")
     assert response.status_code == 400
@@ -144,8 +158,18 @@ def test_one_item_and_unknown_ones(client, five):
     assert client.get("/ogcapi/collections/lamps").json["code"] == 404
 
 
-@pytest.mark.parametrize("path", ["/ogcapi", "/ogcapi/", "/ogcapi/conformance", "/ogcapi/collections",
-                                  "/ogcapi/collections/cameras", ITEMS, "/ogcapi/api"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ogcapi",
+        "/ogcapi/",
+        "/ogcapi/conformance",
+        "/ogcapi/collections",
+        "/ogcapi/collections/cameras",
+        ITEMS,
+        "/ogcapi/api",
+    ],
+)
 def test_html_when_a_browser_asks_and_json_when_forced(client, five, path):
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     html = client.get(path, headers={"Accept": browser})

@@ -1,5 +1,6 @@
 """GET /api/v1/cameras/<id> (history: dates and counts) and the public photo copies under /media."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,7 +25,9 @@ def test_camera_with_history_and_photos(client, app):
     assert body["history"] == [{"date": "2026-04-03", "sightings": 2}, {"date": "2026-05-20", "sightings": 1}]
     urls = [p["photo_url"] for p in body["photos"]]
     assert urls[0] == f"http://localhost/media/display/{made['display_sha256']}.jpg"  # the camera's own photo first
-    assert sorted(urls[1:]) == sorted(f"http://localhost/media/display/{o['display_sha256']}.jpg" for o in (second, third))
+    assert sorted(urls[1:]) == sorted(
+        f"http://localhost/media/display/{o['display_sha256']}.jpg" for o in (second, third)
+    )
     text = response.get_data(as_text=True)
     assert "09:15" not in text and "17:40" not in text and made["client_id"] not in text
 
@@ -36,8 +39,16 @@ def test_removed_camera_is_still_shown(client, app):
     assert response.json["properties"]["status"] == "removed" and response.json["history"] == []
 
 
-@pytest.mark.parametrize("path", ["/api/v1/cameras/999", "/api/v1/cameras/0", "/api/v1/cameras/99999999999999999999",
-                                  "/api/v1/cameras/-1", "/api/v1/cameras/abc"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/cameras/999",
+        "/api/v1/cameras/0",
+        "/api/v1/cameras/99999999999999999999",
+        "/api/v1/cameras/-1",
+        "/api/v1/cameras/abc",
+    ],
+)
 def test_unknown_camera_is_404_json(client, app, path):
     camera(app)
     response = client.get(path)
@@ -90,9 +101,21 @@ def test_dates_of_history_are_utc_days(app):
 
     camera_id = camera(app)
     with app.app_context():
-        for moment in (datetime(2026, 1, 1, 23, 59, tzinfo=timezone.utc), datetime(2026, 1, 2, 0, 1, tzinfo=timezone.utc)):
-            db.session.add(Sighting(receipt=f"r{moment.minute}", lat=1, lon=1, location_source="device",
-                                    status="approved", camera_id=camera_id, captured_at=moment))
+        for moment in (datetime(2026, 1, 1, 23, 59, tzinfo=UTC), datetime(2026, 1, 2, 0, 1, tzinfo=UTC)):
+            db.session.add(
+                Sighting(
+                    receipt=f"r{moment.minute}",
+                    lat=1,
+                    lon=1,
+                    location_source="device",
+                    status="approved",
+                    camera_id=camera_id,
+                    captured_at=moment,
+                )
+            )
         db.session.add(Sighting(receipt="pending", lat=1, lon=1, location_source="device", camera_id=camera_id))
         db.session.commit()
-        assert confirmation_history(camera_id) == [{"date": "2026-01-01", "sightings": 1}, {"date": "2026-01-02", "sightings": 1}]
+        assert confirmation_history(camera_id) == [
+            {"date": "2026-01-01", "sightings": 1},
+            {"date": "2026-01-02", "sightings": 1},
+        ]

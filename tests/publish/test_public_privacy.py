@@ -1,6 +1,7 @@
 """No public response, in any route or format, carries anything that could identify a volunteer."""
+
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +11,7 @@ from tests.camera_factory import camera_from_upload, pending_photo
 from tests.factories import photo
 
 VOLUNTEER_IP = "203.0.113.77"
-TAKEN = datetime(2026, 4, 3, 14, 37, 21, tzinfo=timezone.utc)
+TAKEN = datetime(2026, 4, 3, 14, 37, 21, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -19,15 +20,34 @@ def secrets(client, app):
     client.environ_base["REMOTE_ADDR"] = VOLUNTEER_IP
     exif = photo(51.4234567, -0.3345678, heading=77.7, taken=TAKEN, size=(320, 240), seed=5)
     shown = camera_from_upload(
-        client, app, jpeg=exif, camera_fields={"lat": 51.5011111, "lon": -0.1222222}, notes="NOTE-secret-walked-home-via-elm-street", device_id="DEVICE-secret-abcdef",
-        location_source="manual", lat=51.5011111, lon=-0.1222222,
-        device_lat=51.4123457, device_lon=-0.2987654, device_accuracy_m=17.25,
+        client,
+        app,
+        jpeg=exif,
+        camera_fields={"lat": 51.5011111, "lon": -0.1222222},
+        notes="NOTE-secret-walked-home-via-elm-street",
+        device_id="DEVICE-secret-abcdef",
+        location_source="manual",
+        lat=51.5011111,
+        lon=-0.1222222,
+        device_lat=51.4123457,
+        device_lon=-0.2987654,
+        device_accuracy_m=17.25,
     )
     pending = pending_photo(client, app, notes="NOTE-secret-pending", device_id="DEVICE-secret-pending")
     rejected = camera_from_upload(client, app, seed=6, notes="NOTE-secret-rejected", lat=51.52, lon=-0.14)
     # Approved, then reopened: its camera is withdrawn and must vanish from every public view.
-    withdrawn = camera_from_upload(client, app, seed=7, lat=51.53, lon=-0.15, camera_fields={
-        "status": "withdrawn", "operator": "WITHDRAWN-secret-operator", "model": "WITHDRAWN-secret-model"})
+    withdrawn = camera_from_upload(
+        client,
+        app,
+        seed=7,
+        lat=51.53,
+        lon=-0.15,
+        camera_fields={
+            "status": "withdrawn",
+            "operator": "WITHDRAWN-secret-operator",
+            "model": "WITHDRAWN-secret-model",
+        },
+    )
     with app.app_context():
         sighting = db.session.get(Sighting, shown["sighting_id"])
         sighting.moderator_note = "MODNOTE-secret-check-again"
@@ -36,15 +56,33 @@ def secrets(client, app):
         reopened.status, reopened.camera_id = "pending", None
         db.session.commit()
         rows = db.session.query(Sighting).all()
-        private = {s.client_id for s in rows if s.client_id} | {s.receipt for s in rows} | {s.volunteer_key for s in rows if s.volunteer_key}
+        private = (
+            {s.client_id for s in rows if s.client_id}
+            | {s.receipt for s in rows}
+            | {s.volunteer_key for s in rows if s.volunteer_key}
+        )
         private |= {s.submitted_at.isoformat()[:16] for s in rows} | {s.submitted_at.strftime("%H:%M") for s in rows}
     private |= {
-        "NOTE-secret", "DEVICE-secret", "MODNOTE-secret", VOLUNTEER_IP, shown["original_sha256"], pending["display_sha256"],
-        "WITHDRAWN-secret", withdrawn["display_sha256"],
+        "NOTE-secret",
+        "DEVICE-secret",
+        "MODNOTE-secret",
+        VOLUNTEER_IP,
+        shown["original_sha256"],
+        pending["display_sha256"],
+        "WITHDRAWN-secret",
+        withdrawn["display_sha256"],
         *(f'"id"{gap}:{space}{withdrawn["camera_id"]},' for gap in ("", " ") for space in ("", " ")),  # either database
-        "51.4123457", "51.412345", "0.2987654", "0.298765", "17.25",  # the device fix
-        "51.4234567", "51.423456", "0.3345678", "0.334567",  # where the photo's EXIF says the volunteer stood
-        "14:37", "77.7",  # time of day and compass heading of the photo
+        "51.4123457",
+        "51.412345",
+        "0.2987654",
+        "0.298765",
+        "17.25",  # the device fix
+        "51.4234567",
+        "51.423456",
+        "0.3345678",
+        "0.334567",  # where the photo's EXIF says the volunteer stood
+        "14:37",
+        "77.7",  # time of day and compass heading of the photo
     }
     shown["withdrawn_camera_id"] = withdrawn["camera_id"]
     return shown, private
@@ -54,9 +92,19 @@ def public_urls(shown: dict) -> list[str]:
     camera_id = shown["camera_id"]
     items = "/ogcapi/collections/cameras/items"
     urls = [
-        "/api/v1/cameras.geojson", "/api/v1/cameras.csv", "/api/v1/cameras.osm", f"/api/v1/cameras/{camera_id}",
-        "/ogcapi", "/ogcapi/conformance", "/ogcapi/api", "/ogcapi/collections", "/ogcapi/collections/cameras",
-        items, f"{items}/{camera_id}", "/map", "/api/v1/openapi.json",
+        "/api/v1/cameras.geojson",
+        "/api/v1/cameras.csv",
+        "/api/v1/cameras.osm",
+        f"/api/v1/cameras/{camera_id}",
+        "/ogcapi",
+        "/ogcapi/conformance",
+        "/ogcapi/api",
+        "/ogcapi/collections",
+        "/ogcapi/collections/cameras",
+        items,
+        f"{items}/{camera_id}",
+        "/map",
+        "/api/v1/openapi.json",
     ]
     urls += [f"/api/v1/cameras.{fmt}?status=all" for fmt in ("geojson", "csv", "osm")]
     urls += [f"{u}{'&' if '?' in u else '?'}f=html" for u in urls if u.startswith("/ogcapi")]
@@ -74,7 +122,9 @@ def test_no_volunteer_data_in_any_public_response(client, app, secrets):
         leaks = sorted(value for value in private if value in text)
         assert leaks == [], f"{url} leaks {leaks}"
         if "openapi" not in url:  # the API description names the intake's fields, of course
-            assert not re.search(r"client_id|receipt|notes|volunteer_key|device_|exif_|accuracy|captured_at|submitted", text), url
+            assert not re.search(
+                r"client_id|receipt|notes|volunteer_key|device_|exif_|accuracy|captured_at|submitted", text
+            ), url
         seen_photos |= set(re.findall(r"/media/(?:display|thumbs)/[0-9a-f]{64}\.jpg", text))
     assert seen_photos  # the camera's photo is published, and its copies carry no metadata
     for path in seen_photos:
@@ -95,7 +145,9 @@ def test_exports_name_only_public_fields(client, app, secrets):
 def test_cli_export_has_no_volunteer_data(runner, app, secrets):
     _, private = secrets
     for fmt in ("geojson", "csv", "osm"):
-        output = re.sub(r'"timeStamp": ?"[^"]*"', "", runner.invoke(args=["export", fmt, "-", "--status", "all"]).stdout)
+        output = re.sub(
+            r'"timeStamp": ?"[^"]*"', "", runner.invoke(args=["export", fmt, "-", "--status", "all"]).stdout
+        )
         assert [value for value in private if value in output] == []
 
 

@@ -1,4 +1,5 @@
 """Moderators clear a wrong attribute with null; the audit trail keeps what it was. Volunteers cannot send null."""
+
 import pytest
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -27,7 +28,9 @@ def event(app, action):
 
 def test_null_clears_a_sightings_attribute_and_the_audit_keeps_it(client, app, mod):
     s = submit(client, *SPOT, mount="pole", operator="Wrong Council", zone="town")
-    response = client.patch(f"{API}/sightings/{s['id']}", json={"mount": None, "operator": None, "version": 1}, headers=mod)
+    response = client.patch(
+        f"{API}/sightings/{s['id']}", json={"mount": None, "operator": None, "version": 1}, headers=mod
+    )
     assert response.status_code == 200, response.json
     assert response.json["attributes"]["mount"] is None and response.json["attributes"]["operator"] is None
     assert response.json["attributes"]["zone"] == "town"  # what was not sent is left alone
@@ -69,8 +72,9 @@ def test_merge_and_camera_edit_clear_the_cameras_attributes(client, app, mod):
     first = submit(client, *SPOT, seed=1, operator="Old Operator", zone="town", signage="none")
     camera_id = client.post(f"{API}/sightings/{first['id']}/approve", json={}, headers=mod).json["camera"]["id"]
     second = submit(client, *SPOT, seed=2, device="volunteer-device-2")
-    merged = client.post(f"{API}/sightings/{second['id']}/approve", json={"camera_id": camera_id, "operator": None},
-                         headers=mod)
+    merged = client.post(
+        f"{API}/sightings/{second['id']}/approve", json={"camera_id": camera_id, "operator": None}, headers=mod
+    )
     assert merged.status_code == 200, merged.json
     assert merged.json["camera"]["attributes"]["operator"] is None and merged.json["camera"]["sightings_count"] == 2
     merge_event = event(app, "camera_merged")
@@ -83,7 +87,11 @@ def test_merge_and_camera_edit_clear_the_cameras_attributes(client, app, mod):
     assert (stored.zone, stored.signage, stored.operator) == (None, None, None)
     edit = event(app, "camera_edited")
     assert (edit.before["zone"], edit.after["zone"], edit.before["signage"], edit.after["signage"]) == (
-        "town", None, "none", None)
+        "town",
+        None,
+        "none",
+        None,
+    )
     published = client.get(f"/api/v1/cameras/{camera_id}").json["properties"]
     assert (published["zone"], published["operator"]) == (None, None)
     assert client.patch(f"{API}/cameras/{camera_id}", json={"status": None}, headers=mod).status_code == 422

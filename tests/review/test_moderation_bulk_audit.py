@@ -1,4 +1,5 @@
 """Bulk decisions with per-item results, and the audit trail's contents and filters."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -49,13 +50,16 @@ def test_bulk_approve_everything_a_filter_matches(client, app, mod):
     assert [item["id"] for item in remaining] == [warned["id"]]
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"action": "reject", "ids": [1]}, "reason"),
-    ({"action": "approve"}, "ids"),
-    ({"action": "approve", "ids": [1], "filter": {}}, "ids"),
-    ({"action": "delete", "ids": [1]}, "action"),
-    ({"action": "approve", "ids": []}, "ids"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"action": "reject", "ids": [1]}, "reason"),
+        ({"action": "approve"}, "ids"),
+        ({"action": "approve", "ids": [1], "filter": {}}, "ids"),
+        ({"action": "delete", "ids": [1]}, "action"),
+        ({"action": "approve", "ids": []}, "ids"),
+    ],
+)
 def test_bad_bulk_requests_are_422(client, mod, body, field):
     response = client.post(f"{API}/bulk", json=body, headers=mod)
     assert response.status_code == 422 and field in error_fields(response.json)
@@ -66,12 +70,21 @@ def test_audit_trail_records_who_what_before_after_and_filters(client, app):
     bob = moderator(app, "bob@example.org")
     s1 = submit(client, 51.5, -0.12, seed=1, mount="pole")
     s2 = submit(client, 51.5, -0.12, seed=2)
-    camera_id = client.post(f"{API}/sightings/{s1['id']}/approve", json={"note": "clear"}, headers=alice).json["camera"]["id"]
+    camera_id = client.post(f"{API}/sightings/{s1['id']}/approve", json={"note": "clear"}, headers=alice).json[
+        "camera"
+    ]["id"]
     client.post(f"{API}/sightings/{s2['id']}/approve", json={"camera_id": camera_id}, headers=bob)
     client.post(f"{API}/sightings/{s2['id']}/reopen", json={"note": "wrong pole"}, headers=alice)
 
     every = client.get(f"{API}/audit", headers=alice).json["items"]
-    assert [e["action"] for e in every] == ["camera_unlinked", "reopened", "merged", "camera_merged", "approved", "camera_created"]
+    assert [e["action"] for e in every] == [
+        "camera_unlinked",
+        "reopened",
+        "merged",
+        "camera_merged",
+        "approved",
+        "camera_created",
+    ]
     assert every == sorted(every, key=lambda e: e["id"], reverse=True)
     approved = every[4]
     assert approved["actor"]["email"] == "alice@example.org" and approved["note"] == "clear"

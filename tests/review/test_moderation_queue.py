@@ -1,4 +1,5 @@
 """The queue: filters, sorts, keyset paging that new arrivals cannot shift, candidates and private photos."""
+
 from datetime import timedelta
 
 import pytest
@@ -25,8 +26,9 @@ def ids(client, headers, **params) -> list[int]:
 
 def age(app, sighting_id, hours):
     with app.app_context():
-        db.session.execute(update(Sighting).where(Sighting.id == sighting_id)
-                           .values(submitted_at=utcnow() - timedelta(hours=hours)))
+        db.session.execute(
+            update(Sighting).where(Sighting.id == sighting_id).values(submitted_at=utcnow() - timedelta(hours=hours))
+        )
         db.session.commit()
 
 
@@ -50,11 +52,18 @@ def test_filters(client, app, mod):
     assert total == 2
 
 
-@pytest.mark.parametrize("params,field", [
-    ({"bbox": "1,2,3"}, "bbox"), ({"bbox": "0,3,1,1"}, "bbox"), ({"bbox": "a,b,c,d"}, "bbox"),
-    ({"status": "maybe"}, "status"), ({"sort": "random"}, "sort"), ({"limit": 0}, "limit"),
-    ({"cursor": "not-a-cursor"}, "cursor"),
-])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"bbox": "0,3,1,1"}, "bbox"),
+        ({"bbox": "a,b,c,d"}, "bbox"),
+        ({"status": "maybe"}, "status"),
+        ({"sort": "random"}, "sort"),
+        ({"limit": 0}, "limit"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+    ],
+)
 def test_bad_queue_parameters_are_422(client, mod, params, field):
     response = client.get(QUEUE, query_string=params, headers=mod)
     assert response.status_code == 422 and field in error_fields(response.json)

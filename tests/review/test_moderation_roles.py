@@ -1,4 +1,5 @@
 """The role matrix: every moderation route, for anonymous, moderator, admin, disabled and revoked."""
+
 import re
 
 import pytest
@@ -52,8 +53,14 @@ def call(client, method, path, headers):
 def test_the_matrix_covers_every_moderation_route(app):
     routes = guarded_routes(app)
     paths = {path for _, path in routes}
-    assert {"/api/v1/moderation/sightings", "/api/v1/moderation/bulk", "/api/v1/moderation/audit",
-            "/api/v1/moderation/sightings/1/approve", "/api/v1/moderation/cameras/1", "/console"} <= paths
+    assert {
+        "/api/v1/moderation/sightings",
+        "/api/v1/moderation/bulk",
+        "/api/v1/moderation/audit",
+        "/api/v1/moderation/sightings/1/approve",
+        "/api/v1/moderation/cameras/1",
+        "/console",
+    } <= paths
     assert len(routes) >= 15
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith(GUARDED_PREFIXES) and rule.rule not in PUBLIC:

@@ -1,5 +1,6 @@
 """Every review transition over HTTP, checked in the database, the audit trail and the receipt view."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -38,7 +39,7 @@ def count(app, model) -> int:
 
 
 def test_approve_as_new_camera_copies_the_sighting(client, app, mod):
-    taken = datetime(2026, 3, 4, 10, 0, tzinfo=timezone.utc)
+    taken = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
     s = submit(client, *SPOT, heading=123.0, heading_ref="T", taken=taken, manufacturer="Hikvision", mount="pole")
     response = post(client, f"/sightings/{s['id']}/approve", mod)
     assert response.status_code == 200, response.json
@@ -62,8 +63,16 @@ def test_approve_as_new_camera_copies_the_sighting(client, app, mod):
 
 def test_approve_takes_the_moderators_corrections(client, app, mod):
     s = submit(client, *SPOT, heading=80.0, heading_ref="M", mount="pole")
-    response = post(client, f"/sightings/{s['id']}/approve", mod, lat=51.5034, lon=-0.1197, mount="wall",
-                    operator="Council", note="pin moved onto the pole")
+    response = post(
+        client,
+        f"/sightings/{s['id']}/approve",
+        mod,
+        lat=51.5034,
+        lon=-0.1197,
+        mount="wall",
+        operator="Council",
+        note="pin moved onto the pole",
+    )
     camera = response.json["camera"]
     assert (camera["lat"], camera["lon"]) == (51.5034, -0.1197)
     assert camera["attributes"]["mount"] == "wall" and camera["attributes"]["operator"] == "Council"
@@ -73,9 +82,9 @@ def test_approve_takes_the_moderators_corrections(client, app, mod):
 
 
 def test_merge_counts_confirmations_and_reports_conflicts(client, app, mod):
-    first = submit(client, *SPOT, seed=1, taken=datetime(2026, 1, 1, tzinfo=timezone.utc), mount="pole", device="dev-A-0001")
+    first = submit(client, *SPOT, seed=1, taken=datetime(2026, 1, 1, tzinfo=UTC), mount="pole", device="dev-A-0001")
     camera_id = post(client, f"/sightings/{first['id']}/approve", mod).json["camera"]["id"]
-    later = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    later = datetime(2026, 2, 1, tzinfo=UTC)
     same_person = submit(client, *NEAR, seed=2, taken=later, mount="wall", device="dev-A-0001")
     response = post(client, f"/sightings/{same_person['id']}/approve", mod, camera_id=camera_id)
     assert response.status_code == 200, response.json
@@ -120,7 +129,11 @@ def test_reject_needs_a_listed_reason_and_the_volunteer_sees_it(client, app, mod
     response = post(client, f"/sightings/{s['id']}/reject", mod, reason="photo_unclear", note="Too blurry to tell.")
     assert response.status_code == 200 and response.json["sighting"]["reject_reason"] == "photo_unclear"
     seen = receipt(client, s)
-    assert (seen["status"], seen["reject_reason"], seen["moderator_note"]) == ("rejected", "photo_unclear", "Too blurry to tell.")
+    assert (seen["status"], seen["reject_reason"], seen["moderator_note"]) == (
+        "rejected",
+        "photo_unclear",
+        "Too blurry to tell.",
+    )
     event = events(app, action="rejected")[0]
     assert event.after["reject_reason"] == "photo_unclear" and event.note == "Too blurry to tell."
     assert count(app, Camera) == 0
@@ -152,14 +165,24 @@ def test_reopen_undoes_each_decision(client, app, mod):
     assert post(client, f"/sightings/{lone['id']}/reopen", mod).json["sighting"]["status"] == "pending"
     camera = fetch(app, Camera, camera_id)
     # A camera whose only confirmation was withdrawn is no longer published, nor its photo.
-    assert (camera.sightings_count, camera.volunteers_count, camera.status, camera.photo_id) == (0, 0, "withdrawn", None)
+    assert (camera.sightings_count, camera.volunteers_count, camera.status, camera.photo_id) == (
+        0,
+        0,
+        "withdrawn",
+        None,
+    )
     assert receipt(client, lone)["status"] == "pending"
 
     rejected = submit(client, *SPOT, seed=2)
     post(client, f"/sightings/{rejected['id']}/reject", mod, reason="other", note="n")
     assert post(client, f"/sightings/{rejected['id']}/reopen", mod, note="second look").status_code == 200
     stored = fetch(app, Sighting, rejected["id"])
-    assert (stored.status, stored.reject_reason, stored.moderator_note, stored.decided_by) == ("pending", None, None, None)
+    assert (stored.status, stored.reject_reason, stored.moderator_note, stored.decided_by) == (
+        "pending",
+        None,
+        None,
+        None,
+    )
     asked = submit(client, *SPOT, seed=3)
     post(client, f"/sightings/{asked['id']}/needs-info", mod, note="?")
     assert post(client, f"/sightings/{asked['id']}/reopen", mod).json["sighting"]["status"] == "pending"
@@ -169,8 +192,8 @@ def test_reopen_undoes_each_decision(client, app, mod):
 
 
 def test_reopening_a_merge_takes_one_confirmation_back(client, app, mod):
-    a = submit(client, *SPOT, seed=1, device="dev-A-0001", taken=datetime(2026, 1, 1, tzinfo=timezone.utc))
-    b = submit(client, *NEAR, seed=2, device="dev-B-0002", taken=datetime(2026, 2, 1, tzinfo=timezone.utc))
+    a = submit(client, *SPOT, seed=1, device="dev-A-0001", taken=datetime(2026, 1, 1, tzinfo=UTC))
+    b = submit(client, *NEAR, seed=2, device="dev-B-0002", taken=datetime(2026, 2, 1, tzinfo=UTC))
     camera_id = post(client, f"/sightings/{a['id']}/approve", mod).json["camera"]["id"]
     post(client, f"/sightings/{b['id']}/approve", mod, camera_id=camera_id)
     post(client, f"/sightings/{b['id']}/reopen", mod)
@@ -206,13 +229,19 @@ def test_stale_version_loses_and_changes_nothing(client, app, mod):
 
 def test_edit_corrects_an_open_sighting(client, app, mod):
     s = submit(client, *SPOT, manufacturer="Axis")
-    response = client.patch(f"{API}/sightings/{s['id']}", headers=mod,
-                            json={"lat": 51.5035, "lon": -0.1195, "heading": 370, "manufacturer": " hikvision "})
+    response = client.patch(
+        f"{API}/sightings/{s['id']}",
+        headers=mod,
+        json={"lat": 51.5035, "lon": -0.1195, "heading": 370, "manufacturer": " hikvision "},
+    )
     assert response.status_code == 422  # heading beyond 360
     response = client.patch(f"{API}/sightings/{s['id']}", headers=mod, json={"lat": 51.5035})
     assert response.status_code == 422 and "lon" in error_fields(response.json)
-    response = client.patch(f"{API}/sightings/{s['id']}", headers=mod,
-                            json={"lat": 51.5035, "lon": -0.1195, "heading": 45, "manufacturer": " hikvision ", "note": "moved"})
+    response = client.patch(
+        f"{API}/sightings/{s['id']}",
+        headers=mod,
+        json={"lat": 51.5035, "lon": -0.1195, "heading": 45, "manufacturer": " hikvision ", "note": "moved"},
+    )
     assert response.status_code == 200, response.json
     body = response.json
     # A moderator's correction is not the volunteer's pin, here or on the volunteer's receipt.
@@ -230,7 +259,9 @@ def test_cameras_are_edited_removed_and_restored(client, app, mod):
     s = submit(client, *SPOT)
     camera = post(client, f"/sightings/{s['id']}/approve", mod).json["camera"]
     path = f"{API}/cameras/{camera['id']}"
-    response = client.patch(path, json={"status": "removed", "note": "gone on re-survey", "version": camera["version"]}, headers=mod)
+    response = client.patch(
+        path, json={"status": "removed", "note": "gone on re-survey", "version": camera["version"]}, headers=mod
+    )
     assert response.status_code == 200 and response.json["status"] == "removed"
     stale = client.patch(path, json={"operator": "X", "version": camera["version"]}, headers=mod)
     assert stale.status_code == 409 and stale.json["current"]["status"] == "removed"

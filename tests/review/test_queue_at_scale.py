@@ -1,12 +1,13 @@
 """What keeps the queue fast at a million rows must not change its answers: batched candidates,
 photos read without the ORM relationship, the capped total and keyset paging with equal times."""
+
 import pytest
 from sqlalchemy import update
 
-from survey.review import work_queue
-from survey.nearby import cameras_near, cameras_near_each
 from survey.extensions import db
 from survey.models import Sighting
+from survey.nearby import cameras_near, cameras_near_each
+from survey.review import work_queue
 from tests.camera_factory import camera
 from tests.moderation_support import all_pages, moderator, submit
 from tests.test_nearby import M_LAT
@@ -25,8 +26,9 @@ def test_cameras_near_each_answers_like_cameras_near(app):
         for status in ("active", "removed"):
             batched = cameras_near_each(points, 50, status)
             single = [cameras_near(p_lat, p_lon, 50, status) for p_lat, p_lon in points]
-            assert [[(n.camera.id, round(n.distance_m, 6)) for n in near] for near in batched] == \
-                   [[(n.camera.id, round(n.distance_m, 6)) for n in near] for near in single]
+            assert [[(n.camera.id, round(n.distance_m, 6)) for n in near] for near in batched] == [
+                [(n.camera.id, round(n.distance_m, 6)) for n in near] for near in single
+            ]
         assert [len(near) for near in cameras_near_each(points, 50)] == [3, 3, 3, 0]
         assert cameras_near_each([], 50) == []
 
@@ -78,8 +80,9 @@ def test_most_warnings_pages_cross_warning_groups_in_order(client, app, limit):
     with app.app_context():
         moment = db.session.get(Sighting, sent[0]).submitted_at
         for ident, count in counts.items():
-            db.session.execute(update(Sighting).where(Sighting.id == ident)
-                               .values(warning_count=count, submitted_at=moment))
+            db.session.execute(
+                update(Sighting).where(Sighting.id == ident).values(warning_count=count, submitted_at=moment)
+            )
         db.session.commit()
     seen = all_pages(client, headers, sort="most_warnings", limit=limit)
     assert seen == sorted(sent, key=lambda ident: (-counts[ident], ident))

@@ -1,4 +1,5 @@
 """A camera whose every confirmation was taken back is withdrawn: kept for the audit trail, never published."""
+
 import json
 
 import pytest
@@ -39,8 +40,12 @@ def test_reopening_the_only_confirmation_withdraws_the_camera_and_keeps_its_hist
     assert (stored.status, stored.sightings_count, stored.photo_id) == ("withdrawn", 0, None)
     assert stored.operator == "Withdrawn Operator Ltd"  # the row stays, as the audit trail names it
     with app.app_context():
-        actions = [(e.action, e.after.get("status") if e.after else None) for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.camera_id == withdrawn["camera_id"]).order_by(AuditEvent.id))]
+        actions = [
+            (e.action, e.after.get("status") if e.after else None)
+            for e in db.session.scalars(
+                select(AuditEvent).where(AuditEvent.camera_id == withdrawn["camera_id"]).order_by(AuditEvent.id)
+            )
+        ]
     assert ("camera_created", "active") in actions and ("camera_unlinked", "withdrawn") in actions
 
 
@@ -75,10 +80,15 @@ def test_withdrawn_camera_is_never_a_candidate(client, app, mod, withdrawn):
     assert item["candidates"] == []
     queue = client.get(f"{API}/sightings", headers=mod).json
     assert all(i["candidates"] == [] for i in queue["items"])
-    answer = client.post(f"/api/v1/sightings/{again['id']}/nearby", headers={"X-Receipt": again["receipt"]},
-                         json={"camera_id": withdrawn["camera_id"], "answer": "same"})
+    answer = client.post(
+        f"/api/v1/sightings/{again['id']}/nearby",
+        headers={"X-Receipt": again["receipt"]},
+        json={"camera_id": withdrawn["camera_id"], "answer": "same"},
+    )
     assert answer.status_code == 422
-    merge = client.post(f"{API}/sightings/{again['id']}/approve", json={"camera_id": withdrawn["camera_id"]}, headers=mod)
+    merge = client.post(
+        f"{API}/sightings/{again['id']}/approve", json={"camera_id": withdrawn["camera_id"]}, headers=mod
+    )
     assert merge.status_code == 409 and "withdrawn" in merge.json["message"]
     assert merge.json["current"]["status"] == "withdrawn"
     assert receipt(client, again)["status"] == "pending"

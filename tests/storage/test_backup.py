@@ -1,4 +1,5 @@
 """`flask backup PATH` then `flask restore PATH` rebuild a working service: every row, every hash."""
+
 import hashlib
 from pathlib import Path
 
@@ -11,13 +12,18 @@ LONDON = (51.5033, -0.1196)
 
 
 def _hashes(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+    }
 
 
 def test_backup_and_restore_rebuild_every_row_and_file(client, app, runner, database_url, tmp_path):
-    sent = [upload(client, photo(LONDON[0] + i / 1000, LONDON[1], seed=i), client_id=new_client_id(), notes=f"n{i}")
-            for i in range(3)]
+    sent = [
+        upload(client, photo(LONDON[0] + i / 1000, LONDON[1], seed=i), client_id=new_client_id(), notes=f"n{i}")
+        for i in range(3)
+    ]
     assert [r.status_code for r in sent] == [201, 201, 201]
     result = runner.invoke(args=["backup", str(tmp_path / "bk")])
     assert result.exit_code == 0, result.output
@@ -34,6 +40,7 @@ def test_backup_and_restore_rebuild_every_row_and_file(client, app, runner, data
         _service_works(restored, sent[0].json)
         with restored.app_context():
             from survey.extensions import db
+
             db.engine.dispose()
 
 
@@ -60,4 +67,5 @@ def test_damaged_backup_is_refused_before_anything_is_written(client, app, runne
         assert all(rows == [] for rows in all_rows(url).values())
         with restored.app_context():
             from survey.extensions import db
+
             db.engine.dispose()

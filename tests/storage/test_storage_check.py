@@ -1,4 +1,5 @@
 """`flask storage check`: orphans, crash leftovers, missing and altered files."""
+
 from pathlib import Path
 
 from sqlalchemy import select

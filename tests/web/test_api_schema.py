@@ -4,6 +4,7 @@ Every operation in /api/v1/openapi.json and in the OGC API's own definition (/og
 is exercised with generated valid and invalid requests (API_FUZZ_CASES per operation, 25 here).
 Responses must not be 5xx and must match the status codes, content types and schemas the spec declares.
 """
+
 import os
 
 import pytest
@@ -11,7 +12,10 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import (
-    content_type_conformance, not_a_server_error, response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
 from survey import create_app
@@ -22,7 +26,10 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 EXAMPLES = int(os.environ.get("API_FUZZ_CASES", "25"))
 SPECS = {"api": "/api/v1/openapi.json", "ogcapi": "/ogcapi/api?f=json"}
 # Public pages of one camera: random ids almost never hit a real one, so some cases use a published id.
-CAMERA_PAGES = {"GET /api/v1/cameras/{camera_id}": "camera_id", "GET /collections/cameras/items/{featureId}": "featureId"}
+CAMERA_PAGES = {
+    "GET /api/v1/cameras/{camera_id}": "camera_id",
+    "GET /collections/cameras/items/{featureId}": "featureId",
+}
 
 
 def _labels() -> list[tuple[str, str]]:
@@ -51,8 +58,9 @@ def test_every_operation_answers_within_its_spec(app, client, spec, label):
     calls = []
 
     @given(case=strategy)
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    )
     def check(case):
         if label == "DELETE /api/v1/auth/token":  # revoking must not lock the other cases out
             case.headers = {**(case.headers or {}), **moderator_token(app)}

@@ -1,10 +1,12 @@
 """Front-end files: our modules are revalidated on every load, vendor files are cached, nothing else is served."""
+
 import pytest
 
 import config as settings
 
-MODULES = sorted(f"/static/{p.relative_to(settings.ROOT / 'static').as_posix()}"
-                 for p in (settings.ROOT / "static").rglob("*.js"))
+MODULES = sorted(
+    f"/static/{p.relative_to(settings.ROOT / 'static').as_posix()}" for p in (settings.ROOT / "static").rglob("*.js")
+)
 
 
 @pytest.mark.parametrize("path", MODULES)

@@ -1,4 +1,5 @@
 """The capture page in Debian's chromium as a phone: GPS photos, device fixes, pins, offline, refusals."""
+
 import io
 import re
 
@@ -98,7 +99,9 @@ def drag_pin(page) -> tuple[float, float]:
 
 def shoot(page, name, top=None):
     """A 360×640 screenshot, scrolled so that `top` (a selector) is at the top of the screen."""
-    page.evaluate("(selector) => selector ? document.querySelector(selector).scrollIntoView() : window.scrollTo(0, 0)", top)
+    page.evaluate(
+        "(selector) => selector ? document.querySelector(selector).scrollIntoView() : window.scrollTo(0, 0)", top
+    )
     page.screenshot(path=screenshot_path(f"capture-{name}.png"))
 
 
@@ -111,7 +114,9 @@ def sightings(app) -> list[Sighting]:
 
 def local_client_ids(page) -> list[str]:
     """The client_ids in the page's IndexedDB outbox (read with the page's own module)."""
-    return page.evaluate("import('/static/capture/db.js').then((db) => db.all()).then((rs) => rs.map((r) => r.client_id))")
+    return page.evaluate(
+        "import('/static/capture/db.js').then((db) => db.all()).then((rs) => rs.map((r) => r.client_id))"
+    )
 
 
 def local_photo_counts(page) -> list[int]:
@@ -146,7 +151,12 @@ def test_photo_with_gps_is_stored_with_its_exif_position(phone, app):
     assert (row.lat, row.lon) == (pytest.approx(lat, abs=1e-6), pytest.approx(lon, abs=1e-6))
     assert (row.device_lat, row.device_lon, row.device_accuracy_m) == (51.5033, -0.1196, 8.0)
     assert (row.heading, row.heading_ref, row.heading_source) == (46.5, "M", "exif")
-    assert (row.manufacturer, row.camera_type, row.surveillance_type, row.mount) == ("Hikvision", "fixed", "ALPR", "pole")
+    assert (row.manufacturer, row.camera_type, row.surveillance_type, row.mount) == (
+        "Hikvision",
+        "fixed",
+        "ALPR",
+        "pole",
+    )
     assert row.operator is None and row.signage is None  # "unknown" is not sent
     assert row.client_id in local_client_ids(page) and row.volunteer_key
 
@@ -176,7 +186,12 @@ def test_photo_without_gps_takes_the_device_position(phone, app):
     assert answered.value.status == 200
     expect(question).to_have_count(0)
     [row] = sightings(app)
-    assert (row.nearby_camera_id, row.nearby_answer, row.status, row.camera_id) == (camera_id, "different", "pending", None)
+    assert (row.nearby_camera_id, row.nearby_answer, row.status, row.camera_id) == (
+        camera_id,
+        "different",
+        "pending",
+        None,
+    )
     page.click("#tab-mine")
     expect(page.locator(".mine-item .position")).to_have_text("Position: from the phone's location (±8 m)")
 
@@ -210,7 +225,9 @@ def test_dragging_the_pin_stores_a_manual_position(phone, app):
 
 def local_positions(page) -> list[dict]:
     """What the page's IndexedDB outbox keeps of where each sent sighting's position came from."""
-    return page.evaluate("import('/static/capture/db.js').then((db) => db.all()).then((rs) => rs.map((r) => r.position))")
+    return page.evaluate(
+        "import('/static/capture/db.js').then((db) => db.all()).then((rs) => rs.map((r) => r.position))"
+    )
 
 
 def test_a_photo_with_gps_outranks_the_pin_and_the_page_says_so(phone, app):
@@ -267,7 +284,10 @@ def test_offline_captures_survive_a_reload_and_reach_the_server_exactly_once(pho
     expect(page.locator("#toast")).to_contain_text("sent when you are online")
     shoot(page, "7-offline-queued")
 
-    print("capture-to-queued, ms:", page.evaluate("performance.getEntriesByName('capture-to-queued').map((m) => m.duration)"))
+    print(
+        "capture-to-queued, ms:",
+        page.evaluate("performance.getEntriesByName('capture-to-queued').map((m) => m.duration)"),
+    )
 
     page.reload()  # no network: the service worker serves the shell, IndexedDB still has the photos
     expect(page.locator("#count-queued")).to_have_text("3")
@@ -337,7 +357,8 @@ def test_without_location_permission_the_pin_is_placed_by_hand(phone, app):
     expect(page.locator("#count-failed")).to_have_text("1", timeout=SLOW_MS)
     page.click("#tab-mine")
     expect(page.locator(".mine-item .error")).to_have_text(
-        "This photo has no location: allow location access or place a pin on the map.")
+        "This photo has no location: allow location access or place a pin on the map."
+    )
     page.get_by_role("button", name="Edit & send again").click()  # the same photo, back in the form
     expect(page.locator("#photo-strip img")).to_have_count(1)
     page.locator("#map").click(position={"x": 180, "y": 120})
@@ -357,8 +378,11 @@ def form_fields(request) -> dict[str, str]:
 
 def turn_compass(page, alpha=90):
     """Feed the page compass readings, as a phone's sensor does, until the page shows one."""
-    page.evaluate("""(alpha) => setInterval(() => window.dispatchEvent(new DeviceOrientationEvent(
-        "deviceorientationabsolute", { alpha, beta: 90, gamma: 0, absolute: true })), 100)""", alpha)
+    page.evaluate(
+        """(alpha) => setInterval(() => window.dispatchEvent(new DeviceOrientationEvent(
+        "deviceorientationabsolute", { alpha, beta: 90, gamma: 0, absolute: true })), 100)""",
+        alpha,
+    )
     expect(page.locator("#compass-text")).to_have_text(re.compile(r"Compass: \d+° "))
 
 
@@ -434,7 +458,8 @@ def test_a_volunteer_answers_a_request_for_more_information(phone, app, client):
     shoot(page, "13-needs-info", top=".mine-item")
     item.get_by_role("button", name="Send answer").click()
     expect(item.locator(".reply-waiting")).to_have_text(
-        "Your answer is saved on this phone and will be sent when you are online.")
+        "Your answer is saved on this phone and will be sent when you are online."
+    )
     assert local_reply(page)["notes"] == answer
     assert sightings(app)[0].status == "needs_info"
 
@@ -475,7 +500,8 @@ def test_map_tiles_carry_the_sites_origin_as_referer(phone, app, live_server):
     tiles = page.locator(".leaflet-tile")
     assert tiles.count() > 0
     assert set(tiles.evaluate_all("(imgs) => imgs.map((img) => img.getAttribute('referrerpolicy'))")) == {
-        "strict-origin-when-cross-origin"}
+        "strict-origin-when-cross-origin"
+    }
     assert referers and set(referers) == {f"{live_server.url}/"}  # the origin only, never the page's path
 
 
@@ -522,7 +548,8 @@ def test_an_answer_that_comes_too_late_is_reported_not_lost(phone, app, client):
         page.context.set_offline(False)
     assert refused.value.status == 409
     expect(item.locator(".error")).to_have_text(
-        "Your answer was not sent: This sighting is not waiting for more information from you.")
+        "Your answer was not sent: This sighting is not waiting for more information from you."
+    )
     expect(item.locator(".review")).to_have_text("Waiting for review")
     expect(item.locator("form.reply")).to_have_count(0)
     [row] = sightings(app)

@@ -1,4 +1,5 @@
 """The capture page's shell over HTTP: the page, its service worker and manifest, and what they cache."""
+
 import json
 import re
 from html.parser import HTMLParser

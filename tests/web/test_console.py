@@ -1,4 +1,5 @@
 """The moderator console in Debian's chromium: log in, approve, merge, reject, all from the keyboard."""
+
 import re
 
 import pytest
@@ -11,8 +12,10 @@ from tests.moderation_support import PASSWORD, fetch, make_user, receipt, submit
 
 SPOT = (51.5033, -0.1196)
 NEAR = (51.50334, -0.1196)  # about 4 m north: the same camera, seen again
-HOSTILE = ('</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
-           '"><svg onload="alert(1)"> & <b>bold</b>')
+HOSTILE = (
+    '</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+    '"><svg onload="alert(1)"> & <b>bold</b>'
+)
 OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
@@ -27,13 +30,30 @@ def watched(page, origin: str):
     page.on("pageerror", lambda error: page.problems.append(f"error: {error}"))
     page.on("dialog", lambda dialog: (page.problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
     # "Failed to load resource" lines repeat what the two listeners below report with the URL.
-    page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
-            and page.problems.append(f"console: {m.text}"))
-    page.on("response", lambda r: own(r.url) and r.status >= 400 and r.request.resource_type not in ("fetch", "xhr")
-            and page.problems.append(f"{r.status}: {r.url}"))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error" and "Failed to load resource" not in m.text and page.problems.append(f"console: {m.text}")
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            own(r.url)
+            and r.status >= 400
+            and r.request.resource_type not in ("fetch", "xhr")
+            and page.problems.append(f"{r.status}: {r.url}")
+        ),
+    )
     # A navigation cancels requests still in flight (ERR_ABORTED); that is the console moving on, not a fault.
-    page.on("requestfailed", lambda r: own(r.url) and "ERR_ABORTED" not in (r.failure or "")
-            and page.problems.append(f"failed: {r.url} {r.failure}"))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            own(r.url)
+            and "ERR_ABORTED" not in (r.failure or "")
+            and page.problems.append(f"failed: {r.url} {r.failure}")
+        ),
+    )
     return page
 
 
@@ -113,7 +133,10 @@ def test_review_three_sightings_from_the_keyboard(console, live_server, app, bro
     assert (third.status, third.reject_reason, third.camera_id) == ("rejected", "photo_unclear", None)
     seen = receipt(client, c)
     assert (seen["status"], seen["reject_reason"], seen["moderator_note"]) == (
-        "rejected", "photo_unclear", "Please send a sharper photo.")
+        "rejected",
+        "photo_unclear",
+        "Please send a sharper photo.",
+    )
     assert page.problems == []
 
 
@@ -124,7 +147,7 @@ def test_volunteer_text_runs_no_script(console, live_server, app, browser):
     showing(page, s)
     expect(page.locator("#notes")).to_have_text(HOSTILE)
     assert page.locator("#notes *").count() == 0  # shown as text, never parsed as markup
-    assert page.locator("img[src=x], svg[onload], script:not([src]):not([type=\"application/json\"])").count() == 0
+    assert page.locator('img[src=x], svg[onload], script:not([src]):not([type="application/json"])').count() == 0
     assert page.evaluate("window.__pwned") is None
     assert page.input_value("#attributes input[name=operator]") == '<img src=x onerror="window.__pwned = 3">'
 
@@ -190,7 +213,10 @@ def test_bulk_approve_and_reject_from_the_queue(console, live_server, app):
     page.keyboard.press("Space")
     expect(page.locator("#bulk-count")).to_have_text("3 selected")
     # Someone else decides c meanwhile: the bulk answer reports it item by item.
-    assert client.post(f"/api/v1/moderation/sightings/{c['id']}/reject", json={"reason": "other"}, headers=mod).status_code == 200
+    assert (
+        client.post(f"/api/v1/moderation/sightings/{c['id']}/reject", json={"reason": "other"}, headers=mod).status_code
+        == 200
+    )
     page.focus("#bulk button[data-action=bulk-approve]")
     page.keyboard.press("Enter")
     expect(page.locator("#bulk-summary")).to_have_text("2 done, 1 not done.")
@@ -218,7 +244,11 @@ def test_bulk_approve_and_reject_from_the_queue(console, live_server, app):
     expect(page.locator("#bulk-summary")).to_have_text("1 done, 0 not done.")
     expect(page.locator("#bulk-results li")).to_have_text([f"#{d['id']}: rejected"])
     fourth = fetch(app, Sighting, d["id"])
-    assert (fourth.status, fourth.reject_reason, fourth.moderator_note) == ("rejected", "abuse_or_spam", "Bulk spam sweep")
+    assert (fourth.status, fourth.reject_reason, fourth.moderator_note) == (
+        "rejected",
+        "abuse_or_spam",
+        "Bulk spam sweep",
+    )
     with page.expect_navigation():
         page.click("#bulk-reload")
     expect(page.locator(".detail.empty")).to_contain_text("Nothing to review")

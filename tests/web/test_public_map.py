@@ -1,4 +1,5 @@
 """The public map at /map: the page itself, then Debian's chromium at a phone's size."""
+
 import re
 
 import pytest
@@ -8,7 +9,9 @@ from tests.conftest import screenshot_path
 
 
 def test_map_page_takes_its_settings_from_config(client, app):
-    app.config.update(TILE_URL="https://{s}.tiles.example.net/{z}/{x}/{y}.png", TILE_ATTRIBUTION="© Example <b>Tiles</b>")
+    app.config.update(
+        TILE_URL="https://{s}.tiles.example.net/{z}/{x}/{y}.png", TILE_ATTRIBUTION="© Example <b>Tiles</b>"
+    )
     response = client.get("/map")
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
@@ -28,11 +31,18 @@ def test_map_page_has_no_inline_script(client):
     assert all(body.strip() == "" for body in re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S))
 
 
-@pytest.mark.parametrize("path", [
-    "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css", "/vendor/leaflet.markercluster/leaflet.markercluster.js",
-    "/vendor/leaflet.markercluster/MarkerCluster.css", "/static/map/map.js", "/static/map/map.css",
-    "/static/public/site.css",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/vendor/leaflet/leaflet.js",
+        "/vendor/leaflet/leaflet.css",
+        "/vendor/leaflet.markercluster/leaflet.markercluster.js",
+        "/vendor/leaflet.markercluster/MarkerCluster.css",
+        "/static/map/map.js",
+        "/static/map/map.css",
+        "/static/public/site.css",
+    ],
+)
 def test_map_assets_are_served(client, path):
     assert client.get(path).status_code == 200
 
@@ -46,11 +56,16 @@ POPUP_SETTLED = (  # faded in, and the map has panned to show it whole
 @pytest.fixture
 def phone(browser):
     """A phone-sized page that records script errors and CSP violations (failed tile loads aside)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.problems = []
     page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text and page.problems.append(m.text))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and "Failed to load resource" not in m.text and page.problems.append(m.text),
+    )
     yield page
     context.close()
 
@@ -66,7 +81,9 @@ def test_map_on_a_phone_shows_markers_and_a_popup(phone, live_server, app, clien
     phone.goto(f"{live_server.url}/map")
     phone.wait_for_function("() => document.querySelectorAll('.camera-icon').length === 3", timeout=15000)
     # OpenStreetMap refuses tiles without a Referer, and the site's own policy is no-referrer.
-    policies = phone.eval_on_selector_all("img.leaflet-tile", "tiles => tiles.map(t => t.getAttribute('referrerpolicy'))")
+    policies = phone.eval_on_selector_all(
+        "img.leaflet-tile", "tiles => tiles.map(t => t.getAttribute('referrerpolicy'))"
+    )
     assert policies and set(policies) == {"strict-origin-when-cross-origin"}
     assert tile_referers and all(referer == f"{live_server.url}/map" for referer in tile_referers)
     assert phone.locator(".camera-icon .fov").count() == 2  # wedges only where a direction is known

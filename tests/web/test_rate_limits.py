@@ -1,4 +1,5 @@
 """Upload limits per address and per device: 429 JSON with Retry-After, in memory or in Redis."""
+
 import os
 import uuid
 
@@ -34,8 +35,12 @@ def assert_429(response):
 
 
 def test_address_limit_429s_that_address_only(app, database_url, tmp_path):
-    limited = limited_app(database_url, tmp_path / "photos", UPLOAD_RATE_LIMIT="3 per minute",
-                          RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}")
+    limited = limited_app(
+        database_url,
+        tmp_path / "photos",
+        UPLOAD_RATE_LIMIT="3 per minute",
+        RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}",
+    )
     assert [send(limited, seed=i).status_code for i in range(3)] == [201, 201, 201]
     refused = send(limited, seed=9)
     assert_429(refused)
@@ -43,8 +48,13 @@ def test_address_limit_429s_that_address_only(app, database_url, tmp_path):
 
 
 def test_device_limit_429s_that_device_only(app, database_url, tmp_path):
-    limited = limited_app(database_url, tmp_path / "photos", UPLOAD_RATE_LIMIT="50 per minute",
-                          DEVICE_UPLOAD_RATE_LIMIT="2 per minute", RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}")
+    limited = limited_app(
+        database_url,
+        tmp_path / "photos",
+        UPLOAD_RATE_LIMIT="50 per minute",
+        DEVICE_UPLOAD_RATE_LIMIT="2 per minute",
+        RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}",
+    )
     phone, other = "phone-aaaa-1111", "phone-bbbb-2222"
     assert [send(limited, device=phone, seed=i).status_code for i in range(2)] == [201, 201]
     assert_429(send(limited, device=phone, seed=3))
@@ -100,7 +110,7 @@ def test_counts_survive_a_new_process_only_in_redis(app, database_url, tmp_path,
     try:
         assert_429(send(restarted, ip=ip, seed=3))
         keys = [key.decode() for key in redis.scan_iter(match=f"*{hashed}*")]
-        assert keys and not [key for key in redis.scan_iter(match=f"*{ip}*")]  # only the hash is kept
+        assert keys and not list(redis.scan_iter(match=f"*{ip}*"))  # only the hash is kept
     finally:
         for key in redis.scan_iter(match=f"*{hashed}*"):
             redis.delete(key)

@@ -1,4 +1,5 @@
 """Security headers on every route and every error; session cookies Secure, HttpOnly, SameSite."""
+
 import re
 
 import pytest
@@ -14,8 +15,11 @@ TILE_ORIGIN = "https://tile.openstreetmap.org"
 def example_path(rule) -> str:
     """A concrete URL for a route, with made-up values for its arguments."""
     values = {"int": "1", "path": "x/y.js", "default": "x"}
-    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>",
-                  lambda m: "leaflet" if m[2] == "package" else values.get(m[1] or "default", "x"), rule.rule)
+    return re.sub(
+        r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>",
+        lambda m: "leaflet" if m[2] == "package" else values.get(m[1] or "default", "x"),
+        rule.rule,
+    )
 
 
 def every_response(client, app):
@@ -27,8 +31,14 @@ def every_response(client, app):
     yield "405", client.delete("/api/v1/sightings")
     yield "415", upload(client, b"not an image", lat=51.5, lon=-0.12)
     yield "422", upload(client, photo())
-    yield "413", client.post("/api/v1/sightings", data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1),
-                             content_type="multipart/form-data; boundary=x")
+    yield (
+        "413",
+        client.post(
+            "/api/v1/sightings",
+            data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1),
+            content_type="multipart/form-data; boundary=x",
+        ),
+    )
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:
@@ -53,8 +63,14 @@ def test_every_response_carries_the_security_headers(client, app):
 
 
 def test_csp_follows_the_configured_tile_server(database_url, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "DATA_DIR": str(tmp_path),
-                      "TILE_URL": "https://{s}.tiles.example.org/{z}/{x}/{y}.png"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "x",
+            "DATA_DIR": str(tmp_path),
+            "TILE_URL": "https://{s}.tiles.example.org/{z}/{x}/{y}.png",
+        }
+    )
     csp = csp_directives(app.test_client().get("/api/v1/openapi.json").headers["Content-Security-Policy"])
     assert csp["img-src"] == ["'self'", "data:", "blob:", "https://*.tiles.example.org"]
 
@@ -67,8 +83,9 @@ def _session_cookie(app) -> str:
         return response.headers["Set-Cookie"]
 
 
-@pytest.mark.parametrize("env,secure", [({}, True), ({"SESSION_COOKIE_SECURE": "0"}, False)],
-                         ids=["production", "make run"])
+@pytest.mark.parametrize(
+    "env,secure", [({}, True), ({"SESSION_COOKIE_SECURE": "0"}, False)], ids=["production", "make run"]
+)
 def test_session_cookie_flags(tmp_path, env, secure):
     config = settings.from_environment({"INSTANCE_DIR": str(tmp_path), **env})
     app = create_app(config | {"SQLALCHEMY_DATABASE_URI": "sqlite://"})

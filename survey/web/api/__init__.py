@@ -1,16 +1,15 @@
 """The HTTP API: thin flask-smorest blueprints over the rule modules."""
-from survey.web.api import sightings
-from survey.web.api import cameras
+
 from survey.extensions import api
+from survey.web.api import cameras, sightings
 
 
 def init_app(app) -> None:
-    from survey.schemas.intake import ErrorOut
-
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
-    from survey.web.api.spec_form import MultipartFormPlugin
     from survey.database import DatabaseId
+    from survey.schemas.intake import ErrorOut
+    from survey.web.api.spec_form import MultipartFormPlugin
 
     api.ERROR_SCHEMA = ErrorOut  # documents our extra error members, so clients can validate them
     api.register_converter(DatabaseId, integerconverter2paramschema)

@@ -1,11 +1,20 @@
 """Sign-in for scripts: exchange email and password for an API token, and revoke it."""
+
 from flask import request
 from flask_smorest import Blueprint
 
 from survey.accounts import users
-from survey.schemas.review import ActorOut, LoginIn, TokenOut
-from survey.accounts.auth import authenticate, authorize, issue_token, login_limit, require_role, revoke_token, token_limit
+from survey.accounts.auth import (
+    authenticate,
+    authorize,
+    issue_token,
+    login_limit,
+    require_role,
+    revoke_token,
+    token_limit,
+)
 from survey.errors import Invalid
+from survey.schemas.review import ActorOut, LoginIn, TokenOut
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Moderator sign-in")
 

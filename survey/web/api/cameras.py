@@ -1,15 +1,17 @@
 """Public downloads of the confirmed cameras, and one camera with its history. No login, no volunteer data."""
+
 import json
 
 from flask import Response, request
 from flask_smorest import Blueprint
 from werkzeug.http import is_resource_modified
 
-from survey.publish.filters import CameraFilter, CameraQuery
-from survey.publish.downloads import FORMATS, STREAMS, freshness, gzipped, public_base_url
 from survey.publish.camera import public_camera
+from survey.publish.downloads import FORMATS, STREAMS, freshness, gzipped, public_base_url
+from survey.publish.filters import CameraFilter, CameraQuery
 
 blp = Blueprint("cameras", __name__, url_prefix="/api/v1", description="Confirmed cameras, for anyone")
+
 
 def send_download(fmt: str, flt: CameraFilter) -> Response:
     """Stream one format, answering conditional requests with 304 and gzipping when asked."""

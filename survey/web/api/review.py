@@ -1,13 +1,13 @@
 """Moderator routes: the queue, decisions, edits, bulk actions, the audit trail and private photos."""
+
 from flask import Response
 from flask_smorest import Blueprint
 
-from survey.review import audit, bulk, cameras, decisions, work_queue
-
 from survey.accounts import users
-from survey.schemas import review as s
 from survey.accounts.auth import current_actor, require_role
 from survey.photos.images import FORMATS
+from survey.review import audit, bulk, cameras, decisions, work_queue
+from survey.schemas import review as s
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation", description="Moderators' review")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -129,8 +129,10 @@ def list_audit(query):
 
 
 # The photo's own bytes: JPEG copies, or the original in whatever format the volunteer sent.
-PHOTO_CONTENT = {mimetype: {"schema": {"type": "string", "format": "binary"}}
-                 for mimetype in (*FORMATS.values(), "application/octet-stream")}
+PHOTO_CONTENT = {
+    mimetype: {"schema": {"type": "string", "format": "binary"}}
+    for mimetype in (*FORMATS.values(), "application/octet-stream")
+}
 
 
 @blp.route("/photos/<int:photo_id>/<any(original, display, thumb):variant>", methods=["GET"])

@@ -1,17 +1,30 @@
 """Volunteer routes: send a sighting, then follow it with the receipt."""
+
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from survey.nearby import cameras_near
 from survey.errors import NotFound
 from survey.extensions import limiter
+from survey.intake.submit import (
+    NEARBY_RADIUS_M,
+    receipt_view,
+    record_nearby_answer,
+    sighting_for_receipt,
+    submit_sighting,
+)
+from survey.nearby import cameras_near
 from survey.privacy import stable_hash
 from survey.review.decisions import add_from_volunteer
-from survey.web.ratelimits import device_key, device_upload_limit, without_device
-from survey.schemas.intake import AdditionIn, NearbyAnswerIn, PhotosIn, ReceiptQuery, SightingIn, SightingOut, SightingUpload
-from survey.intake.submit import (
-    NEARBY_RADIUS_M, receipt_view, record_nearby_answer, sighting_for_receipt, submit_sighting,
+from survey.schemas.intake import (
+    AdditionIn,
+    NearbyAnswerIn,
+    PhotosIn,
+    ReceiptQuery,
+    SightingIn,
+    SightingOut,
+    SightingUpload,
 )
+from survey.web.ratelimits import device_key, device_upload_limit, without_device
 
 blp = Blueprint("sightings", __name__, url_prefix="/api/v1/sightings", description="Volunteers' sightings")
 
