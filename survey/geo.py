@@ -1,8 +1,64 @@
-"""Small spherical geometry: distances and the bounding box of a radius."""
+"""Small spherical geometry: bounding boxes as clients send them, distances, the box around a radius.
+
+A box whose minLon lies east of its maxLon crosses the antimeridian, as RFC 7946 (5.2) and
+OGC API - Features (bbox parameter) define it: "170,-20,-170,-10" covers 170..180 and -180..-170.
+Fiji, Kiribati and Chukotka are surveyed too.
+"""
 
 import math
+from typing import NamedTuple
 
-from survey.bbox import BBox
+from sqlalchemy import and_, or_
+
+
+class BBox(NamedTuple):
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    @property
+    def crosses_antimeridian(self) -> bool:
+        return self.min_lon > self.max_lon
+
+    def lon_ranges(self) -> list[tuple[float, float]]:
+        """The box's longitudes as one or two plain (west, east) ranges within -180..180."""
+        if self.crosses_antimeridian:
+            return [(self.min_lon, 180.0), (-180.0, self.max_lon)]
+        return [(self.min_lon, self.max_lon)]
+
+    def as_text(self) -> str:
+        return ",".join(repr(value) for value in self)
+
+
+def parse_bbox(text: str) -> BBox:
+    """The four numbers, strictly; ValueError says what is wrong."""
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise ValueError("bbox takes four numbers: minLon,minLat,maxLon,maxLat.")
+    try:
+        box = BBox(*(float(part) for part in parts))
+    except ValueError:
+        raise ValueError("bbox values must be numbers.") from None
+    if not all(math.isfinite(value) for value in box):
+        raise ValueError("bbox values must be finite numbers.")
+    if not (
+        -180 <= box.min_lon <= 180
+        and -180 <= box.max_lon <= 180
+        and -90 <= box.min_lat <= 90
+        and -90 <= box.max_lat <= 90
+    ):
+        raise ValueError("bbox longitudes must be within -180..180 and latitudes within -90..90.")
+    if box.min_lat > box.max_lat:
+        raise ValueError("bbox minLat must not exceed maxLat (minLon > maxLon is a box across the antimeridian).")
+    return box
+
+
+def within(lat_column, lon_column, box: BBox):
+    """SQL: the row's position is inside the box; an index range on each side of the antimeridian."""
+    lons = [lon_column.between(west, east) for west, east in box.lon_ranges()]
+    return and_(lat_column.between(box.min_lat, box.max_lat), or_(*lons) if len(lons) > 1 else lons[0])
+
 
 EARTH_RADIUS_M = 6_371_008.8
 

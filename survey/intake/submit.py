@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey import vocab
+from survey.accounts.volunteers import sighting_for_receipt
 from survey.database import begin_write
 from survey.errors import Conflict, Invalid, NoPosition, NotFound
 from survey.extensions import db
@@ -200,15 +201,6 @@ def _remove(store, keys: list[str]) -> None:
         db.session.rollback()
         for key in set(keys) - used:
             store.delete(key)
-
-
-def sighting_for_receipt(sighting_id: int, receipt: str | None) -> Sighting | None:
-    """The sighting, only for whoever holds its receipt."""
-    sighting = db.session.get(Sighting, sighting_id)
-    # As bytes: compare_digest raises TypeError on non-ASCII str, and a receipt is whatever was sent.
-    if sighting is None or not receipt or not secrets.compare_digest(sighting.receipt.encode(), receipt.encode()):
-        return None
-    return sighting
 
 
 def receipt_view(sighting: Sighting, nearby: list | None = None) -> dict:

@@ -8,8 +8,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 from sqlalchemy import func
 
 from survey import vocab
-from survey.bbox import BBox, parse_bbox, within
 from survey.errors import SurveyError
+from survey.geo import BBox, parse_bbox, within
 from survey.models import CAMERA_STATUSES, PUBLIC_CAMERA_STATUSES, Camera
 
 STATUSES = ("active", "removed", "all")

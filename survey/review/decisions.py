@@ -5,10 +5,10 @@ audit events and commits, all in one transaction: a change without its audit eve
 """
 
 from survey import vocab
+from survey.accounts.volunteers import sighting_for_receipt
 from survey.database import begin_write
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
-from survey.intake.submit import sighting_for_receipt
 from survey.models import ATTRIBUTE_NAMES, Sighting, utcnow
 from survey.review import audit
 from survey.review.cameras import lock_camera, merge_into_camera, new_camera, unlink_sighting

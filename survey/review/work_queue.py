@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from flask import g, url_for
 from sqlalchemy import and_, func, or_, select
 
-from survey.bbox import within
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
+from survey.geo import within
 from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting, utcnow
 from survey.nearby import cameras_near, cameras_near_each
 from survey.storage import photo_files

@@ -3,7 +3,7 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
-from survey.bbox import parse_bbox
+from survey.geo import parse_bbox
 from survey.models import ATTRIBUTE_NAMES, PUBLIC_CAMERA_STATUSES, SIGHTING_STATUSES
 from survey.review.decisions import REJECT_REASONS
 from survey.review.work_queue import SORTS

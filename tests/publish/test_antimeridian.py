@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.bbox import BBox, parse_bbox
-from survey.geo import EARTH_RADIUS_M, bbox_around, distance_m
+from survey.geo import EARTH_RADIUS_M, BBox, bbox_around, distance_m, parse_bbox
 from survey.nearby import cameras_near, cameras_near_each
 from tests.camera_factory import camera
 from tests.moderation_support import moderator, submit

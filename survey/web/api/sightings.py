@@ -3,13 +3,13 @@
 from flask import current_app, request
 from flask_smorest import Blueprint
 
+from survey.accounts.volunteers import sighting_for_receipt
 from survey.errors import NotFound
 from survey.extensions import limiter
 from survey.intake.submit import (
     NEARBY_RADIUS_M,
     receipt_view,
     record_nearby_answer,
-    sighting_for_receipt,
     submit_sighting,
 )
 from survey.nearby import cameras_near
