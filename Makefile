@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: run setup setup-dev test test-sqlite test-postgres bench bench-quick bench-ci bench-load bench-fuzz migrate clean
+.PHONY: run setup setup-dev lint test test-sqlite test-postgres bench bench-quick bench-ci bench-load bench-fuzz migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,13 @@ migrate: setup
 run: migrate
 	SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
-test: setup-dev
+# Lint first: a broken layer or an unformatted file fails the suite before any test runs.
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: lint
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 test-sqlite:

@@ -1,4 +1,22 @@
-"""cctv-survey: volunteers map public-space surveillance cameras."""
+"""cctv-survey: volunteers map public-space surveillance cameras.
+
+The rooms, top to bottom (imports only go down; `lint-imports` checks it):
+
+    web/        thin Flask blueprints: api/ (JSON), ogcapi, console, capture page, public map, media
+    cli/        flask commands: users, export, storage check, backup and restore
+    schemas/    marshmallow schemas at the edges, in and out
+    intake/     a volunteer's sighting arrives: checks, idempotency, plausibility warnings
+    review/     moderators' decisions, camera merges, the queue, bulk actions, the audit trail
+    publish/    the confirmed cameras for anyone: filters, columns, downloads, OSM, OGC API
+    accounts/   moderator accounts, sessions and tokens; volunteers' receipts
+    photos/     bytes in, values out: EXIF, image checks and copies, scrubbing (no Flask, no database)
+    storage/    the only code that touches photo files: writes, consistency check, backup
+    nearby      confirmed cameras around a point
+    models, database, extensions   the tables, transactions and the shared Flask extensions
+    geo, vocab, errors, privacy    geometry, every enumeration, the error family, salted hashes
+
+Read create_app first, then models, then one feature package and its views.
+"""
 
 from collections.abc import Mapping
 
