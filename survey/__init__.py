@@ -49,8 +49,9 @@ def _api_settings() -> dict:
 def _init_extensions(app: Flask) -> None:
     from survey import cli, database, errors
     from survey.extensions import db, limiter, migrate
-    from survey.web import api, assets, capture, ratelimits, security
+    from survey.web import api, assets, capture, converters, ratelimits, security
 
+    converters.init_app(app)  # before any route is added, so every <int:...> is a DatabaseId
     database.init_app(app)
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_item=database.render_item)
     limiter.init_app(app)

@@ -5,20 +5,11 @@ import sqlite3
 from flask import Flask
 from sqlalchemy import Select, TextClause, event
 from sqlalchemy.engine import Dialect, Engine
-from werkzeug.routing import IntegerConverter
 
 from survey.extensions import db
 
 SQLITE_BUSY_TIMEOUT_S = 30
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit on PostgreSQL
-
-
-class DatabaseId(IntegerConverter):
-    """`<int:...>` in every route: a number no id column can hold matches no route (404), instead of
-    reaching the database and failing there (integer out of range on PostgreSQL, OverflowError on SQLite)."""
-
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 @event.listens_for(Engine, "connect")
@@ -99,7 +90,6 @@ def render_item(type_, obj, autogen_context):
 
 
 def init_app(app: Flask) -> None:
-    app.url_map.converters["int"] = DatabaseId  # before any route is added
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(uri))
     db.init_app(app)

@@ -7,9 +7,9 @@ from survey.web.api import cameras, sightings
 def init_app(app) -> None:
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
-    from survey.database import DatabaseId
     from survey.schemas.intake import ErrorOut
     from survey.web.api.spec_form import MultipartFormPlugin
+    from survey.web.converters import DatabaseId
 
     api.ERROR_SCHEMA = ErrorOut  # documents our extra error members, so clients can validate them
     api.register_converter(DatabaseId, integerconverter2paramschema)
