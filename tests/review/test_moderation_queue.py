@@ -8,7 +8,7 @@ from sqlalchemy import update
 from survey.extensions import db
 from survey.models import Sighting, utcnow
 from tests.factories import photo, upload
-from tests.moderation_support import all_pages, error_fields, moderator, submit
+from tests.moderation_support import all_pages, moderator, submit
 
 QUEUE = "/api/v1/moderation/sightings"
 
@@ -66,7 +66,7 @@ def test_filters(client, app, mod):
 )
 def test_bad_queue_parameters_are_422(client, mod, params, field):
     response = client.get(QUEUE, query_string=params, headers=mod)
-    assert response.status_code == 422 and field in error_fields(response.json)
+    assert response.status_code == 422 and field in response.json["errors"]
 
 
 def test_sorts(client, app, mod):
