@@ -47,7 +47,8 @@ def _api_settings() -> dict:
 
 
 def _init_extensions(app: Flask) -> None:
-    from survey import cli, database, errors
+    from survey import cli, database
+    from survey.errors import handlers
     from survey.extensions import db, limiter, migrate
     from survey.web import api, assets, capture, converters, ratelimits, security
 
@@ -58,10 +59,9 @@ def _init_extensions(app: Flask) -> None:
     api.init_app(app)
     app.register_blueprint(assets.blp)
     app.register_blueprint(capture.blp)
-    errors.init_app(app)
+    handlers.init_app(app, ratelimits.seconds_until_free)
     security.init_app(app)
     cli.init_app(app)
-    ratelimits.init_app(app)
     from survey.web import console, media, ogcapi, public_map
 
     app.register_blueprint(media.blp)

@@ -58,14 +58,6 @@ def fetch(app, model, ident):
         return obj
 
 
-def error_fields(body: dict) -> set[str]:
-    """Names of the fields an error is about, whether from schema validation ({location: {field}}) or a rule."""
-    names = set()
-    for key, value in (body.get("errors") or {}).items():
-        names.update(value if key in ("json", "query", "form", "files") and isinstance(value, dict) else [key])
-    return names
-
-
 def all_pages(client, headers, max_pages=100, **params) -> list[int]:
     """Every id the queue lists, page by page through next_cursor; a cursor that never ends fails."""
     seen, cursor = [], None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import pillow_heif
 from PIL import Image
 
+from survey.errors import SurveyError
+
 pillow_heif.register_heif_opener()
 # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; Pillow's docs give
 # this filter to make its decompression-bomb guard raise instead.  The size check
@@ -68,26 +70,26 @@ _DCT_SHORTFALL = 1 / 32
 _THUMB_REDUCING_GAP = 1.0
 
 
-class ImageError(Exception):
+class ImageError(SurveyError):
     """An upload that cannot be published; ``str(exc)`` is shown to the volunteer."""
 
-    status: int = 422
-    code: str = "image_invalid"
+    status, name = 422, "Unprocessable Entity"
+    code_name = "image_invalid"
     message: str = "This image could not be processed. Please try another photo."
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.message)
+        super().__init__(message or type(self).message)
 
 
 class UnsupportedImage(ImageError):
-    status = 415
-    code = "unsupported_media_type"
+    status, name = 415, "Unsupported Media Type"
+    code_name = "unsupported_media_type"
     message = "This file is not a photo format we accept. Please upload a JPEG, HEIC, AVIF, WebP, PNG or TIFF image."
 
 
 class ImageTooLarge(ImageError):
-    status = 413
-    code = "image_too_large"
+    status, name = 413, "Request Entity Too Large"  # werkzeug's name for 413, so every 413 reads the same
+    code_name = "image_too_large"
     message = (
         "This image has too many pixels to process safely. Please upload a "
         "smaller version (most phones can share a reduced size)."
@@ -95,8 +97,7 @@ class ImageTooLarge(ImageError):
 
 
 class CorruptImage(ImageError):
-    status = 422
-    code = "image_corrupt"
+    code_name = "image_corrupt"
     message = (
         "This image file is damaged or incomplete (perhaps the upload was cut "
         "off). Please upload it again, or export it again from your phone."

@@ -8,19 +8,13 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 from sqlalchemy import func
 
 from survey import vocab
-from survey.errors import SurveyError
+from survey.errors import BadQuery
 from survey.geo import BBox, parse_bbox, within
 from survey.models import CAMERA_STATUSES, PUBLIC_CAMERA_STATUSES, Camera
 
 STATUSES = ("active", "removed", "all")
 # Every camera status the public never sees (withdrawn): defined as "not public", so a new status stays hidden.
 HIDDEN_STATUSES = tuple(status for status in CAMERA_STATUSES if status not in PUBLIC_CAMERA_STATUSES)
-
-
-class BadQuery(SurveyError):
-    """A query parameter that cannot be understood: 400, as OGC API asks."""
-
-    status, name = 400, "Bad Request"
 
 
 @dataclass(frozen=True)

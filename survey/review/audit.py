@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from survey.errors import Invalid
+from survey.errors import BadQuery
 from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, AuditEvent, User
 
@@ -90,7 +90,7 @@ def list_events(filters: dict) -> dict:
 
 def _decode_cursor(cursor: str) -> int:
     if not cursor.isdigit():
-        raise Invalid("That cursor is not one this server gave out.", errors={"cursor": ["Invalid cursor."]})
+        raise BadQuery("That cursor is not one this server gave out.", errors={"cursor": ["Invalid cursor."]})
     return int(cursor)
 
 

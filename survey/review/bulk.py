@@ -38,9 +38,7 @@ def _decide_one(sighting_id: int, data: dict, actor_id: int) -> dict:
         else:
             outcome = decisions.reject(sighting_id, fields | {"reason": data["reason"]}, actor_id)
     except SurveyError as exc:
-        error = {"code": exc.status, "status": exc.name, "message": exc.message}
-        if "current" in exc.extra:  # the message points to it, as the single-sighting answer does
-            error["current"] = exc.extra["current"]
-        return {"id": sighting_id, "ok": False, "error": error}
+        # The same body the single-sighting answer gives, "current" included when the message points to it.
+        return {"id": sighting_id, "ok": False, "error": exc.body()}
     state = outcome["sighting"]
     return {"id": sighting_id, "ok": True, "status": state["status"], "camera_id": state["camera_id"]}

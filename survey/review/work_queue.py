@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import g, url_for
 from sqlalchemy import and_, func, or_, select
 
-from survey.errors import Invalid, NotFound
+from survey.errors import BadQuery, NotFound
 from survey.extensions import db
 from survey.geo import within
 from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting, utcnow
@@ -114,7 +114,7 @@ def encode_cursor(sighting: Sighting, sort: str) -> str:
 
 
 def decode_cursor(cursor: str, sort: str) -> list:
-    """The sort key a cursor holds; 422 for anything this server did not make."""
+    """The sort key a cursor holds; 400, like any bad query, for anything this server did not make."""
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         keys = SORTS[sort]
@@ -122,7 +122,7 @@ def decode_cursor(cursor: str, sort: str) -> list:
             raise ValueError
         return [_key_value(column, raw) for (column, _), raw in zip(keys, data["k"])]
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise Invalid(BAD_CURSOR, errors={"cursor": ["Invalid cursor."]}) from None
+        raise BadQuery(BAD_CURSOR, errors={"cursor": ["Invalid cursor."]}) from None
 
 
 def _key_value(column, raw):

@@ -4,16 +4,15 @@ The address limit (UPLOAD_RATE_LIMIT, keyed on the day's hash of the IP) stops f
 device limit (DEVICE_UPLOAD_RATE_LIMIT, keyed on the day's hash of the form's device_id) keeps
 one phone from using up what a shared address (a campus, a mobile carrier's NAT) allows
 everyone. A request without device_id is held to the address limit alone. Neither key is
-the plain value, and both change every day.
+the plain value, and both change every day. A breach is answered by survey.errors.handlers,
+which asks seconds_until_free for its Retry-After.
 """
 
 import math
 import time
 
-from flask import Flask, current_app, jsonify, request
-from flask_limiter.errors import RateLimitExceeded
+from flask import current_app, request
 
-from survey.errors import error_body
 from survey.extensions import limiter
 from survey.privacy import daily_hash
 
@@ -45,17 +44,3 @@ def seconds_until_free() -> int:
         return 60
     wait = math.ceil(current.window.reset_time - time.time())
     return min(max(1, wait), current.limit.get_expiry())
-
-
-def too_many_requests(exc: RateLimitExceeded):
-    """429 in the one error shape, with Retry-After: the seconds until the window frees a slot."""
-    wait = seconds_until_free()
-    message = f"Too many requests: please wait {wait} seconds and try again."
-    response = jsonify(error_body(429, "Too Many Requests", message, retry_after=wait))
-    response.status_code = 429
-    response.headers["Retry-After"] = str(wait)
-    return response
-
-
-def init_app(app: Flask) -> None:
-    app.register_error_handler(RateLimitExceeded, too_many_requests)

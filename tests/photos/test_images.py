@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageCms, ImageFile, ImageOps, ImageStat, PngImagePlugin
 
+from survey.errors import SurveyError
 from survey.photos.images import (
     FORMATS,
     CorruptImage,
@@ -281,7 +282,8 @@ def test_public_names_and_error_contract():
         CorruptImage: (422, "image_corrupt"),
     }
     for cls, (status, code) in expected.items():
-        assert issubclass(cls, ImageError) and (cls.status, cls.code) == (status, code)
+        assert issubclass(cls, ImageError) and (cls.status, cls.code_name) == (status, code)
+        assert issubclass(cls, SurveyError)  # one handler serves them
         assert len(str(cls())) > 30  # a sentence a volunteer can act on
     assert str(ImageTooLarge("custom words")) == "custom words"
     copies = make_public_copies(small_jpeg())

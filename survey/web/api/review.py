@@ -25,7 +25,7 @@ def _actor_id() -> int:
 
 @blp.route("/sightings", methods=["GET"])
 @require_role()
-@blp.arguments(s.QueueQuery, location="query")
+@blp.arguments(s.QueueQuery, location="query", error_status_code=400)
 @blp.response(200, s.QueueOut)
 @blp.doc(security=SECURITY)
 def list_sightings(query):
@@ -120,7 +120,7 @@ def edit_camera(data, camera_id):
 
 @blp.route("/audit", methods=["GET"])
 @require_role()
-@blp.arguments(s.AuditQuery, location="query")
+@blp.arguments(s.AuditQuery, location="query", error_status_code=400)
 @blp.response(200, s.AuditOut)
 @blp.doc(security=SECURITY)
 def list_audit(query):

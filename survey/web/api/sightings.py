@@ -54,7 +54,7 @@ def create_sighting(fields, files):
 
 
 @blp.route("/<int:sighting_id>", methods=["GET"])
-@blp.arguments(ReceiptQuery, location="query")
+@blp.arguments(ReceiptQuery, location="query", error_status_code=400)
 @blp.response(200, SightingOut)
 def get_sighting(query, sighting_id):
     """A volunteer's own sighting, shown to whoever holds its receipt (query or X-Receipt header)."""
