@@ -7,17 +7,17 @@ from sqlalchemy import Select, TextClause, event
 from sqlalchemy.engine import Dialect, Engine
 from werkzeug.routing import IntegerConverter
 
+from survey import vocab
 from survey.extensions import db
 
 SQLITE_BUSY_TIMEOUT_S = 30
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit on PostgreSQL
 
 
 class DatabaseId(IntegerConverter):
     """`<int:...>` in every route: a number no id column can hold matches no route (404), instead of
     reaching the database and failing there (integer out of range on PostgreSQL, OverflowError on SQLite)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=vocab.MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
