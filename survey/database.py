@@ -9,7 +9,6 @@ from sqlalchemy.engine import Dialect, Engine
 from survey.extensions import db
 
 SQLITE_BUSY_TIMEOUT_S = 30
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit on PostgreSQL
 
 
 @event.listens_for(Engine, "connect")

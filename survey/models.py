@@ -7,15 +7,8 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from survey import vocab
 from survey.extensions import db
-
-SIGHTING_STATUSES = ("pending", "approved", "rejected", "needs_info")
-# removed: seen gone on a re-survey, still public. withdrawn: every confirmation was taken back, so as far
-# as the public knows it never existed; the row stays for the audit trail.
-CAMERA_STATUSES = ("active", "removed", "withdrawn")
-PUBLIC_CAMERA_STATUSES = ("active", "removed")
-LOCATION_SOURCES = ("exif", "device", "manual", "reviewer")  # reviewer: a moderator's correction
-ROLES = ("admin", "moderator")
 
 
 def utcnow() -> datetime:
@@ -59,7 +52,7 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default="moderator")
+    role: Mapped[str] = mapped_column(String(16), default=vocab.MODERATOR)  # vocab.ROLES
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -85,7 +78,7 @@ class Camera(CameraAttributes, db.Model):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     direction: Mapped[float | None] = mapped_column(Float)  # camera:direction, degrees true
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default=vocab.ACTIVE)  # vocab.CAMERA_STATUSES
     first_seen: Mapped[date | None] = mapped_column(Date)
     last_confirmed: Mapped[date | None] = mapped_column(Date)
     sightings_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -108,7 +101,7 @@ class Sighting(CameraAttributes, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     receipt: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=vocab.PENDING)  # vocab.SIGHTING_STATUSES
     version: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -117,7 +110,7 @@ class Sighting(CameraAttributes, db.Model):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
-    location_source: Mapped[str] = mapped_column(String(8))
+    location_source: Mapped[str] = mapped_column(String(8))  # vocab.LOCATION_SOURCES
     exif_lat: Mapped[float | None] = mapped_column(Float)
     exif_lon: Mapped[float | None] = mapped_column(Float)
     exif_accuracy_m: Mapped[float | None] = mapped_column(Float)
@@ -129,20 +122,20 @@ class Sighting(CameraAttributes, db.Model):
     manual_lon: Mapped[float | None] = mapped_column(Float)
 
     heading: Mapped[float | None] = mapped_column(Float)
-    heading_ref: Mapped[str | None] = mapped_column(String(1))  # T(rue) or M(agnetic)
-    heading_source: Mapped[str | None] = mapped_column(String(8))
+    heading_ref: Mapped[str | None] = mapped_column(String(1))  # vocab.HEADING_REFS
+    heading_source: Mapped[str | None] = mapped_column(String(8))  # vocab.HEADING_SOURCES
     captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    captured_at_source: Mapped[str | None] = mapped_column(String(16))
+    captured_at_source: Mapped[str | None] = mapped_column(String(16))  # vocab.CAPTURED_AT_SOURCES
 
     notes: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
     volunteer_key: Mapped[str | None] = mapped_column(String(32))
     nearby_camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"))
-    nearby_answer: Mapped[str | None] = mapped_column(String(16))  # 'same' or 'different'
+    nearby_answer: Mapped[str | None] = mapped_column(String(16))  # vocab.NEARBY_ANSWERS
 
     camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"), index=True)
-    reject_reason: Mapped[str | None] = mapped_column(String(32))
+    reject_reason: Mapped[str | None] = mapped_column(String(32))  # vocab.REJECT_REASONS
     moderator_note: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, text
 
+from survey import vocab
 from survey.database import plain_rows
 from survey.geo import bbox_around, distance_m
 from survey.models import Camera
@@ -61,7 +62,7 @@ _NEAR = select(*(_columns[name] for name in NearbyCamera._fields)).where(
 )
 
 
-def cameras_near(lat: float, lon: float, radius_m: float, status: str = "active") -> list[Nearby]:
+def cameras_near(lat: float, lon: float, radius_m: float, status: str = vocab.ACTIVE) -> list[Nearby]:
     """Cameras within radius_m, nearest first: an indexed box query refined by exact distance."""
     box = bbox_around(lat, lon, radius_m)
     found = []
@@ -72,7 +73,9 @@ def cameras_near(lat: float, lon: float, radius_m: float, status: str = "active"
     return sorted((n for n in near if n.distance_m <= radius_m), key=lambda n: n.distance_m)
 
 
-def cameras_near_each(points: list[tuple[float, float]], radius_m: float, status: str = "active") -> list[list[Nearby]]:
+def cameras_near_each(
+    points: list[tuple[float, float]], radius_m: float, status: str = vocab.ACTIVE
+) -> list[list[Nearby]]:
     """cameras_near for each (lat, lon) in one query: a queue page makes one round trip, not fifty."""
     if not points:
         return []

@@ -1,12 +1,174 @@
-"""Controlled vocabularies, aligned with OpenStreetMap's camera tags where OSM has one."""
+"""Every enumeration and its human labels, once: models, schemas, rules, templates and scripts read them here.
 
-CAMERA_TYPES = ("fixed", "dome", "panning")
-MOUNTS = ("wall", "pole", "ceiling", "street_lamp", "traffic_signal", "tree", "building")
-SURVEILLANCE_TYPES = ("camera", "ALPR")
-ZONES = ("town", "traffic", "parking", "shop", "bank", "building", "entrance")
+Each vocabulary is a tuple of its values, in the order pages offer them, and a dict of their labels.
+The attribute vocabularies follow OpenStreetMap's camera tags where OSM has one. Pages and scripts get
+them from the server (`served()`, the `vocab` template global and GET /api/v1/vocab), never from a copy.
+"""
+
+from typing import Final
+
+# Sighting statuses: a volunteer's report waits, is decided, or waits for the volunteer's answer.
+PENDING: Final = "pending"
+NEEDS_INFO: Final = "needs_info"
+APPROVED: Final = "approved"
+REJECTED: Final = "rejected"
+SIGHTING_STATUSES = (PENDING, NEEDS_INFO, APPROVED, REJECTED)
+OPEN_SIGHTING_STATUSES = (PENDING, NEEDS_INFO)  # the ones a moderator can still decide
+DECIDED_SIGHTING_STATUSES = (APPROVED, REJECTED, NEEDS_INFO)  # the ones a moderator can reopen
+SIGHTING_STATUS_LABELS = {
+    PENDING: "Waiting for review",
+    NEEDS_INFO: "Needs more information",
+    APPROVED: "Approved",
+    REJECTED: "Rejected",
+}
+
+# Camera statuses. removed: seen gone on a re-survey, still public. withdrawn: every confirmation was
+# taken back, so as far as the public knows it never existed; the row stays for the audit trail.
+ACTIVE: Final = "active"
+REMOVED: Final = "removed"
+WITHDRAWN: Final = "withdrawn"
+CAMERA_STATUSES = (ACTIVE, REMOVED, WITHDRAWN)
+PUBLIC_CAMERA_STATUSES = (ACTIVE, REMOVED)
+CAMERA_STATUS_LABELS = {ACTIVE: "Active", REMOVED: "Removed", WITHDRAWN: "Withdrawn"}
+# The public downloads' status filter: one public status, or both.
+ALL_PUBLIC: Final = "all"
+CAMERA_STATUS_FILTERS = (*PUBLIC_CAMERA_STATUSES, ALL_PUBLIC)
+CAMERA_STATUS_FILTER_LABELS = {ACTIVE: "Active", REMOVED: "Removed", ALL_PUBLIC: "Active and removed"}
+
+ADMIN: Final = "admin"
+MODERATOR: Final = "moderator"
+ROLES = (ADMIN, MODERATOR)
+ROLE_LABELS = {ADMIN: "Administrator", MODERATOR: "Moderator"}
+
+REJECT_REASONS = ("not_a_camera", "duplicate_photo", "no_usable_location", "photo_unclear", "abuse_or_spam", "other")
+REJECT_REASON_LABELS = {
+    "not_a_camera": "Not a camera",
+    "duplicate_photo": "Duplicate photo",
+    "no_usable_location": "No usable location",
+    "photo_unclear": "Photo unclear",
+    "abuse_or_spam": "Abuse or spam",
+    "other": "Other",
+}
+
+# Where a position or a heading came from. A page sends only device or manual; the photo's EXIF is
+# read on the server, and reviewer marks a moderator's correction.
+EXIF: Final = "exif"
+DEVICE: Final = "device"
+MANUAL: Final = "manual"
+REVIEWER: Final = "reviewer"
+LOCATION_SOURCES = (EXIF, DEVICE, MANUAL, REVIEWER)
+HEADING_SOURCES = LOCATION_SOURCES
+SENT_SOURCES = (DEVICE, MANUAL)
+LOCATION_SOURCE_LABELS = {
+    EXIF: "the photo's GPS",
+    DEVICE: "the phone's location",
+    MANUAL: "the volunteer's pin",
+    REVIEWER: "a moderator's correction",
+}
+HEADING_SOURCE_LABELS = {
+    EXIF: "the photo's compass",
+    DEVICE: "the phone's compass",
+    MANUAL: "set by hand",
+    REVIEWER: "a moderator's correction",
+}
+# Where captured_at came from: the photo's GPS clock, its EXIF time with offset, or the phone's clock.
+CAPTURED_AT_SOURCES = ("gps", EXIF, DEVICE)
+CAPTURED_AT_SOURCE_LABELS = {"gps": "the photo's GPS clock", EXIF: "the photo's clock", DEVICE: "the phone's clock"}
+HEADING_REFS = ("T", "M")
+HEADING_REF_LABELS = {"T": "true north", "M": "magnetic north"}
+# How the photo was picked on the capture page: a gallery photo may have been taken elsewhere.
+CAPTURES = ("camera", "gallery")
+CAPTURE_LABELS = {"camera": "Taken with the camera", "gallery": "Picked from the gallery"}
+
+# A volunteer's answer to "is this the confirmed camera nearby?"
+SAME: Final = "same"
+DIFFERENT: Final = "different"
+NEARBY_ANSWERS = (SAME, DIFFERENT)
+NEARBY_ANSWER_LABELS = {SAME: "The same camera", DIFFERENT: "A different camera here"}
+
+# The queue's sort orders; their columns are in review/work_queue.py.
+OLDEST: Final = "oldest"
+QUEUE_SORTS = (OLDEST, "newest", "most_warnings")
+QUEUE_SORT_LABELS = {OLDEST: "oldest first", "newest": "newest first", "most_warnings": "most warnings"}
+
+# Camera attributes, as their OSM tags.
+CAMERA_TYPES = ("dome", "fixed", "panning")  # camera:type
+CAMERA_TYPE_LABELS = {"dome": "Dome", "fixed": "Fixed / bullet", "panning": "PTZ / panning"}
+MOUNTS = ("pole", "wall", "street_lamp", "traffic_signal", "building", "ceiling", "tree")  # camera:mount
+MOUNT_LABELS = {
+    "pole": "Pole",
+    "wall": "Wall",
+    "street_lamp": "Street lamp",
+    "traffic_signal": "Traffic signal",
+    "building": "Building",
+    "ceiling": "Ceiling",
+    "tree": "Tree",
+}
+SURVEILLANCE_TYPES = ("camera", "ALPR")  # surveillance:type
+SURVEILLANCE_TYPE_LABELS = {"camera": "Camera", "ALPR": "ANPR"}
+ZONES = ("town", "traffic", "parking", "shop", "bank", "building", "entrance")  # surveillance:zone
+ZONE_LABELS = {
+    "town": "Town",
+    "traffic": "Traffic",
+    "parking": "Parking",
+    "shop": "Shop",
+    "bank": "Bank",
+    "building": "Building",
+    "entrance": "Entrance",
+}
 # Signage is ours alone: OSM has no key for it.
 SIGNAGE = ("same_structure", "within_50m", "further", "none", "unknown")
+SIGNAGE_LABELS = {
+    "same_structure": "On the same structure",
+    "within_50m": "Within 50 m",
+    "further": "Further away",
+    "none": "None seen",
+    "unknown": "Not known",
+}
+# Operator is free text; these are the quick taps the capture page offers for it.
+OPERATOR_SUGGESTIONS = ("council", "police", "transport", "private")
+OPERATOR_SUGGESTION_LABELS = {"council": "Council", "police": "Police", "transport": "Transport", "private": "Private"}
 KNOWN_MANUFACTURERS = ("Hikvision", "Dahua", "Hanwha", "Axis", "Bosch", "Avigilon", "Uniview", "Motorola", "Flock")
+
+# Every vocabulary by the name it is served under: (values, labels).
+VOCABULARIES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "sighting_status": (SIGHTING_STATUSES, SIGHTING_STATUS_LABELS),
+    "open_sighting_status": (OPEN_SIGHTING_STATUSES, SIGHTING_STATUS_LABELS),
+    "camera_status": (CAMERA_STATUSES, CAMERA_STATUS_LABELS),
+    "public_camera_status": (PUBLIC_CAMERA_STATUSES, CAMERA_STATUS_LABELS),
+    "camera_status_filter": (CAMERA_STATUS_FILTERS, CAMERA_STATUS_FILTER_LABELS),
+    "role": (ROLES, ROLE_LABELS),
+    "reject_reason": (REJECT_REASONS, REJECT_REASON_LABELS),
+    "location_source": (LOCATION_SOURCES, LOCATION_SOURCE_LABELS),
+    "heading_source": (HEADING_SOURCES, HEADING_SOURCE_LABELS),
+    "captured_at_source": (CAPTURED_AT_SOURCES, CAPTURED_AT_SOURCE_LABELS),
+    "heading_ref": (HEADING_REFS, HEADING_REF_LABELS),
+    "capture": (CAPTURES, CAPTURE_LABELS),
+    "nearby_answer": (NEARBY_ANSWERS, NEARBY_ANSWER_LABELS),
+    "queue_sort": (QUEUE_SORTS, QUEUE_SORT_LABELS),
+    "camera_type": (CAMERA_TYPES, CAMERA_TYPE_LABELS),
+    "mount": (MOUNTS, MOUNT_LABELS),
+    "surveillance_type": (SURVEILLANCE_TYPES, SURVEILLANCE_TYPE_LABELS),
+    "zone": (ZONES, ZONE_LABELS),
+    "signage": (SIGNAGE, SIGNAGE_LABELS),
+    "operator_suggestion": (OPERATOR_SUGGESTIONS, OPERATOR_SUGGESTION_LABELS),
+    "manufacturer": (KNOWN_MANUFACTURERS, {name: name for name in KNOWN_MANUFACTURERS}),
+}
+
+
+def label(vocabulary: str, value: str | None) -> str | None:
+    """The human label of a value ('needs_info' -> 'Needs more information'); an unknown value as it is."""
+    if value is None:
+        return None
+    return VOCABULARIES[vocabulary][1].get(value, value)
+
+
+def served() -> dict[str, list[dict[str, str]]]:
+    """Every vocabulary as the pages and GET /api/v1/vocab get it: ordered {value, label} terms."""
+    return {
+        name: [{"value": value, "label": labels[value]} for value in values]
+        for name, (values, labels) in VOCABULARIES.items()
+    }
 
 
 def canonical_manufacturer(value: str | None) -> str | None:
@@ -18,3 +180,8 @@ def canonical_manufacturer(value: str | None) -> str | None:
         if cleaned.lower() == known.lower():
             return known
     return cleaned or None
+
+
+# The largest id an INTEGER column holds (32-bit on PostgreSQL): a larger one cannot exist, and drivers
+# would fail on it, so routes, schemas and lookups refuse it first.
+MAX_ID: Final = 2**31 - 1

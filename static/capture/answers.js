@@ -1,19 +1,19 @@
 // Quick taps: each question is a row of radio "chips", all optional, "unknown" by default.
+// The chips are the server's vocabularies; "unknown" is the page's own "no answer", which is never sent.
+import { label, terms, values } from "./vocab.js";
+
+const chips = (name) => terms(name).filter(([value]) => value !== "unknown");
 const CHOICES = {
-  maker: [["unknown", "Unknown"], ["Hikvision", "Hikvision"], ["Dahua", "Dahua"], ["Hanwha", "Hanwha"],
-    ["Axis", "Axis"], ["Bosch", "Bosch"], ["Avigilon", "Avigilon"], ["Uniview", "Uniview"], ["other", "Other"]],
-  type: [["unknown", "Unknown"], ["dome", "Dome"], ["fixed", "Fixed / bullet"], ["panning", "PTZ / panning"],
-    ["anpr", "ANPR"]],
-  mount: [["unknown", "Unknown"], ["pole", "Pole"], ["wall", "Wall"], ["street_lamp", "Street lamp"],
-    ["traffic_signal", "Traffic signal"], ["building", "Building"], ["ceiling", "Ceiling"]],
-  operator: [["unknown", "Unknown"], ["council", "Council"], ["police", "Police"], ["transport", "Transport"],
-    ["private", "Private"]],
-  signage: [["unknown", "Not checked"], ["same_structure", "On the same structure"], ["within_50m", "Within 50 m"],
-    ["further", "Further away"], ["none", "None seen"]],
+  maker: [["unknown", "Unknown"], ...chips("manufacturer"), ["other", "Other"]],
+  type: [["unknown", "Unknown"], ...chips("camera_type"), ["anpr", label("surveillance_type", "ALPR")]],
+  mount: [["unknown", "Unknown"], ...chips("mount")],
+  operator: [["unknown", "Unknown"], ...chips("operator_suggestion")],
+  signage: [["unknown", "Not checked"], ...chips("signage")],
 };
-// The page's camera types as the API's OSM-aligned pair (camera:type, surveillance:type).
+// The page's camera types as the API's OSM-aligned pair (camera:type, surveillance:type); ANPR is its one
+// composite answer: a fixed camera that reads number plates.
 const TYPES = {
-  dome: ["dome", "camera"], fixed: ["fixed", "camera"], panning: ["panning", "camera"], anpr: ["fixed", "ALPR"],
+  ...Object.fromEntries(values("camera_type").map((type) => [type, [type, "camera"]])), anpr: ["fixed", "ALPR"],
 };
 const LAST_KEY = "cctv-last-answers";
 

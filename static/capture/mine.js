@@ -1,11 +1,9 @@
 // "My sightings": what this phone sent, with the server's status fetched by receipt. Kept locally only.
 import * as store from "./db.js";
 import { positionUsed } from "./outbox.js";
+import { label } from "./vocab.js";
 
 const STATES = { queued: "Waiting to send", sending: "Sending…", sent: "Sent", failed: "Not accepted" };
-const REVIEW = {
-  pending: "Waiting for review", approved: "Approved", rejected: "Rejected", needs_info: "Needs more information",
-};
 
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -25,8 +23,8 @@ function when(ms) {
 function review(result) {
   if (!result) return null;
   if (result.gone) return el("p", { class: "review" }, "The server no longer has this sighting.");
-  const reason = result.reject_reason ? `: ${result.reject_reason.replaceAll("_", " ")}` : "";
-  return el("p", { class: `review review-${result.status}` }, `${REVIEW[result.status] || result.status}${reason}`,
+  const reason = result.reject_reason ? `: ${label("reject_reason", result.reject_reason)}` : "";
+  return el("p", { class: `review review-${result.status}` }, `${label("sighting_status", result.status)}${reason}`,
     result.moderator_note ? el("span", { class: "note" }, ` — “${result.moderator_note}”`) : null);
 }
 

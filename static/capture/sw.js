@@ -15,6 +15,7 @@ const SHELL = [
   "/static/capture/outbox.js",
   "/static/capture/pinmap.js",
   "/static/capture/place.js",
+  "/static/capture/vocab.js",
   "/static/capture/icons/icon-192.png",
   "/static/capture/icons/icon-512.png",
   "/vendor/leaflet/leaflet.js",

@@ -6,6 +6,7 @@ import { focusForm } from "./form.js";
 import { toggleZoom } from "./photo.js";
 import { go, goOn } from "./queue.js";
 import { item } from "./sighting.js";
+import { values } from "./vocab.js";
 
 const TYPING = "input[type=text], input:not([type]), input[type=number], select, textarea";
 const ACTIONS = {
@@ -30,7 +31,7 @@ function onKey(event) {
   if (currentMode() === "reject" && !typing) { rejectPanelKey(event); return; }
   if (typing || (!item && !"jk".includes(event.key))) return;
   if (/^[1-9]$/.test(event.key) && currentMode() === "normal") { selectCandidate(Number(event.key) - 1); return; }
-  if (item && DECIDING.includes(event.key) && !["pending", "needs_info"].includes(item.status)) return;
+  if (item && DECIDING.includes(event.key) && !values("open_sighting_status").includes(item.status)) return;
   const action = ACTIONS[event.key];
   if (action) { event.preventDefault(); action(); }
 }

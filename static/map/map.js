@@ -9,10 +9,10 @@
     ["last_confirmed", "Last confirmed"], ["first_seen", "First seen"], ["sightings_count", "Sightings"],
     ["volunteers_count", "Volunteers"]
   ];
-  var SIGNAGE = {
-    same_structure: "Sign on the same structure", within_50m: "Sign within 50 m",
-    further: "Sign further away", none: "No sign", unknown: "Not known"
-  };
+  // The server's vocabularies (survey/vocab.py): the popup shows their labels, not the raw values.
+  var VOCAB = JSON.parse(document.querySelector('meta[name="vocab"]').content);
+  var LABELLED = { camera_type: "camera_type", mount: "mount", surveillance_type: "surveillance_type",
+    zone: "zone", signage: "signage", status: "camera_status" };
   var FILTERS = ["manufacturer", "operator"];
   var SVG = "http://www.w3.org/2000/svg";
 
@@ -48,8 +48,13 @@
     });
   }
 
+  function label(vocabulary, value) {
+    var term = (VOCAB[vocabulary] || []).filter(function (t) { return t.value === value; })[0];
+    return term ? term.label : String(value);
+  }
+
   function shown(name, value) {
-    if (name === "signage") { return SIGNAGE[value] || value; }
+    if (LABELLED[name]) { return label(LABELLED[name], value); }
     if (name === "direction") { return value + "°"; }
     return String(value);
   }

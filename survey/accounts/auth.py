@@ -11,12 +11,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request, session
 from sqlalchemy import select, update
 
+from survey import vocab
 from survey.database import begin_write
 from survey.errors import Forbidden, Unauthorized
 from survey.extensions import db, limiter
 from survey.models import ApiToken, User, utcnow
 
-MODERATORS = ("moderator", "admin")
+MODERATORS = (vocab.MODERATOR, vocab.ADMIN)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 TOKEN_TOUCH_INTERVAL = timedelta(hours=1)
 WRONG_LOGIN = "Wrong email or password, or the account is disabled."

@@ -3,20 +3,21 @@
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from survey import vocab
 from survey.accounts.auth import hash_password, normal_email
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
-from survey.models import ROLES, ApiToken, User, utcnow
+from survey.models import ApiToken, User, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 
 
 def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise Invalid(f"Role must be one of: {', '.join(ROLES)}.", errors={"role": ["Unknown role."]})
+    if role not in vocab.ROLES:
+        raise Invalid(f"Role must be one of: {', '.join(vocab.ROLES)}.", errors={"role": ["Unknown role."]})
 
 
-def create_user(email: str, password: str, role: str = "moderator") -> User:
+def create_user(email: str, password: str, role: str = vocab.MODERATOR) -> User:
     """A new active account; 409 if the email is taken."""
     email = normal_email(email)
     _check_role(role)

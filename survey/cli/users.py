@@ -6,9 +6,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from survey import vocab
 from survey.accounts import users
 from survey.errors import SurveyError
-from survey.models import ROLES
 
 group = AppGroup("users", help="Moderator and admin accounts.")
 
@@ -22,7 +22,7 @@ def _run(action, *args):
 
 @group.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), default="moderator", show_default=True)
+@click.option("--role", type=click.Choice(vocab.ROLES), default=vocab.MODERATOR, show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 def create(email, role, password_stdin):
     """Create an account; asks for the password unless --password-stdin."""
@@ -60,7 +60,7 @@ def enable(email):
 
 @group.command("set-role")
 @click.argument("email")
-@click.argument("role", type=click.Choice(ROLES))
+@click.argument("role", type=click.Choice(vocab.ROLES))
 def set_role(email, role):
     """Make an account a moderator or an admin."""
     user = _run(users.set_role, email, role)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from survey import vocab
 from survey.extensions import db
 from survey.geo import distance_m
 from survey.models import Photo, Sighting, utcnow
@@ -48,9 +49,9 @@ def _source_gap(s: Sighting):
 def _not_from_photo(s: Sighting, capture: str | None):
     # A photo picked from the gallery may be hours old and from elsewhere: the phone's position when
     # sending says nothing about where it was taken. A pin or the photo's own GPS does.
-    if capture != "gallery" or s.location_source != "device":
+    if capture != "gallery" or s.location_source != vocab.DEVICE:
         return None
-    heading = " and heading" if s.heading_source == "device" else ""
+    heading = " and heading" if s.heading_source == vocab.DEVICE else ""
     return _warning(
         "position_not_from_photo",
         f"Photo picked from the gallery: the position{heading} is the phone's when sending, "

@@ -81,7 +81,7 @@ def find_retry(client_id: str, uploads: list[Upload]) -> Sighting | None:
 
 
 def build_sighting(fields: dict, uploads: list[Upload]) -> Sighting:
-    sighting = Sighting(status="pending", receipt=secrets.token_urlsafe(24), notes=fields.get("notes"))
+    sighting = Sighting(status=vocab.PENDING, receipt=secrets.token_urlsafe(24), notes=fields.get("notes"))
     for name in ATTRIBUTE_NAMES:
         setattr(sighting, name, fields.get(name))
     sighting.manufacturer = vocab.canonical_manufacturer(fields.get("manufacturer"))
@@ -97,7 +97,7 @@ def apply_position(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
     sighting.exif_lat, sighting.exif_lon = meta.lat, meta.lon
     sighting.exif_accuracy_m, sighting.exif_altitude_m = meta.accuracy_m, meta.altitude_m
     sent = (fields["lat"], fields["lon"]) if "lat" in fields else None
-    if sent and fields["location_source"] == "manual":
+    if sent and fields["location_source"] == vocab.MANUAL:
         sighting.manual_lat, sighting.manual_lon = sent
         sighting.device_lat, sighting.device_lon = fields.get("device_lat"), fields.get("device_lon")
         sighting.device_accuracy_m = fields.get("device_accuracy_m")
@@ -106,7 +106,7 @@ def apply_position(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
         sighting.device_accuracy_m = fields.get("accuracy_m")
     if meta.has_position:
         sighting.lat, sighting.lon, sighting.accuracy_m = meta.lat, meta.lon, meta.accuracy_m
-        sighting.location_source = "exif"
+        sighting.location_source = vocab.EXIF
     elif sent:
         sighting.lat, sighting.lon = sent
         sighting.accuracy_m = fields.get("accuracy_m")
@@ -118,22 +118,22 @@ def apply_position(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
 def apply_heading(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
     """A heading the volunteer set by hand beats the compass, in the photo or the page."""
     sent = fields.get("heading")
-    if sent is not None and fields["heading_source"] == "manual":
-        sighting.heading, sighting.heading_ref, sighting.heading_source = sent % 360, "T", "manual"
+    if sent is not None and fields["heading_source"] == vocab.MANUAL:
+        sighting.heading, sighting.heading_ref, sighting.heading_source = sent % 360, "T", vocab.MANUAL
     elif meta.heading is not None:
-        sighting.heading, sighting.heading_ref, sighting.heading_source = meta.heading, meta.heading_ref, "exif"
+        sighting.heading, sighting.heading_ref, sighting.heading_source = meta.heading, meta.heading_ref, vocab.EXIF
     elif sent is not None:
         # Browsers' deviceorientation reports compass (magnetic) headings.
-        sighting.heading, sighting.heading_ref, sighting.heading_source = sent % 360, "M", "device"
+        sighting.heading, sighting.heading_ref, sighting.heading_source = sent % 360, "M", vocab.DEVICE
 
 
 def apply_time(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
     """The photo's own UTC time, else the device clock; never the server's."""
     if meta.taken_at is not None:
-        source = "gps" if meta.taken_at_source == "gps" else "exif"
+        source = "gps" if meta.taken_at_source == "gps" else vocab.EXIF
         sighting.captured_at, sighting.captured_at_source = meta.taken_at, source
     elif fields.get("captured_at") is not None:
-        sighting.captured_at, sighting.captured_at_source = fields["captured_at"], "device"
+        sighting.captured_at, sighting.captured_at_source = fields["captured_at"], vocab.DEVICE
 
 
 def store_sighting(sighting: Sighting, uploads: list[Upload]) -> tuple[Sighting, bool]:
@@ -227,7 +227,7 @@ def receipt_view(sighting: Sighting, nearby: list | None = None) -> dict:
         "notes": sighting.notes,
         "photos": len(sighting.photos),
         "reject_reason": sighting.reject_reason,
-        "moderator_note": sighting.moderator_note if sighting.status in ("rejected", "needs_info") else None,
+        "moderator_note": sighting.moderator_note if sighting.status in (vocab.REJECTED, vocab.NEEDS_INFO) else None,
         "nearby_cameras": [{"id": n.camera.id, "distance_m": round(n.distance_m, 1)} for n in nearby or []],
         "nearby_camera_id": sighting.nearby_camera_id,
         "nearby_answer": sighting.nearby_answer,
@@ -251,7 +251,7 @@ def record_nearby_answer(sighting_id: int, receipt: str | None, camera_id: int, 
             f"Camera {camera_id} is not a confirmed camera within {NEARBY_RADIUS_M} m of this sighting.",
             errors={"camera_id": ["Not a confirmed camera near this sighting."]},
         )
-    if sighting.status != "pending":
+    if sighting.status != vocab.PENDING:
         db.session.rollback()
         raise Conflict("This sighting has already been reviewed, so the answer can no longer be recorded.")
     sighting.nearby_camera_id, sighting.nearby_answer = camera_id, answer

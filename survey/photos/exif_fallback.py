@@ -22,8 +22,9 @@ EXIF_POINTER, GPS_POINTER = 0x8769, 0x8825
 _PILLOW_FORMATS = ("JPEG", "MPO", "WEBP", "TIFF", "HEIF", "AVIF")
 
 # A TIFF header with the "Exif\0\0" prefix (JPEG APP1, HEIF Exif item), then
-# a bare TIFF header whose first IFD is at offset 8 (PNG eXIf, WebP EXIF).
-_TIFF_MARKERS = (
+# a bare TIFF header whose first IFD is at offset 8 (PNG eXIf, WebP EXIF); each with the bytes to
+# skip to reach the header itself. scrub.py looks for the same ones.
+TIFF_HEADERS = (
     (b"Exif\x00\x00II*\x00", 6),
     (b"Exif\x00\x00MM\x00*", 6),
     (b"II*\x00\x08\x00\x00\x00", 0),
@@ -100,7 +101,7 @@ def read_by_scan(data: bytes) -> dict[tuple[str, int], object]:
     Last resort for truncated or unrecognised containers, EXIF appended at
     the end of a file, and PNG eXIf chunks.
     """
-    for marker, skip in _TIFF_MARKERS:
+    for marker, skip in TIFF_HEADERS:
         start = data.find(marker)
         if start < 0:
             continue

@@ -25,9 +25,12 @@ pillow_heif.register_heif_opener()
 # on the warning filters in force (pytest, for one, resets them).
 warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
+# The media type of each format sniff_format() tells apart. "heif" covers HEVC-coded brands (heic, heix,
+# hevc, ...) and the generic mif1/msf1 ones, whose images need not be HEVC: image/heif (ISO/IEC 23008-12
+# Annex C) fits every one of them, image/heic only the HEVC-coded stills.
 FORMATS = {
     "jpeg": "image/jpeg",
-    "heif": "image/heic",
+    "heif": "image/heif",
     "avif": "image/avif",
     "webp": "image/webp",
     "png": "image/png",

@@ -11,12 +11,13 @@ import re
 import struct
 import zlib
 
+from survey.photos.exif_fallback import TIFF_HEADERS
+
 # IFD0: Artist, Copyright, XPAuthor, XPComment, CameraSerialNumber (DNG).
 # Exif IFD: UserComment, MakerNote, ImageUniqueID, CameraOwnerName, BodySerialNumber, LensSerialNumber.
 IDENTIFYING_TAGS = frozenset({0x013B, 0x8298, 0x9C9D, 0x9C9C, 0xC62F, 0x9286, 0x927C, 0xA420, 0xA430, 0xA431, 0xA435})
 SUB_IFDS = (0x8769, 0x8825, 0xA005)  # Exif, GPS, Interoperability
 TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
-TIFF_HEADERS = (b"Exif\x00\x00II*\x00", b"Exif\x00\x00MM\x00*", b"II*\x00\x08\x00\x00\x00", b"MM\x00*\x00\x00\x00\x08")
 XMP_VALUE = re.compile(
     rb"((?:aux|exifEX|photoshop|dc|xmpRights):(?:\w*SerialNumber|OwnerName|CameraOwnerName|Author|Creator|Owner)"
     rb"(?:=\"|='|>))([^\"'<]*)"
@@ -41,10 +42,10 @@ def scrub_original(data: bytes, fmt: str) -> bytes:
 
 def _tiff_starts(buffer: bytearray) -> list[int]:
     starts = []
-    for header in TIFF_HEADERS:
+    for header, skip in TIFF_HEADERS:
         at = buffer.find(header)
         while at >= 0 and len(starts) < 16:
-            starts.append(at + (6 if header.startswith(b"Exif") else 0))
+            starts.append(at + skip)
             at = buffer.find(header, at + 1)
     return sorted(set(starts))
 

@@ -5,6 +5,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+from survey import vocab
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Camera, Photo, Sighting
@@ -12,13 +13,12 @@ from survey.privacy import public_day
 from survey.publish.columns import CAMERAS, feature_query, media_url
 from survey.publish.filters import CameraFilter
 
-MAX_ID = 2**31 - 1  # an INTEGER column: larger ids cannot exist, and drivers would reject them
 MAX_PHOTOS = 20
 
 
 def camera_feature(camera_id: int, base: str) -> dict:
     """The camera as a GeoJSON Feature with the same properties as in the downloads."""
-    if not 0 < camera_id <= MAX_ID:
+    if not 0 < camera_id <= vocab.MAX_ID:
         raise NotFound("No camera with that id.")
     query = feature_query(CameraFilter(status="all"), base).where(CAMERAS.c.id == camera_id)
     text = db.session.scalar(query)
@@ -38,7 +38,7 @@ def public_camera(camera_id: int, base: str) -> dict:
 def confirmation_history(camera_id: int) -> list[dict]:
     """Approved sightings per day (the photo's day, else the day it was sent), oldest first."""
     query = select(func.coalesce(Sighting.captured_at, Sighting.submitted_at)).where(
-        Sighting.camera_id == camera_id, Sighting.status == "approved"
+        Sighting.camera_id == camera_id, Sighting.status == vocab.APPROVED
     )
     days = Counter(public_day(moment) for moment in db.session.scalars(query))
     return [{"date": day, "sightings": count} for day, count in sorted(days.items())]
@@ -53,7 +53,7 @@ def public_photos(camera_id: int, base: str) -> list[dict]:
             media_url(base, "thumbs", Photo.thumb_sha256).label("thumbnail_url"),
         )
         .join(Sighting, Sighting.id == Photo.sighting_id)
-        .where((Photo.id == chosen) | ((Sighting.camera_id == camera_id) & (Sighting.status == "approved")))
+        .where((Photo.id == chosen) | ((Sighting.camera_id == camera_id) & (Sighting.status == vocab.APPROVED)))
         .order_by((Photo.id == chosen).desc(), Photo.sighting_id, Photo.position)
         .limit(MAX_PHOTOS)
     )

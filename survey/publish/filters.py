@@ -10,11 +10,10 @@ from sqlalchemy import func
 from survey import vocab
 from survey.errors import BadQuery
 from survey.geo import BBox, parse_bbox, within
-from survey.models import CAMERA_STATUSES, PUBLIC_CAMERA_STATUSES, Camera
+from survey.models import Camera
 
-STATUSES = ("active", "removed", "all")
 # Every camera status the public never sees (withdrawn): defined as "not public", so a new status stays hidden.
-HIDDEN_STATUSES = tuple(status for status in CAMERA_STATUSES if status not in PUBLIC_CAMERA_STATUSES)
+HIDDEN_STATUSES = tuple(s for s in vocab.CAMERA_STATUSES if s not in vocab.PUBLIC_CAMERA_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -23,14 +22,16 @@ class CameraFilter:
     manufacturer: str | None = None
     operator: str | None = None
     camera_type: str | None = None
-    status: str = "active"
+    status: str = vocab.ACTIVE
     updated_since: datetime | None = None
 
     def clauses(self) -> list:
         """SQL conditions on the cameras table; text filters ignore case."""
         table = Camera.__table__.c
         # "all" as NOT IN: an IN list would make SQLite read the status index and sort the whole table by id.
-        found = [table.status.not_in(HIDDEN_STATUSES) if self.status == "all" else table.status == self.status]
+        found = [
+            table.status.not_in(HIDDEN_STATUSES) if self.status == vocab.ALL_PUBLIC else table.status == self.status
+        ]
         if self.bbox:
             found.append(within(table.lat, table.lon, self.bbox))
         for name in ("manufacturer", "operator", "camera_type"):
@@ -45,7 +46,7 @@ class CameraFilter:
         args = {}
         for field in dataclass_fields(self):
             value = getattr(self, field.name)
-            if value is None or (field.name == "status" and value == "active"):
+            if value is None or (field.name == "status" and value == vocab.ACTIVE):
                 continue
             if field.name == "bbox":
                 value = value.as_text()
@@ -96,7 +97,8 @@ class CameraQuery(Schema):
     operator = fields.String(validate=validate.Length(min=1, max=200))
     camera_type = fields.String(validate=validate.OneOf(vocab.CAMERA_TYPES))
     status = fields.String(
-        validate=validate.OneOf(STATUSES), metadata={"description": "active (default), removed or all"}
+        validate=validate.OneOf(vocab.CAMERA_STATUS_FILTERS),
+        metadata={"description": "active (default), removed or all"},
     )
     updated_since = _Parsed(parse_moment, metadata={"description": "ISO 8601 date or date-time"})
 

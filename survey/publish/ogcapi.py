@@ -13,6 +13,7 @@ from flask import current_app
 from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 from sqlalchemy import Select, bindparam, func, select
 
+from survey import vocab
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.publish.camera import camera_feature
@@ -88,7 +89,7 @@ def collections_doc(ogc: str) -> dict:
 def spatial_extent() -> list[float]:
     """[minLon, minLat, maxLon, maxLat] of the active cameras; the whole world when there are none."""
     c = CAMERAS.c
-    query = select(func.min(c.lon), func.min(c.lat), func.max(c.lon), func.max(c.lat)).where(c.status == "active")
+    query = select(func.min(c.lon), func.min(c.lat), func.max(c.lon), func.max(c.lat)).where(c.status == vocab.ACTIVE)
     box = cached("extent", lambda: tuple(db.session.execute(query).one()))
     return [-180.0, -90.0, 180.0, 90.0] if box[0] is None else [round(float(v), 7) for v in box]
 
@@ -125,8 +126,8 @@ class ItemsQueryArgs(CameraQuery):
 
     f = fields.String(validate=validate.OneOf(("json", "html")))
     limit = fields.Integer(validate=validate.Range(min=1))
-    offset = fields.Integer(validate=validate.Range(min=0, max=2**31))
-    after = fields.Integer(validate=validate.Range(min=0, max=2**31), metadata={"description": "Keyset cursor"})
+    offset = fields.Integer(validate=validate.Range(min=0, max=vocab.MAX_ID))
+    after = fields.Integer(validate=validate.Range(min=0, max=vocab.MAX_ID), metadata={"description": "Keyset cursor"})
     datetime = fields.String(validate=validate.Length(max=64))
 
     @validates_schema

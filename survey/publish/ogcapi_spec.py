@@ -1,7 +1,6 @@
 """The OpenAPI 3.0 definition of /ogcapi, so clients (GDAL, QGIS) can read its parameters and limits."""
 
 from survey import vocab
-from survey.publish.filters import STATUSES
 from survey.publish.ogcapi import DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI
 
 STRING = {"type": "string"}
@@ -107,7 +106,9 @@ def _items_parameters() -> list[dict]:
         _param("manufacturer", "Exact manufacturer, any case", STRING),
         _param("operator", "Exact operator, any case", STRING),
         _param("camera_type", "camera:type", {"type": "string", "enum": list(vocab.CAMERA_TYPES)}),
-        _param("status", "active (default), removed or all", {"type": "string", "enum": list(STATUSES)}),
+        _param(
+            "status", "active (default), removed or all", {"type": "string", "enum": list(vocab.CAMERA_STATUS_FILTERS)}
+        ),
         _param("updated_since", "ISO 8601 date or date-time", STRING),
         _format_param(),
     ]

@@ -8,9 +8,10 @@ import re
 
 from sqlalchemy import or_, select
 
+from survey import vocab
 from survey.errors import NotFound
 from survey.extensions import db
-from survey.models import PUBLIC_CAMERA_STATUSES, Camera, Photo, Sighting
+from survey.models import Camera, Photo, Sighting
 from survey.storage import photo_files
 
 # A copy's public name is its content hash, so no stored name or volunteer text reaches a URL.
@@ -21,11 +22,11 @@ AREAS = {"display": (photo_files.DISPLAY, Photo.display_sha256), "thumbs": (phot
 def is_published(kind: str, digest: str) -> bool:
     """True when a copy belongs to a camera's chosen photo or to an approved sighting."""
     column = AREAS[kind][1]
-    chosen = select(Camera.id).where(Camera.photo_id == Photo.id, Camera.status.in_(PUBLIC_CAMERA_STATUSES))
+    chosen = select(Camera.id).where(Camera.photo_id == Photo.id, Camera.status.in_(vocab.PUBLIC_CAMERA_STATUSES))
     query = (
         select(Photo.id)
         .join(Sighting, Sighting.id == Photo.sighting_id)
-        .where(column == digest, or_(Sighting.status == "approved", chosen.exists()))
+        .where(column == digest, or_(Sighting.status == vocab.APPROVED, chosen.exists()))
         .limit(1)
     )
     return db.session.scalar(query) is not None

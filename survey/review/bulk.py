@@ -1,5 +1,6 @@
 """Bulk review: approve or reject a list of sightings, or everything a queue filter matches."""
 
+from survey import vocab
 from survey.errors import Invalid, SurveyError
 from survey.extensions import db
 from survey.models import Sighting
@@ -17,7 +18,7 @@ def matching_ids(filters: dict, limit: int) -> list[int]:
 
 def bulk_decide(data: dict, actor_id: int) -> dict:
     """Apply one decision to each sighting in its own transaction; report each one's outcome."""
-    if data["action"] == "reject" and data.get("reason") not in decisions.REJECT_REASONS:
+    if data["action"] == "reject" and data.get("reason") not in vocab.REJECT_REASONS:
         raise Invalid("A bulk rejection needs a reason from the list.", errors={"reason": ["Required."]})
     if "ids" in data:
         ids, truncated = list(dict.fromkeys(data["ids"])), False

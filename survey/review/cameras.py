@@ -37,7 +37,7 @@ def new_camera(sighting: Sighting, data: dict) -> Camera:
         lat=data.get("lat", sighting.lat),
         lon=data.get("lon", sighting.lon),
         direction=initial_direction(sighting, data),
-        status="active",
+        status=vocab.ACTIVE,
         first_seen=day,
         last_confirmed=day,
         sightings_count=1,
@@ -87,7 +87,7 @@ def apply_choices(camera: Camera, sighting: Sighting, data: dict) -> None:
 
 def count_volunteers(camera_id: int) -> int:
     """Distinct volunteers among the camera's approved sightings; one without a key counts alone."""
-    approved = (Sighting.camera_id == camera_id, Sighting.status == "approved")
+    approved = (Sighting.camera_id == camera_id, Sighting.status == vocab.APPROVED)
     keyed = select(func.count(distinct(Sighting.volunteer_key))).where(*approved, Sighting.volunteer_key.is_not(None))
     unkeyed = select(func.count()).select_from(Sighting).where(*approved, Sighting.volunteer_key.is_(None))
     return db.session.scalar(keyed) + db.session.scalar(unkeyed)
@@ -95,12 +95,12 @@ def count_volunteers(camera_id: int) -> int:
 
 def merge_into_camera(camera: Camera, sighting: Sighting, data: dict, actor_id: int) -> list[dict]:
     """Count one more confirmation on a locked camera; return the attribute conflicts left open."""
-    if camera.status == "withdrawn":
+    if camera.status == vocab.WITHDRAWN:
         # Never a candidate: its confirmations were all taken back, so approve as a new camera instead.
         raise conflict(
             "That camera was withdrawn (none of its confirmations stand): approve as a new camera.", camera, camera_view
         )
-    if camera.status != "active":
+    if camera.status != vocab.ACTIVE:
         raise conflict("That camera is marked removed: restore it before merging into it.", camera, camera_view)
     before = audit.snapshot(camera, audit.CAMERA_FIELDS)
     apply_choices(camera, sighting, data)
@@ -127,7 +127,7 @@ def unlink_sighting(camera: Camera, sighting: Sighting, actor_id: int, note: str
     before = audit.snapshot(camera, audit.CAMERA_FIELDS)
     db.session.flush()  # the sighting is no longer approved: recount without it
     remaining = list(
-        db.session.scalars(select(Sighting).where(Sighting.camera_id == camera.id, Sighting.status == "approved"))
+        db.session.scalars(select(Sighting).where(Sighting.camera_id == camera.id, Sighting.status == vocab.APPROVED))
     )
     camera.sightings_count = max(camera.sightings_count - 1, 0)
     camera.volunteers_count = count_volunteers(camera.id)
@@ -137,7 +137,7 @@ def unlink_sighting(camera: Camera, sighting: Sighting, actor_id: int, note: str
         # The public photo must come from an approved sighting.
         camera.photo_id = next((s.photos[0].id for s in remaining if s.photos), None)
     if not remaining:
-        camera.status = "withdrawn"  # unpublished, but kept: the audit trail refers to it
+        camera.status = vocab.WITHDRAWN  # unpublished, but kept: the audit trail refers to it
     audit.record(
         "camera_unlinked",
         actor_id,
@@ -160,7 +160,7 @@ def edit_camera(camera_id: int, data: dict, actor_id: int) -> dict:
     camera = db.session.get(Camera, camera_id, populate_existing=True)
     if camera is None:
         raise NotFound(f"There is no camera {camera_id}.")
-    if camera.status == "withdrawn":
+    if camera.status == vocab.WITHDRAWN:
         raise conflict("That camera was withdrawn: it has no confirmations to edit or restore.", camera, camera_view)
     before = audit.snapshot(camera, audit.CAMERA_FIELDS)
     claim(camera, data.get("version"), camera_view)
@@ -170,7 +170,7 @@ def edit_camera(camera_id: int, data: dict, actor_id: int) -> dict:
     camera.manufacturer = vocab.canonical_manufacturer(camera.manufacturer)
     action = "camera_edited"
     if before["status"] != camera.status:
-        action = "camera_removed" if camera.status == "removed" else "camera_restored"
+        action = "camera_removed" if camera.status == vocab.REMOVED else "camera_restored"
     audit.record(
         action,
         actor_id,

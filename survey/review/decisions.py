@@ -15,8 +15,6 @@ from survey.review.cameras import lock_camera, merge_into_camera, new_camera, un
 from survey.review.versioning import atomic, claim, conflict
 from survey.review.work_queue import camera_view, sighting_item
 
-REJECT_REASONS = ("not_a_camera", "duplicate_photo", "no_usable_location", "photo_unclear", "abuse_or_spam", "other")
-OPEN_STATES = ("pending", "needs_info")
 NOT_WAITING = "This sighting is not waiting for more information from you."
 DECIDED = "This sighting was already decided: reopen it first. Its current state is in 'current'."
 
@@ -35,7 +33,7 @@ def decision_state(s: Sighting) -> dict:
     }
 
 
-def _open_for_change(sighting_id: int, states=OPEN_STATES, refusal: str = DECIDED) -> Sighting:
+def _open_for_change(sighting_id: int, states=vocab.OPEN_SIGHTING_STATUSES, refusal: str = DECIDED) -> Sighting:
     """The sighting under a write transaction, if its state allows the change (else 409)."""
     begin_write()
     sighting = db.session.get(Sighting, sighting_id, populate_existing=True)
@@ -71,7 +69,7 @@ def approve(sighting_id: int, data: dict, actor_id: int) -> dict:
     sighting = _open_for_change(sighting_id)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), decision_state)
-    _decide(sighting, "approved", actor_id, note=data.get("note"))
+    _decide(sighting, vocab.APPROVED, actor_id, note=data.get("note"))
     if data.get("camera_id") is None:
         camera, conflicts = new_camera(sighting, data), []
         sighting.camera_id = camera.id
@@ -96,12 +94,13 @@ def approve(sighting_id: int, data: dict, actor_id: int) -> dict:
 @atomic
 def reject(sighting_id: int, data: dict, actor_id: int) -> dict:
     """Reject with a reason from the fixed list; the volunteer sees it through their receipt."""
-    if data.get("reason") not in REJECT_REASONS:
-        raise Invalid("Choose a reason from the list.", errors={"reason": [f"One of: {', '.join(REJECT_REASONS)}."]})
+    if data.get("reason") not in vocab.REJECT_REASONS:
+        reasons = ", ".join(vocab.REJECT_REASONS)
+        raise Invalid("Choose a reason from the list.", errors={"reason": [f"One of: {reasons}."]})
     sighting = _open_for_change(sighting_id)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), decision_state)
-    _decide(sighting, "rejected", actor_id, reason=data["reason"], note=data.get("note"))
+    _decide(sighting, vocab.REJECTED, actor_id, reason=data["reason"], note=data.get("note"))
     _record("rejected", sighting, before, actor_id, data.get("note"))
     db.session.commit()
     return {"sighting": decision_state(sighting)}
@@ -115,7 +114,7 @@ def needs_info(sighting_id: int, data: dict, actor_id: int) -> dict:
     sighting = _open_for_change(sighting_id)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), decision_state)
-    _decide(sighting, "needs_info", actor_id, note=data["note"])
+    _decide(sighting, vocab.NEEDS_INFO, actor_id, note=data["note"])
     _record("needs_info", sighting, before, actor_id, data["note"])
     db.session.commit()
     return {"sighting": decision_state(sighting)}
@@ -124,13 +123,16 @@ def needs_info(sighting_id: int, data: dict, actor_id: int) -> dict:
 @atomic
 def reopen(sighting_id: int, data: dict, actor_id: int) -> dict:
     """Put any decided sighting back in the queue, undoing what its approval counted."""
-    sighting = _open_for_change(
-        sighting_id, ("approved", "rejected", "needs_info"), "This sighting is not decided yet."
-    )
+    sighting = _open_for_change(sighting_id, vocab.DECIDED_SIGHTING_STATUSES, "This sighting is not decided yet.")
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), decision_state)
-    camera_id = sighting.camera_id if sighting.status == "approved" else None
-    sighting.status, sighting.camera_id, sighting.reject_reason, sighting.moderator_note = "pending", None, None, None
+    camera_id = sighting.camera_id if sighting.status == vocab.APPROVED else None
+    sighting.status, sighting.camera_id, sighting.reject_reason, sighting.moderator_note = (
+        vocab.PENDING,
+        None,
+        None,
+        None,
+    )
     sighting.decided_at, sighting.decided_by = None, None
     _record("reopened", sighting, before, actor_id, data.get("note"))
     if camera_id is not None:
@@ -147,9 +149,9 @@ def edit_sighting(sighting_id: int, data: dict, actor_id: int) -> dict:
     claim(sighting, data.get("version"), decision_state)
     # "reviewer", not "manual": the volunteer's receipt must not call a moderator's correction their pin.
     if "lat" in data:
-        sighting.lat, sighting.lon, sighting.location_source = data["lat"], data["lon"], "reviewer"
+        sighting.lat, sighting.lon, sighting.location_source = data["lat"], data["lon"], vocab.REVIEWER
     if "heading" in data:
-        sighting.heading, sighting.heading_ref, sighting.heading_source = data["heading"] % 360, "T", "reviewer"
+        sighting.heading, sighting.heading_ref, sighting.heading_source = data["heading"] % 360, "T", vocab.REVIEWER
     for name in ATTRIBUTE_NAMES:
         if name in data:
             setattr(sighting, name, data[name])
@@ -167,11 +169,11 @@ def add_from_volunteer(sighting_id: int, receipt: str | None, notes: str) -> Sig
     if sighting is None:
         raise NotFound("No sighting with that id and receipt.")
     db.session.rollback()
-    sighting = _open_for_change(sighting_id, ("needs_info",), NOT_WAITING)
+    sighting = _open_for_change(sighting_id, (vocab.NEEDS_INFO,), NOT_WAITING)
     before = audit.snapshot(sighting, ("status", "version", "notes"))
     claim(sighting, None, decision_state)
     sighting.notes = f"{sighting.notes}\n\n{notes}" if sighting.notes else notes
-    sighting.status = "pending"
+    sighting.status = vocab.PENDING
     audit.record(
         "volunteer_added",
         None,

@@ -9,17 +9,19 @@ from datetime import datetime, timedelta
 from flask import g, url_for
 from sqlalchemy import and_, func, or_, select
 
+from survey import vocab
 from survey.errors import BadQuery, NotFound
 from survey.extensions import db
 from survey.geo import within
 from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting, utcnow
 from survey.nearby import cameras_near, cameras_near_each
+from survey.photos.images import FORMATS
 from survey.storage import photo_files
 
 CANDIDATE_RADIUS_M = 50
-# Each sort is a list of (column, direction); the id last makes every key unique.
+# The columns of each sort in vocab.QUEUE_SORTS, as (column, direction); the id last makes every key unique.
 SORTS = {
-    "oldest": ((Sighting.submitted_at, "asc"), (Sighting.id, "asc")),
+    vocab.OLDEST: ((Sighting.submitted_at, "asc"), (Sighting.id, "asc")),
     "newest": ((Sighting.submitted_at, "desc"), (Sighting.id, "desc")),
     "most_warnings": ((Sighting.warning_count, "desc"), (Sighting.submitted_at, "asc"), (Sighting.id, "asc")),
 }
@@ -31,7 +33,7 @@ BAD_CURSOR = "That cursor is not one this server gave out for this sort."
 
 def filtered(filters: dict):
     """SELECT of the sightings matching the queue filters (status, bbox, warnings, age), unsorted."""
-    query = select(Sighting).where(Sighting.status.in_(filters.get("status") or ["pending"]))
+    query = select(Sighting).where(Sighting.status.in_(filters.get("status") or [vocab.PENDING]))
     if filters.get("bbox"):
         query = query.where(within(Sighting.lat, Sighting.lon, filters["bbox"]))
     if filters.get("has_warning") is not None:
@@ -47,7 +49,7 @@ def filtered(filters: dict):
 
 def list_queue(filters: dict) -> dict:
     """One page of the queue and the cursor for the next; new arrivals never shift a page."""
-    sort, limit = filters.get("sort", "oldest"), filters.get("limit", 20)
+    sort, limit = filters.get("sort", vocab.OLDEST), filters.get("limit", 20)
     keys = SORTS[sort]
     query = filtered(filters)
     total = _count_upto(query, TOTAL_CAP + 1)
@@ -210,9 +212,9 @@ def sighting_item(s: Sighting, nearby: list | None = None, photos: list | None =
         "captured_at_source": s.captured_at_source,
         "location": {"lat": s.lat, "lon": s.lon, "accuracy_m": s.accuracy_m, "source": s.location_source},
         "positions": {
-            "exif": _point(s.exif_lat, s.exif_lon, s.exif_accuracy_m),
-            "device": _point(s.device_lat, s.device_lon, s.device_accuracy_m),
-            "manual": _point(s.manual_lat, s.manual_lon),
+            vocab.EXIF: _point(s.exif_lat, s.exif_lon, s.exif_accuracy_m),
+            vocab.DEVICE: _point(s.device_lat, s.device_lon, s.device_accuracy_m),
+            vocab.MANUAL: _point(s.manual_lat, s.manual_lon),
         },
         "heading": heading,
         "attributes": {name: getattr(s, name) for name in ATTRIBUTE_NAMES},
@@ -233,14 +235,6 @@ def sighting_item(s: Sighting, nearby: list | None = None, photos: list | None =
 
 
 VARIANT_KEYS = {"original": "original_key", "display": "display_key", "thumb": "thumb_key"}
-MIMETYPES = {
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "webp": "image/webp",
-    "heif": "image/heif",
-    "gif": "image/gif",
-    "tiff": "image/tiff",
-}
 
 
 def photo_file(photo_id: int, variant: str) -> tuple[bytes, str]:
@@ -249,7 +243,7 @@ def photo_file(photo_id: int, variant: str) -> tuple[bytes, str]:
     if photo is None:
         raise NotFound(f"There is no photo {photo_id}.")
     key = getattr(photo, VARIANT_KEYS[variant])
-    mimetype = MIMETYPES.get(photo.format, "application/octet-stream") if variant == "original" else "image/jpeg"
+    mimetype = FORMATS.get(photo.format, "application/octet-stream") if variant == "original" else "image/jpeg"
     try:
         return photo_files.get_storage().read(key), mimetype
     except FileNotFoundError:

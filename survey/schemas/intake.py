@@ -6,7 +6,7 @@ from survey import vocab
 
 LAT = validate.Range(min=-90, max=90)
 LON = validate.Range(min=-180, max=180)
-ID = validate.Range(min=1, max=2**31 - 1)  # ids are INTEGER columns: 32-bit on PostgreSQL
+ID = validate.Range(min=1, max=vocab.MAX_ID)
 
 
 class AttributesIn(Schema):
@@ -30,17 +30,17 @@ class SightingIn(AttributesIn):
     lat = fields.Float(validate=LAT, metadata={"description": "Position sent by the page (device fix or pin)."})
     lon = fields.Float(validate=LON)
     accuracy_m = fields.Float(validate=validate.Range(min=0, max=100_000))
-    location_source = fields.String(validate=validate.OneOf(("device", "manual")), load_default="device")
+    location_source = fields.String(validate=validate.OneOf(vocab.SENT_SOURCES), load_default=vocab.DEVICE)
     device_lat = fields.Float(validate=LAT, metadata={"description": "The device fix, kept when a pin was placed."})
     device_lon = fields.Float(validate=LON)
     device_accuracy_m = fields.Float(validate=validate.Range(min=0, max=100_000))
     heading = fields.Float(validate=validate.Range(min=0, max=360))
-    heading_source = fields.String(validate=validate.OneOf(("device", "manual")), load_default="device")
+    heading_source = fields.String(validate=validate.OneOf(vocab.SENT_SOURCES), load_default=vocab.DEVICE)
     captured_at = fields.AwareDateTime(metadata={"description": "Device clock at capture, with offset."})
     notes = fields.String(validate=validate.Length(max=2000))
     device_id = fields.String(validate=validate.Length(min=8, max=64), load_only=True)
     capture = fields.String(
-        validate=validate.OneOf(("camera", "gallery")),
+        validate=validate.OneOf(vocab.CAPTURES),
         metadata={
             "description": "How the page got the photo: taken just now (camera) or picked (gallery). "
             "A gallery photo may have been taken elsewhere, so a device position with it is flagged."
@@ -115,7 +115,7 @@ class NearbyAnswerIn(Schema):
     """The volunteer's answer about a confirmed camera near their sighting."""
 
     camera_id = fields.Integer(required=True, strict=True, validate=ID)
-    answer = fields.String(required=True, validate=validate.OneOf(("same", "different")))
+    answer = fields.String(required=True, validate=validate.OneOf(vocab.NEARBY_ANSWERS))
 
 
 class ReceiptQuery(Schema):

@@ -3,10 +3,9 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
+from survey import vocab
 from survey.geo import parse_bbox
-from survey.models import ATTRIBUTE_NAMES, PUBLIC_CAMERA_STATUSES, SIGHTING_STATUSES
-from survey.review.decisions import REJECT_REASONS
-from survey.review.work_queue import SORTS
+from survey.models import ATTRIBUTE_NAMES
 from survey.schemas.intake import ID, LAT, LON, AttributesIn
 
 # Ages beyond a century cannot match anything, and would overflow the date arithmetic.
@@ -35,7 +34,9 @@ class QueueFilter(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    status = DelimitedList(fields.String(validate=validate.OneOf(SIGHTING_STATUSES)), load_default=["pending"])
+    status = DelimitedList(
+        fields.String(validate=validate.OneOf(vocab.SIGHTING_STATUSES)), load_default=[vocab.PENDING]
+    )
     bbox = BBox(metadata={"description": "minLon,minLat,maxLon,maxLat; minLon > maxLon crosses the antimeridian"})
     has_warning = fields.Boolean()
     min_age_hours = fields.Float(validate=AGE_HOURS, metadata={"description": "Sent at least this long ago."})
@@ -43,7 +44,7 @@ class QueueFilter(Schema):
 
 
 class QueueQuery(QueueFilter):
-    sort = fields.String(validate=validate.OneOf(tuple(SORTS)), load_default="oldest")
+    sort = fields.String(validate=validate.OneOf(vocab.QUEUE_SORTS), load_default=vocab.OLDEST)
     cursor = fields.String(validate=validate.Length(max=500))
     limit = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
 
@@ -51,7 +52,7 @@ class QueueQuery(QueueFilter):
 class BulkFilter(QueueFilter):
     """The queue filter as JSON: status is a list."""
 
-    status = fields.List(fields.String(validate=validate.OneOf(SIGHTING_STATUSES)), load_default=["pending"])
+    status = fields.List(fields.String(validate=validate.OneOf(vocab.SIGHTING_STATUSES)), load_default=[vocab.PENDING])
 
 
 class CorrectionsIn(AttributesIn):
@@ -83,7 +84,7 @@ class ApproveIn(CorrectionsIn):
 
 
 class RejectIn(Schema):
-    reason = fields.String(required=True, validate=validate.OneOf(REJECT_REASONS))
+    reason = fields.String(required=True, validate=validate.OneOf(vocab.REJECT_REASONS))
     note = NOTE
     version = VERSION
 
@@ -115,7 +116,7 @@ class CameraEditIn(CorrectionsIn):
     lon = fields.Float(validate=LON)
     direction = fields.Float(validate=validate.Range(min=0, max=360))
     # A moderator marks removed or restores; withdrawn is only reached by reopening every confirmation.
-    status = fields.String(validate=validate.OneOf(PUBLIC_CAMERA_STATUSES))
+    status = fields.String(validate=validate.OneOf(vocab.PUBLIC_CAMERA_STATUSES))
     note = NOTE
     version = VERSION
 
@@ -128,7 +129,7 @@ class BulkIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
     ids = fields.List(fields.Integer(validate=ID), validate=validate.Length(min=1, max=500))
     filter = fields.Nested(BulkFilter, metadata={"description": "Everything the queue filter matches now."})
-    reason = fields.String(validate=validate.OneOf(REJECT_REASONS))
+    reason = fields.String(validate=validate.OneOf(vocab.REJECT_REASONS))
     note = NOTE
 
     @validates_schema

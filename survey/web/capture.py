@@ -1,14 +1,16 @@
 """The volunteers' capture page: its app shell at /, its service worker at /sw.js, its manifest."""
 
 import hashlib
+import json
 
 from flask import Blueprint, Response, current_app, render_template
 
 import config as settings
+from survey import vocab
 
 CAPTURE = settings.ROOT / "static" / "capture"
 
-# The shell is a template only for the map settings; everything else in it is static.
+# The shell is a template only for the map settings and the vocabularies; everything else in it is static.
 blp = Blueprint("pages", __name__, template_folder=str(settings.ROOT / "static"))
 
 
@@ -25,6 +27,7 @@ def shell_version() -> str:
         digest.update(path.relative_to(CAPTURE).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update((settings.ROOT / "package-lock.json").read_bytes())
     digest.update(f"{current_app.config['TILE_URL']}\0{current_app.config['TILE_ATTRIBUTION']}".encode())
+    digest.update(json.dumps(vocab.served()).encode())  # the shell embeds the vocabularies too
     return digest.hexdigest()[:16]
 
 

@@ -14,21 +14,8 @@ from survey.schemas.review import QueueQuery
 
 blp = Blueprint("console", __name__, url_prefix="/console")
 
-CHOICES = {
-    "camera_type": vocab.CAMERA_TYPES,
-    "mount": vocab.MOUNTS,
-    "surveillance_type": vocab.SURVEILLANCE_TYPES,
-    "zone": vocab.ZONES,
-    "signage": vocab.SIGNAGE,
-}
-REASON_LABELS = {
-    "not_a_camera": "Not a camera",
-    "duplicate_photo": "Duplicate photo",
-    "no_usable_location": "No usable location",
-    "photo_unclear": "Photo unclear",
-    "abuse_or_spam": "Abuse or spam",
-    "other": "Other",
-}
+# The attributes a moderator picks from a vocabulary (the template reads its terms from `vocab`); the rest are free text.
+CLOSED_ATTRIBUTES = ("camera_type", "mount", "surveillance_type", "zone", "signage")
 FILTER_ARGS = ("status", "sort", "has_warning", "bbox", "min_age_hours", "max_age_hours")
 
 
@@ -64,9 +51,8 @@ def queue_page():
         history=decisions.history(selected) if selected else [],
         actor=auth.current_actor(),
         attribute_names=ATTRIBUTE_NAMES,
-        choices=CHOICES,
-        reasons=REASON_LABELS,
-        bulk=set(filters["status"]) <= set(decisions.OPEN_STATES),  # only open sightings can be decided
+        closed_attributes=CLOSED_ATTRIBUTES,
+        bulk=set(filters["status"]) <= set(vocab.OPEN_SIGHTING_STATUSES),  # only open sightings can be decided
         query_string=urlencode(keep),
         next_page=urlencode(keep | {"cursor": page["next_cursor"]}),
         tile_url=current_app.config["TILE_URL"],

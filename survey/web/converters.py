@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from survey.database import MAX_ID
+from survey.vocab import MAX_ID
 
 
 class DatabaseId(IntegerConverter):

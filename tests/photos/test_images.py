@@ -269,7 +269,7 @@ def may_be_undecodable(entry):
 def test_public_names_and_error_contract():
     assert FORMATS == {
         "jpeg": "image/jpeg",
-        "heif": "image/heic",
+        "heif": "image/heif",
         "avif": "image/avif",
         "webp": "image/webp",
         "png": "image/png",

@@ -8,6 +8,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from survey import vocab
 from survey.extensions import db
 from survey.geo import distance_m
 from survey.models import Camera, Sighting
@@ -218,7 +219,8 @@ def test_dragging_the_pin_stores_a_manual_position(phone, app):
         db.session.commit()
     page.click("#tab-mine")
     page.click("#refresh")
-    expect(page.locator(".mine-item .review")).to_have_text("Rejected: not a camera — “This is a lamp.”")
+    said = f"{vocab.SIGHTING_STATUS_LABELS['rejected']}: {vocab.REJECT_REASON_LABELS['not_a_camera']}"  # the server's labels
+    expect(page.locator(".mine-item .review")).to_have_text(f"{said} — “This is a lamp.”")
     expect(page.locator(".mine-item .position")).to_have_text("Position: from your pin")
     shoot(page, "6-my-sightings")
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from survey import vocab
 from survey.models import Camera, Sighting
-from survey.review.decisions import REJECT_REASONS
 from tests.conftest import screenshot_path
 from tests.moderation_support import PASSWORD, fetch, make_user, receipt, submit, token_for
 
@@ -120,7 +120,18 @@ def test_review_three_sightings_from_the_keyboard(console, live_server, app, bro
     expect(page.locator("#reject-form")).to_be_visible()
     page.click("#reject-form button[type=submit]")  # no reason yet: refused, counting the reasons shown
     reasons = page.locator("#reject-form input[name=reason]").count()
-    assert reasons == len(REJECT_REASONS)
+    assert reasons == len(vocab.REJECT_REASONS)
+    # The reasons, statuses and sorts on the page are the server's vocabularies, in order, with their labels.
+    labels = page.locator("#reject-form fieldset label").all_inner_texts()
+    shown = [re.sub(r"^\s*\d+\s*", "", text) for text in labels]
+    assert shown == [vocab.REJECT_REASON_LABELS[value] for value in vocab.REJECT_REASONS]
+    for name, values, labels in (
+        ("status", vocab.SIGHTING_STATUSES, vocab.SIGHTING_STATUS_LABELS),
+        ("sort", vocab.QUEUE_SORTS, vocab.QUEUE_SORT_LABELS),
+    ):
+        options = page.locator(f".filters select[name={name}] option")
+        pairs = options.evaluate_all("options => options.map((o) => [o.value, o.textContent])")
+        assert pairs == [[value, labels[value]] for value in values]
     expect(page.locator("#message")).to_have_text(f"Choose a reason (1–{reasons}).")
     assert fetch(app, Sighting, c["id"]).status == "pending"
     page.keyboard.press("4")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from survey import vocab
 from tests.camera_factory import camera, camera_from_upload
 from tests.conftest import screenshot_path
 
@@ -92,7 +93,8 @@ def test_map_on_a_phone_shows_markers_and_a_popup(phone, live_server, app, clien
     phone.locator(f'.leaflet-marker-icon[title^="Camera {made["camera_id"]},"]').click()
     popup = phone.locator(".leaflet-popup .camera-popup")
     popup.wait_for(timeout=10000)
-    for expected in ("Hikvision DS-2CD2143G0-I", "Lambeth Council", "Sign within 50 m", "2026-05-02", "45°"):
+    signage = vocab.SIGNAGE_LABELS["within_50m"]  # the popup shows the server's label
+    for expected in ("Hikvision DS-2CD2143G0-I", "Lambeth Council", signage, "2026-05-02", "45°"):
         assert expected in popup.inner_text()
     phone.wait_for_function("() => document.querySelector('.camera-popup img').naturalWidth > 0", timeout=10000)
     phone.wait_for_function(POPUP_SETTLED, timeout=10000)

@@ -1,7 +1,7 @@
 """The HTTP API: thin flask-smorest blueprints over the rule modules."""
 
 from survey.extensions import api
-from survey.web.api import cameras, sightings
+from survey.web.api import cameras, sightings, vocab
 
 
 def init_app(app) -> None:
@@ -16,6 +16,7 @@ def init_app(app) -> None:
     api.init_app(app, spec_kwargs={"extra_plugins": [MultipartFormPlugin()]})
     api.register_blueprint(sightings.blp)
     api.register_blueprint(cameras.blp)
+    api.register_blueprint(vocab.blp)
     from survey.web.api import auth, review
 
     api.register_blueprint(auth.blp)

@@ -3,6 +3,7 @@
 from flask import Response
 from flask_smorest import Blueprint
 
+from survey import vocab
 from survey.accounts import users
 from survey.accounts.auth import current_actor, require_role
 from survey.photos.images import FORMATS
@@ -147,7 +148,7 @@ def moderator_photo(photo_id, variant):
 
 
 @blp.route("/users", methods=["GET"])
-@require_role("admin")
+@require_role(vocab.ADMIN)
 @blp.response(200, s.UserOut(many=True))
 @blp.doc(security=SECURITY)
 def list_users():

@@ -1,6 +1,6 @@
 """Volunteer routes: send a sighting, then follow it with the receipt."""
 
-from flask import current_app, request
+from flask import request
 from flask_smorest import Blueprint
 
 from survey.accounts.volunteers import sighting_for_receipt
@@ -24,17 +24,13 @@ from survey.schemas.intake import (
     SightingOut,
     SightingUpload,
 )
-from survey.web.ratelimits import device_key, device_upload_limit, without_device
+from survey.web.ratelimits import device_key, device_upload_limit, upload_limit, without_device
 
 blp = Blueprint("sightings", __name__, url_prefix="/api/v1/sightings", description="Volunteers' sightings")
 
 
-def _upload_limit() -> str:
-    return current_app.config["UPLOAD_RATE_LIMIT"]
-
-
 @blp.route("", methods=["POST"])
-@limiter.limit(_upload_limit)
+@limiter.limit(upload_limit)
 @limiter.limit(device_upload_limit, key_func=device_key, exempt_when=without_device)
 @blp.arguments(SightingIn, location="form")
 @blp.arguments(PhotosIn, location="files")
@@ -77,7 +73,7 @@ def answer_nearby(answer, sighting_id):
 
 
 @blp.route("/<int:sighting_id>/additions", methods=["POST"])
-@limiter.limit(_upload_limit)
+@limiter.limit(upload_limit)
 @blp.arguments(AdditionIn)
 @blp.response(200, SightingOut)
 @blp.alt_response(409, description="The sighting is not waiting for more information.")
