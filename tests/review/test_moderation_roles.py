@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.moderation_support import bearer, make_user, submit, token_for
+from survey.accounts import users
+from tests.support import moderator, submit
 
 ADMIN_ONLY = {"/api/v1/moderation/users"}
 GUARDED_PREFIXES = ("/api/v1/moderation", "/api/v1/auth/me", "/console")
@@ -26,21 +27,15 @@ def guarded_routes(app) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def world(app, client):
+def world(app, client, mod, admin):
     """Sighting 1 with photo 1, camera 1, and one account of each kind."""
     s1 = submit(client, 51.5033, -0.1196, seed=1)
     submit(client, 51.5033, -0.1196, seed=2)
-    make_user(app, "admin@example.org", "admin")
-    make_user(app, "mod@example.org", "moderator")
-    make_user(app, "gone@example.org", "moderator")
-    admin = bearer(token_for(app, "admin@example.org"))
     assert client.post(f"/api/v1/moderation/sightings/{s1['id']}/approve", json={}, headers=admin).status_code == 200
-    gone = bearer(token_for(app, "gone@example.org"))
-    from survey.accounts import users
-
+    gone = moderator(app, "gone@example.org")
     with app.app_context():
         users.set_active("gone@example.org", False)
-    return {"admin": admin, "moderator": bearer(token_for(app, "mod@example.org")), "disabled": gone}
+    return {"admin": admin, "moderator": mod, "disabled": gone}
 
 
 def call(client, method, path, headers):
