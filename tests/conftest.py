@@ -10,6 +10,7 @@ from sqlalchemy import text
 from survey import create_app
 from survey.extensions import db
 from tests.dbtools import migrate, postgres_database
+from tests.support import moderator
 
 SHARED_PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "photos"
 
@@ -85,6 +86,18 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def mod(app) -> dict:
+    """Headers carrying a moderator's API token (mod@example.org)."""
+    return moderator(app)
+
+
+@pytest.fixture
+def admin(app) -> dict:
+    """Headers carrying an admin's API token (admin@example.org)."""
+    return moderator(app, "admin@example.org", role="admin")
 
 
 @pytest.fixture

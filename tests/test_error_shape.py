@@ -11,7 +11,7 @@ from survey.extensions import SurveyApi
 from survey.schemas.intake import ErrorOut
 from tests.conftest import test_config as settings_for
 from tests.factories import new_client_id, photo, upload
-from tests.moderation_support import moderator
+from tests.support import moderator
 
 LONDON = (51.5033, -0.1196)
 QUEUE = "/api/v1/moderation/sightings"

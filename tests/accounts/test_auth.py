@@ -10,7 +10,7 @@ from survey import create_app
 from survey.extensions import db
 from survey.models import ApiToken, User
 from tests.conftest import test_config as config_for_tests
-from tests.moderation_support import PASSWORD, make_user, submit
+from tests.support import PASSWORD, bearer, make_user, submit
 
 
 def accounts(app) -> dict:
@@ -53,7 +53,7 @@ def test_token_is_issued_stored_hashed_and_revoked(app, client):
     with app.app_context():
         stored = db.session.scalars(select(ApiToken.token_hash)).all()
     assert stored == [hashlib.sha256(token.encode()).hexdigest()]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = bearer(token)
     me = client.get("/api/v1/auth/me", headers=headers)
     assert me.status_code == 200 and me.json == {
         "id": 1,

@@ -4,7 +4,7 @@ import csv
 import json
 import xml.etree.ElementTree as ET
 
-from tests.camera_factory import camera, many_cameras
+from tests.support import camera, many_cameras
 
 
 def test_export_geojson_to_a_file(runner, app, tmp_path):

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from survey.publish.downloads import FORMULA_STARTS
-from tests.camera_factory import camera_from_upload
+from tests.support import camera_from_upload
 
 XSS = '<img src=x onerror="document.body.dataset.pwned=1">'
 BREAKOUT = '"><script>document.body.dataset.pwned=2</script>'

@@ -15,11 +15,11 @@ from survey.models import Photo, Sighting
 from survey.photos.exif import read_photo_meta
 from survey.photos.images import ImageError, make_public_copies, sniff_format
 from survey.photos.scrub import scrub_original
-from tests.camera_factory import camera_from_upload
 from tests.conftest import corpus, require_tool
 from tests.dbtools import all_rows
 from tests.factories import new_client_id, photo, upload
 from tests.intake.test_hostile_files import assert_copies_reencoded
+from tests.support import camera_from_upload
 
 IP, FORWARDED = "203.0.113.77", "198.51.100.23"
 DEVICE = "volunteer-phone-7f3a9c"

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from survey.geo import EARTH_RADIUS_M, BBox, bbox_around, distance_m, parse_bbox
 from survey.nearby import cameras_near, cameras_near_each
-from tests.camera_factory import camera
-from tests.moderation_support import moderator, submit
+from tests.support import camera, submit
 
 TAVEUNI = -16.8
 M_LON = 1 / (111_195 * math.cos(math.radians(TAVEUNI)))  # degrees of longitude per metre there
@@ -101,8 +100,7 @@ def test_public_downloads_take_a_box_across_the_line(client, app):
     assert csv_ids == {west, east}
 
 
-def test_queue_box_and_merge_candidates_across_the_line(client, app):
-    mod = moderator(app)
+def test_queue_box_and_merge_candidates_across_the_line(client, app, mod):
     there = submit(client, TAVEUNI, EAST_OF_LINE, seed=1)
     submit(client, 51.5033, -0.1196, seed=2)
     west = camera(app, lat=TAVEUNI, lon=WEST_OF_LINE)

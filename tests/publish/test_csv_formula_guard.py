@@ -6,7 +6,7 @@ import io
 import pytest
 
 from survey.publish.downloads import spreadsheet_safe
-from tests.camera_factory import camera
+from tests.support import camera
 
 # Every formula start, the characters just around them in code-point order, punctuation that a
 # natural-language collation would skip, and ordinary text.

@@ -8,7 +8,7 @@ import pytest
 
 from survey.publish.downloads import spreadsheet_safe
 from survey.publish.osm import osm_tags
-from tests.camera_factory import camera
+from tests.support import camera
 
 CSV_HEADER = [
     "lat",

@@ -11,8 +11,8 @@ import pytest
 from survey.extensions import db
 from survey.models import Camera
 from survey.publish import downloads
-from tests.camera_factory import DEFAULTS, camera, camera_from_upload, many_cameras
 from tests.gdal import feature_count, features, ogrinfo
+from tests.support import DEFAULTS, camera, camera_from_upload, many_cameras
 
 URL = "/api/v1/cameras.geojson"
 STAMP = re.compile(r'"timeStamp": ?"[^"]*"')

@@ -8,8 +8,8 @@ import pytest
 
 from survey.publish import ogcapi
 from survey.publish.filters import load_query
-from tests.camera_factory import camera
 from tests.gdal import feature_count, features, ogrinfo
+from tests.support import camera
 
 OGC = "http://example.org/ogcapi"
 SITE = "http://example.org/"

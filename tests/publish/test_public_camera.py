@@ -6,7 +6,7 @@ import pytest
 
 from survey.extensions import db
 from survey.models import Camera, Sighting
-from tests.camera_factory import camera, camera_from_upload, pending_photo
+from tests.support import camera, camera_from_upload, pending_photo
 
 
 def test_camera_with_history_and_photos(client, app):

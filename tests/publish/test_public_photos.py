@@ -6,7 +6,7 @@ from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Camera, Sighting
 from survey.publish.photos import is_published, public_photo
-from tests.camera_factory import camera_from_upload, pending_photo
+from tests.support import camera_from_upload, pending_photo
 from tests.factories import photo
 
 

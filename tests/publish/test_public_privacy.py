@@ -7,8 +7,8 @@ import pytest
 
 from survey.extensions import db
 from survey.models import Sighting
-from tests.camera_factory import camera_from_upload, pending_photo
 from tests.factories import photo
+from tests.support import camera_from_upload, pending_photo
 
 VOLUNTEER_IP = "203.0.113.77"
 TAKEN = datetime(2026, 4, 3, 14, 37, 21, tzinfo=UTC)

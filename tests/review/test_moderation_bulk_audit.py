@@ -6,14 +6,9 @@ from sqlalchemy import func, select
 from survey.extensions import db
 from survey.models import Camera
 from tests.factories import photo, upload
-from tests.moderation_support import moderator, submit
+from tests.support import moderator, submit
 
 API = "/api/v1/moderation"
-
-
-@pytest.fixture
-def mod(app):
-    return moderator(app)
 
 
 def test_bulk_reject_reports_each_item(client, app, mod):

@@ -8,14 +8,9 @@ from sqlalchemy import update
 from survey.extensions import db
 from survey.models import Sighting, utcnow
 from tests.factories import photo, upload
-from tests.moderation_support import all_pages, moderator, submit
+from tests.support import all_pages, submit
 
 QUEUE = "/api/v1/moderation/sightings"
-
-
-@pytest.fixture
-def mod(app):
-    return moderator(app)
 
 
 def ids(client, headers, **params) -> list[int]:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Camera, Sighting
-from tests.moderation_support import fetch, moderator, submit
+from tests.support import fetch, moderator, submit
 
 API = "/api/v1/moderation"
 

@@ -7,16 +7,11 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Camera, Sighting
-from tests.moderation_support import fetch, moderator, receipt, submit
+from tests.support import fetch, receipt, submit
 
 API = "/api/v1/moderation"
 SPOT = (51.5033, -0.1196)
 NEAR = (51.50334, -0.1196)  # about 4 m north
-
-
-@pytest.fixture
-def mod(app):
-    return moderator(app)
 
 
 def post(client, path, headers, **body):

@@ -7,17 +7,11 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Camera, Photo
-from tests.camera_factory import camera
-from tests.moderation_support import fetch, moderator, receipt, submit
+from tests.support import camera, fetch, receipt, submit
 
 API = "/api/v1/moderation"
 SPOT = (51.5033, -0.1196)
 ITEMS = "/ogcapi/collections/cameras/items"
-
-
-@pytest.fixture
-def mod(app):
-    return moderator(app)
 
 
 @pytest.fixture

@@ -7,26 +7,20 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Photo
 from survey.storage.check import check_storage
-from tests.factories import new_client_id, photo, upload
+from tests.support import submit
 
 LONDON = (51.5033, -0.1196)
 
 
-def _uploaded(client, seed=1) -> dict:
-    response = upload(client, photo(*LONDON, seed=seed), client_id=new_client_id())
-    assert response.status_code == 201, response.json
-    return response.json
-
-
 def test_clean_store_reports_clean(client, app, runner):
-    _uploaded(client)
+    submit(client)
     result = runner.invoke(args=["storage", "check"])
     assert result.exit_code == 0, result.output
     assert "checked=3 unreferenced=0 temporaries=0 missing=0 corrupt=0" in result.output
 
 
 def test_orphans_and_temporaries_are_reported_then_repaired(client, app, runner):
-    _uploaded(client)
+    submit(client)
     root = Path(app.config["DATA_DIR"])
     orphan = root / "originals" / "ab" / ("ab" + "0" * 62 + ".jpg")
     orphan.parent.mkdir(parents=True, exist_ok=True)
@@ -47,8 +41,8 @@ def test_orphans_and_temporaries_are_reported_then_repaired(client, app, runner)
 
 
 def test_missing_and_altered_files_are_reported_not_deleted(client, app, runner):
-    _uploaded(client, seed=1)
-    _uploaded(client, seed=2)
+    submit(client, seed=1)
+    submit(client, seed=2)
     with app.app_context():
         first, second = db.session.scalars(select(Photo).order_by(Photo.id)).all()
         root = Path(app.config["DATA_DIR"])

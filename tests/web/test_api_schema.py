@@ -19,8 +19,7 @@ from schemathesis.checks import (
 )
 
 from survey import create_app
-from tests.camera_factory import camera_from_upload
-from tests.moderation_support import bearer, moderator, submit, token_for
+from tests.support import bearer, camera_from_upload, submit, token_for
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 EXAMPLES = int(os.environ.get("API_FUZZ_CASES", "25"))
@@ -46,11 +45,10 @@ def moderator_token(app) -> dict:
 
 
 @pytest.mark.parametrize(("spec", "label"), _labels())
-def test_every_operation_answers_within_its_spec(app, client, spec, label):
+def test_every_operation_answers_within_its_spec(app, client, admin, spec, label):
     # published cameras, so the downloads and camera pages have something to show
     camera_ids = [camera_from_upload(client, app, seed=seed)["camera_id"] for seed in range(2)]
     submit(client, seed=7)  # and a pending sighting for the moderators' queue
-    headers = moderator(app, "admin@example.org", role="admin")  # moderators' routes need a token
     operation = schemathesis.openapi.from_wsgi(SPECS[spec], app).find_operation_by_label(label)
     strategy = operation.as_strategy() | operation.as_strategy(GenerationMode.NEGATIVE)
     if label in CAMERA_PAGES:
@@ -65,7 +63,7 @@ def test_every_operation_answers_within_its_spec(app, client, spec, label):
         if label == "DELETE /api/v1/auth/token":  # revoking must not lock the other cases out
             case.headers = {**(case.headers or {}), **moderator_token(app)}
         else:
-            case.headers = {**(case.headers or {}), **headers}
+            case.headers = {**(case.headers or {}), **admin}  # moderators' routes need a token
         case.call_and_validate(checks=CHECKS)
         calls.append(case)
 

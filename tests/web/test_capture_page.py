@@ -11,11 +11,11 @@ from sqlalchemy import select
 from survey import vocab
 from survey.extensions import db
 from survey.geo import distance_m
-from survey.models import Camera, Sighting
+from survey.models import Sighting
 from survey.web.security import tile_origin
 from tests.conftest import corpus, screenshot_path
 from tests.factories import photo
-from tests.moderation_support import moderator
+from tests.support import camera, moderator
 
 LONDON = {"latitude": 51.5033, "longitude": -0.1196, "accuracy": 8}
 GPS_PHOTO = ("sony-dsc-hx5v-north-east-direction-magnetic.jpg", 51.778615, 8.365638055555555)
@@ -163,11 +163,7 @@ def test_photo_with_gps_is_stored_with_its_exif_position(phone, app):
 
 
 def test_photo_without_gps_takes_the_device_position(phone, app):
-    with app.app_context():
-        camera = Camera(lat=LONDON["latitude"] + 0.00009, lon=LONDON["longitude"], status="active")
-        db.session.add(camera)
-        db.session.commit()
-        camera_id = camera.id
+    camera_id = camera(app, lat=LONDON["latitude"] + 0.00009, lon=LONDON["longitude"])
     page = phone()
     capture(page, jpeg_file("no-gps.jpg", photo(size=(640, 480))))
     expect(page.locator("#pin-text")).to_contain_text("Your position (±8 m)")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from survey import vocab
 from survey.models import Camera, Sighting
 from tests.conftest import screenshot_path
-from tests.moderation_support import PASSWORD, fetch, make_user, receipt, submit, token_for
+from tests.support import PASSWORD, bearer, fetch, make_user, receipt, submit, token_for
 
 SPOT = (51.5033, -0.1196)
 NEAR = (51.50334, -0.1196)  # about 4 m north: the same camera, seen again
@@ -209,7 +209,7 @@ def test_clearing_a_field_clears_the_attribute(console, live_server, app):
 
 def test_bulk_approve_and_reject_from_the_queue(console, live_server, app):
     page, client = console, app.test_client()
-    mod = {"Authorization": f"Bearer {token_for(app, 'mod@example.org')}"}
+    mod = bearer(token_for(app, "mod@example.org"))  # the console's own account
     a, b, c, d = (submit(client, 51.50 + n / 100, -0.12, seed=10 + n, device=f"dev-bulk-{n:04}") for n in range(4))
     page.goto(f"{live_server.url}/console")
     showing(page, a)

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from survey import vocab
-from tests.camera_factory import camera, camera_from_upload
 from tests.conftest import screenshot_path
+from tests.support import camera, camera_from_upload
 
 
 def test_map_page_takes_its_settings_from_config(client, app):
