@@ -163,11 +163,18 @@ def label(vocabulary: str, value: str | None) -> str | None:
     return VOCABULARIES[vocabulary][1].get(value, value)
 
 
-def served() -> dict[str, list[dict[str, str]]]:
-    """Every vocabulary as the pages and GET /api/v1/vocab get it: ordered {value, label} terms."""
+# What a public page may carry: the camera's own attributes, never the intake's or review's words.
+PUBLIC_VOCABULARIES = frozenset(
+    {"camera_status_filter", "camera_type", "mount", "surveillance_type", "zone", "signage"}
+)
+
+
+def served(names: frozenset[str] | None = None) -> dict[str, list[dict[str, str]]]:
+    """The vocabularies (all, or those named) as the pages and GET /api/v1/vocab get them: ordered {value, label} terms."""
     return {
         name: [{"value": value, "label": labels[value]} for value in values]
         for name, (values, labels) in VOCABULARIES.items()
+        if names is None or name in names
     }
 
 

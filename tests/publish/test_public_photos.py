@@ -6,8 +6,8 @@ from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Camera, Sighting
 from survey.publish.photos import is_published, public_photo
-from tests.support import camera_from_upload, pending_photo
 from tests.factories import photo
+from tests.support import camera_from_upload, pending_photo
 
 
 def test_an_approved_sightings_copies_are_published_and_read(client, app):

@@ -11,7 +11,11 @@ blp = Blueprint("vocab", __name__, url_prefix="/api/v1", description="Statuses, 
 @blp.app_context_processor
 def _vocabulary():
     """Templates read the terms and labels here; scripts read the same JSON from the page's meta name="vocab"."""
-    return {"vocab": vocab.served(), "vocab_label": vocab.label}
+    return {
+        "vocab": vocab.served(),
+        "public_vocab": vocab.served(vocab.PUBLIC_VOCABULARIES),
+        "vocab_label": vocab.label,
+    }
 
 
 @blp.route("/vocab", methods=["GET"])
