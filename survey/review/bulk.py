@@ -42,5 +42,4 @@ def _decide_one(sighting_id: int, data: dict, actor_id: int) -> dict:
         if "current" in exc.extra:  # the message points to it, as the single-sighting answer does
             error["current"] = exc.extra["current"]
         return {"id": sighting_id, "ok": False, "error": error}
-    state = outcome["sighting"]
-    return {"id": sighting_id, "ok": True, "status": state["status"], "camera_id": state["camera_id"]}
+    return {"id": sighting_id, "ok": True, "status": outcome.sighting.status, "camera_id": outcome.sighting.camera_id}

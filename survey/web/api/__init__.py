@@ -8,7 +8,7 @@ def init_app(app) -> None:
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
     from survey.database import DatabaseId
-    from survey.schemas.intake import ErrorOut
+    from survey.schemas.common import ErrorOut
     from survey.web.api.spec_form import MultipartFormPlugin
 
     api.ERROR_SCHEMA = ErrorOut  # documents our extra error members, so clients can validate them

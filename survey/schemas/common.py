@@ -1,0 +1,147 @@
+"""What several schemas share: id and coordinate ranges, the error shape, attributes, and dumping helpers."""
+
+from marshmallow import Schema, fields, validate
+from marshmallow.utils import get_value
+
+from survey import vocab
+from survey.models import ATTRIBUTE_NAMES, SIGHTING_STATUSES
+
+LAT = validate.Range(min=-90, max=90)
+LON = validate.Range(min=-180, max=180)
+ID = validate.Range(min=1, max=2**31 - 1)  # ids are INTEGER columns: 32-bit on PostgreSQL
+
+
+class AttributesIn(Schema):
+    manufacturer = fields.String(validate=validate.Length(max=80))
+    model = fields.String(validate=validate.Length(max=120))
+    camera_type = fields.String(validate=validate.OneOf(vocab.CAMERA_TYPES))
+    mount = fields.String(validate=validate.OneOf(vocab.MOUNTS))
+    surveillance_type = fields.String(validate=validate.OneOf(vocab.SURVEILLANCE_TYPES))
+    zone = fields.String(validate=validate.OneOf(vocab.ZONES))
+    operator = fields.String(validate=validate.Length(max=200))
+    signage = fields.String(validate=validate.OneOf(vocab.SIGNAGE))
+
+
+# Every attribute is in the answer, null when nobody said.
+AttributesOut = Schema.from_dict(
+    {name: fields.String(allow_none=True) for name in ATTRIBUTE_NAMES}, name="AttributesOut"
+)
+
+
+class ErrorOut(Schema):
+    """The one error shape, with the optional members some errors add (documents every error response)."""
+
+    code = fields.Integer(metadata={"description": "HTTP status code"})
+    status = fields.String(metadata={"description": "HTTP status name"})
+    message = fields.String(metadata={"description": "What went wrong, for a person to read"})
+    errors = fields.Dict(metadata={"description": "Field-level errors, by location and field"})
+    code_name = fields.String(metadata={"description": "A stable machine name, e.g. no_position, image_corrupt"})
+    retry = fields.Boolean(metadata={"description": "True when the same request may succeed later (503)"})
+    retry_after = fields.Integer(metadata={"description": "Seconds to wait before retrying (429)"})
+    sighting_id = fields.Integer(metadata={"description": "The sighting that already uses this client_id (409)"})
+    current = fields.Dict(metadata={"description": "The record as it stands now, when a change came too late (409)"})
+
+
+class Part(fields.Nested):
+    """Some of a row's own columns, shown as one nested object.
+
+    Each field of the nested schema reads `prefix` + its name from the row (exif_lat for `lat`
+    with prefix "exif_"); a column the row lacks is null. With `present`, the whole part is
+    null when that column is.
+    """
+
+    def __init__(self, nested, *, prefix: str = "", present: str | None = None, **kwargs):
+        super().__init__(nested, allow_none=present is not None, **kwargs)
+        self.prefix, self.present = prefix, present
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        def column(name):
+            return (accessor or get_value)(obj, self.prefix + name, None)
+
+        if self.present and column(self.present) is None:
+            return None
+        return self._serialize(_Columns(column), attr, obj, **kwargs)
+
+
+class _Columns:
+    """The row as the nested schema sees it: attribute access goes through the parent's accessor."""
+
+    def __init__(self, column):
+        self._column = column
+
+    def __getattr__(self, name):
+        return self._column(name)
+
+
+class Beside(Schema):
+    """Dumps a small dataclass that holds a row (`ROW`) and a few members of its own (`OWN`).
+
+    The row's columns are read from the row, so a dataclass carries only what the row lacks.
+    """
+
+    ROW = "row"
+    OWN: tuple[str, ...] = ()
+
+    def get_attribute(self, obj, attr, default):
+        source = obj if attr in self.OWN else getattr(obj, self.ROW)
+        return super().get_attribute(source, attr, default)
+
+
+class Rounded(fields.Float):
+    """A float given to `places` decimals."""
+
+    def __init__(self, places: int, **kwargs):
+        super().__init__(**kwargs)
+        self.places = places
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else round(float(value), self.places)
+
+
+class Count(fields.Integer):
+    """How many items the attribute holds."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return len(value)
+
+
+class LocationOut(Schema):
+    lat = fields.Float()
+    lon = fields.Float()
+    accuracy_m = fields.Float(allow_none=True)
+    source = fields.String(
+        attribute="location_source",
+        metadata={"description": "exif, device, manual (the volunteer's pin) or reviewer (a moderator's correction)"},
+    )
+
+
+class HeadingOut(Schema):
+    degrees = fields.Float(attribute="heading")
+    ref = fields.String(attribute="heading_ref", allow_none=True, metadata={"description": "T (true) or M (magnetic)"})
+    source = fields.String(attribute="heading_source", metadata={"description": "exif, device, manual or reviewer"})
+
+
+class WarningOut(Schema):
+    code = fields.String()
+    message = fields.String()
+
+
+class SightingBase(Schema):
+    """What the volunteer and the moderators both see of a sighting."""
+
+    id = fields.Integer()
+    status = fields.String(validate=validate.OneOf(SIGHTING_STATUSES))
+    location = Part(LocationOut)
+    heading = Part(HeadingOut, present="heading")
+    captured_at = fields.DateTime(allow_none=True)
+    captured_at_source = fields.String(allow_none=True, metadata={"description": "gps, exif or device"})
+    submitted_at = fields.DateTime()
+    warnings = fields.List(fields.Nested(WarningOut))
+    attributes = Part(AttributesOut)
+    notes = fields.String(allow_none=True)
+    reject_reason = fields.String(allow_none=True)
+    moderator_note = fields.String(allow_none=True)
+    nearby_camera_id = fields.Integer(
+        allow_none=True, metadata={"description": "The camera the volunteer answered about."}
+    )
+    nearby_answer = fields.String(allow_none=True, metadata={"description": "same or different"})
