@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from survey.models import ROLES
+from survey.schemas.common import Out
 
 
 class LoginIn(Schema):
@@ -10,7 +11,7 @@ class LoginIn(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1000))
 
 
-class UserOut(Schema):
+class UserOut(Out):
     """A moderator's account (a models.User)."""
 
     id = fields.Integer()
@@ -20,12 +21,12 @@ class UserOut(Schema):
     created_at = fields.DateTime()
 
 
-class TokenOut(Schema):
+class TokenOut(Out):
     token = fields.String(metadata={"description": "Shown once: send it as 'Authorization: Bearer <token>'."})
     user = fields.Nested(UserOut)
 
 
-class ActorOut(Schema):
+class ActorOut(Out):
     """Who a request comes from (an accounts.auth.Actor)."""
 
     id = fields.Integer()

@@ -1,6 +1,6 @@
 """What several schemas share: id and coordinate ranges, the error shape, attributes, and dumping helpers."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 from marshmallow.utils import get_value
 
 from survey import vocab
@@ -22,10 +22,23 @@ class AttributesIn(Schema):
     signage = fields.String(validate=validate.OneOf(vocab.SIGNAGE))
 
 
+class Out(Schema):
+    """A response shape: the spec says every member is always sent (but OPTIONAL ones) and no other is.
+
+    So schemathesis, reading the spec, fails a body that misses a member or grows an unknown one.
+    """
+
+    OPTIONAL: tuple[str, ...] = ()
+
+    class Meta:
+        unknown = RAISE  # apispec documents an explicit RAISE as additionalProperties: false
+
+    def on_bind_field(self, field_name, field_obj):
+        field_obj.required = field_name not in self.OPTIONAL
+
+
 # Every attribute is in the answer, null when nobody said.
-AttributesOut = Schema.from_dict(
-    {name: fields.String(allow_none=True) for name in ATTRIBUTE_NAMES}, name="AttributesOut"
-)
+AttributesOut = Out.from_dict({name: fields.String(allow_none=True) for name in ATTRIBUTE_NAMES}, name="AttributesOut")
 
 
 class ErrorOut(Schema):
@@ -73,7 +86,7 @@ class _Columns:
         return self._column(name)
 
 
-class Beside(Schema):
+class Beside(Out):
     """Dumps a small dataclass that holds a row (`ROW`) and a few members of its own (`OWN`).
 
     The row's columns are read from the row, so a dataclass carries only what the row lacks.
@@ -105,7 +118,7 @@ class Count(fields.Integer):
         return len(value)
 
 
-class LocationOut(Schema):
+class LocationOut(Out):
     lat = fields.Float()
     lon = fields.Float()
     accuracy_m = fields.Float(allow_none=True)
@@ -115,18 +128,18 @@ class LocationOut(Schema):
     )
 
 
-class HeadingOut(Schema):
+class HeadingOut(Out):
     degrees = fields.Float(attribute="heading")
     ref = fields.String(attribute="heading_ref", allow_none=True, metadata={"description": "T (true) or M (magnetic)"})
     source = fields.String(attribute="heading_source", metadata={"description": "exif, device, manual or reviewer"})
 
 
-class WarningOut(Schema):
+class WarningOut(Out):
     code = fields.String()
     message = fields.String()
 
 
-class SightingBase(Schema):
+class SightingBase(Out):
     """What the volunteer and the moderators both see of a sighting."""
 
     id = fields.Integer()

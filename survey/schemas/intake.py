@@ -2,7 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from survey.schemas.common import ID, LAT, LON, AttributesIn, Beside, Count, Rounded, SightingBase
+from survey.schemas.common import ID, LAT, LON, AttributesIn, Beside, Count, Out, Rounded, SightingBase
 
 
 class SightingIn(AttributesIn):
@@ -47,7 +47,7 @@ class SightingUpload(SightingIn, PhotosIn):
     """The whole multipart form, for the OpenAPI spec only: it has one request body per operation."""
 
 
-class NearbyOut(Schema):
+class NearbyOut(Out):
     """A confirmed camera near a sighting just sent (a nearby.Nearby)."""
 
     id = fields.Integer(attribute="camera.id")

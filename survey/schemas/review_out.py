@@ -1,11 +1,11 @@
 """What moderators get back: queue items, decisions, cameras, bulk outcomes and audit events."""
 
 from flask import g, url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from survey.models import CAMERA_STATUSES, SIGHTING_STATUSES
 from survey.review.work_queue import TOTAL_CAP
-from survey.schemas.common import AttributesOut, Beside, Part, Rounded, SightingBase
+from survey.schemas.common import AttributesOut, Beside, Out, Part, Rounded, SightingBase
 
 
 def _photos_url() -> str:
@@ -27,7 +27,7 @@ class PhotoUrl(fields.String):
         return f"{_photos_url()}/{value}/{self.variant}"
 
 
-class PhotoOut(Schema):
+class PhotoOut(Out):
     """A photo of the sighting (a models.Photo, or the queue's plain row of it)."""
 
     id = fields.Integer()
@@ -39,13 +39,13 @@ class PhotoOut(Schema):
     original_url = PhotoUrl("original", metadata={"description": "The original as sent: evidence."})
 
 
-class PointOut(Schema):
+class PointOut(Out):
     lat = fields.Float()
     lon = fields.Float()
     accuracy_m = fields.Float(allow_none=True)
 
 
-class PositionsOut(Schema):
+class PositionsOut(Out):
     """Every position kept for moderators; null where there was none."""
 
     exif = Part(PointOut, prefix="exif_", present="lat", metadata={"description": "The photo's own GPS."})
@@ -53,7 +53,7 @@ class PositionsOut(Schema):
     manual = Part(PointOut, prefix="manual_", present="lat", metadata={"description": "The volunteer's pin."})
 
 
-class CameraOut(Schema):
+class CameraOut(Out):
     """A confirmed camera as moderators see it (a models.Camera, or a nearby.NearbyCamera)."""
 
     id = fields.Integer()
@@ -92,7 +92,7 @@ class SightingItemOut(Beside, SightingBase):
     candidates = fields.List(fields.Nested(CandidateOut), metadata={"description": "Nearest first."})
 
 
-class QueueOut(Schema):
+class QueueOut(Out):
     """One page of the queue (a review.work_queue.QueuePage)."""
 
     items = fields.List(fields.Nested(SightingItemOut))
@@ -101,7 +101,7 @@ class QueueOut(Schema):
     total_capped = fields.Boolean(metadata={"description": "True when more match than total says."})
 
 
-class DecisionStateOut(Schema):
+class DecisionStateOut(Out):
     """The part of a sighting that decisions change."""
 
     id = fields.Integer()
@@ -114,13 +114,13 @@ class DecisionStateOut(Schema):
     decided_by = fields.Integer(allow_none=True)
 
 
-class DecisionOut(Schema):
+class DecisionOut(Out):
     """A decision's outcome (a review.decisions.Decision)."""
 
     sighting = fields.Nested(DecisionStateOut)
 
 
-class ConflictOut(Schema):
+class ConflictOut(Out):
     """An attribute the sighting reports differently from the camera it was merged into."""
 
     field = fields.String()
@@ -135,15 +135,18 @@ class ApprovalOut(DecisionOut):
     conflicts = fields.List(fields.Nested(ConflictOut), metadata={"description": "Empty for a new camera."})
 
 
-class BulkErrorOut(Schema):
+class BulkErrorOut(Out):
+    OPTIONAL = ("current",)
     code = fields.Integer()
     status = fields.String()
     message = fields.String()
     current = fields.Dict(metadata={"description": "The sighting as it stands, when it was decided already."})
 
 
-class BulkResultOut(Schema):
+class BulkResultOut(Out):
     """One sighting's outcome: status and camera_id when ok, else error."""
+
+    OPTIONAL = ("status", "camera_id", "error")
 
     id = fields.Integer()
     ok = fields.Boolean()
@@ -152,14 +155,14 @@ class BulkResultOut(Schema):
     error = fields.Nested(BulkErrorOut)
 
 
-class BulkOut(Schema):
+class BulkOut(Out):
     results = fields.List(fields.Nested(BulkResultOut))
     succeeded = fields.Integer()
     failed = fields.Integer()
     truncated = fields.Boolean(metadata={"description": "True when the filter matched more than one bulk may take."})
 
 
-class ActorRefOut(Schema):
+class ActorRefOut(Out):
     id = fields.Integer()
     email = fields.String(allow_none=True)
 
@@ -179,7 +182,7 @@ class AuditEventOut(Beside):
     note = fields.String(allow_none=True)
 
 
-class AuditOut(Schema):
+class AuditOut(Out):
     """A page of events, newest first (a review.audit.EventPage)."""
 
     items = fields.List(fields.Nested(AuditEventOut))
