@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from survey.models import ROLES
-from survey.schemas.common import Out
+from survey.schemas.dumping import Out
 
 
 class LoginIn(Schema):

@@ -1,10 +1,10 @@
-"""What several schemas share: id and coordinate ranges, the error shape, attributes, and dumping helpers."""
+"""What several schemas share: id and coordinate ranges, the error shape, attributes, and a sighting's parts."""
 
-from marshmallow import RAISE, Schema, fields, validate
-from marshmallow.utils import get_value
+from marshmallow import Schema, fields, validate
 
 from survey import vocab
 from survey.models import ATTRIBUTE_NAMES, SIGHTING_STATUSES
+from survey.schemas.dumping import Out, Part
 
 LAT = validate.Range(min=-90, max=90)
 LON = validate.Range(min=-180, max=180)
@@ -20,21 +20,6 @@ class AttributesIn(Schema):
     zone = fields.String(validate=validate.OneOf(vocab.ZONES))
     operator = fields.String(validate=validate.Length(max=200))
     signage = fields.String(validate=validate.OneOf(vocab.SIGNAGE))
-
-
-class Out(Schema):
-    """A response shape: the spec says every member is always sent (but OPTIONAL ones) and no other is.
-
-    So schemathesis, reading the spec, fails a body that misses a member or grows an unknown one.
-    """
-
-    OPTIONAL: tuple[str, ...] = ()
-
-    class Meta:
-        unknown = RAISE  # apispec documents an explicit RAISE as additionalProperties: false
-
-    def on_bind_field(self, field_name, field_obj):
-        field_obj.required = field_name not in self.OPTIONAL
 
 
 # Every attribute is in the answer, null when nobody said.
@@ -53,69 +38,6 @@ class ErrorOut(Schema):
     retry_after = fields.Integer(metadata={"description": "Seconds to wait before retrying (429)"})
     sighting_id = fields.Integer(metadata={"description": "The sighting that already uses this client_id (409)"})
     current = fields.Dict(metadata={"description": "The record as it stands now, when a change came too late (409)"})
-
-
-class Part(fields.Nested):
-    """Some of a row's own columns, shown as one nested object.
-
-    Each field of the nested schema reads `prefix` + its name from the row (exif_lat for `lat`
-    with prefix "exif_"); a column the row lacks is null. With `present`, the whole part is
-    null when that column is.
-    """
-
-    def __init__(self, nested, *, prefix: str = "", present: str | None = None, **kwargs):
-        super().__init__(nested, allow_none=present is not None, **kwargs)
-        self.prefix, self.present = prefix, present
-
-    def serialize(self, attr, obj, accessor=None, **kwargs):
-        def column(name):
-            return (accessor or get_value)(obj, self.prefix + name, None)
-
-        if self.present and column(self.present) is None:
-            return None
-        return self._serialize(_Columns(column), attr, obj, **kwargs)
-
-
-class _Columns:
-    """The row as the nested schema sees it: attribute access goes through the parent's accessor."""
-
-    def __init__(self, column):
-        self._column = column
-
-    def __getattr__(self, name):
-        return self._column(name)
-
-
-class Beside(Out):
-    """Dumps a small dataclass that holds a row (`ROW`) and a few members of its own (`OWN`).
-
-    The row's columns are read from the row, so a dataclass carries only what the row lacks.
-    """
-
-    ROW = "row"
-    OWN: tuple[str, ...] = ()
-
-    def get_attribute(self, obj, attr, default):
-        source = obj if attr in self.OWN else getattr(obj, self.ROW)
-        return super().get_attribute(source, attr, default)
-
-
-class Rounded(fields.Float):
-    """A float given to `places` decimals."""
-
-    def __init__(self, places: int, **kwargs):
-        super().__init__(**kwargs)
-        self.places = places
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else round(float(value), self.places)
-
-
-class Count(fields.Integer):
-    """How many items the attribute holds."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return len(value)
 
 
 class LocationOut(Out):

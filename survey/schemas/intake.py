@@ -2,7 +2,8 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from survey.schemas.common import ID, LAT, LON, AttributesIn, Beside, Count, Out, Rounded, SightingBase
+from survey.schemas.common import ID, LAT, LON, AttributesIn, SightingBase
+from survey.schemas.dumping import Beside, Count, Out, Rounded
 
 
 class SightingIn(AttributesIn):

@@ -5,7 +5,8 @@ from marshmallow import fields, validate
 
 from survey.models import CAMERA_STATUSES, SIGHTING_STATUSES
 from survey.review.work_queue import TOTAL_CAP
-from survey.schemas.common import AttributesOut, Beside, Out, Part, Rounded, SightingBase
+from survey.schemas.common import AttributesOut, SightingBase
+from survey.schemas.dumping import Beside, Out, Part, Rounded
 
 
 def _photos_url() -> str:
