@@ -1,4 +1,4 @@
-"""Marshmallow schemas at the API's edges: what comes in, and what goes out."""
+"""The volunteers' side of the API: a sighting, its additions and answers in; the receipt out."""
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 

@@ -1,4 +1,4 @@
-"""Schemas at the moderation and auth API's edges."""
+"""What moderators send: queue filters, decisions, edits, bulk actions and audit queries."""
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
