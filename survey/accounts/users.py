@@ -66,13 +66,3 @@ def set_active(email: str, active: bool) -> User:
         )
     db.session.commit()
     return user
-
-
-def user_view(user: User) -> dict:
-    return {
-        "id": user.id,
-        "email": user.email,
-        "role": user.role,
-        "active": user.active,
-        "created_at": user.created_at.isoformat(),
-    }

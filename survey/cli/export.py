@@ -10,7 +10,8 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from survey.publish.downloads import STREAMS, count_matching, public_base_url
-from survey.publish.filters import BadQuery, load_query
+from survey.publish.filters import BadQuery
+from survey.schemas.publish import load_query
 
 export = AppGroup("export", help="Write the confirmed cameras to a file, as the public downloads do.")
 

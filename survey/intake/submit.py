@@ -1,7 +1,7 @@
 """The rules of intake: a volunteer's photos and fields become one pending sighting."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from survey.errors import Conflict, Invalid, NoPosition, NotFound
 from survey.extensions import db
 from survey.intake.plausibility import plausibility_warnings
 from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
-from survey.nearby import cameras_near
+from survey.nearby import Nearby, cameras_near
 from survey.photos.exif import PhotoMeta, read_photo_meta
 from survey.photos.images import ImageTooLarge, PublicCopies, make_public_copies, sniff_format
 from survey.photos.scrub import scrub_original
@@ -203,35 +203,21 @@ def _remove(store, keys: list[str]) -> None:
             store.delete(key)
 
 
-def receipt_view(sighting: Sighting, nearby: list | None = None) -> dict:
-    """What the volunteer who holds the receipt may see of their sighting."""
-    heading = None
-    if sighting.heading is not None:
-        heading = {"degrees": sighting.heading, "ref": sighting.heading_ref, "source": sighting.heading_source}
-    return {
-        "id": sighting.id,
-        "status": sighting.status,
-        "location": {
-            "lat": sighting.lat,
-            "lon": sighting.lon,
-            "accuracy_m": sighting.accuracy_m,
-            "source": sighting.location_source,
-        },
-        "heading": heading,
-        "captured_at": sighting.captured_at.isoformat() if sighting.captured_at else None,
-        "captured_at_source": sighting.captured_at_source,
-        "submitted_at": sighting.submitted_at.isoformat(),
-        "receipt": sighting.receipt,
-        "warnings": sighting.warnings or [],
-        "attributes": {name: getattr(sighting, name) for name in ATTRIBUTE_NAMES},
-        "notes": sighting.notes,
-        "photos": len(sighting.photos),
-        "reject_reason": sighting.reject_reason,
-        "moderator_note": sighting.moderator_note if sighting.status in (vocab.REJECTED, vocab.NEEDS_INFO) else None,
-        "nearby_cameras": [{"id": n.camera.id, "distance_m": round(n.distance_m, 1)} for n in nearby or []],
-        "nearby_camera_id": sighting.nearby_camera_id,
-        "nearby_answer": sighting.nearby_answer,
-    }
+@dataclass
+class Receipt:
+    """A sighting as the volunteer holding its receipt sees it; just after sending, with the cameras near it."""
+
+    sighting: Sighting
+    nearby_cameras: list[Nearby] = field(default_factory=list)
+
+    @classmethod
+    def with_nearby(cls, sighting: Sighting) -> "Receipt":
+        return cls(sighting, cameras_near(sighting.lat, sighting.lon, NEARBY_RADIUS_M))
+
+    @property
+    def moderator_note(self) -> str | None:
+        """A moderator's note is for the volunteer only when it explains a rejection or asks for more."""
+        return self.sighting.moderator_note if self.sighting.status in (vocab.REJECTED, vocab.NEEDS_INFO) else None
 
 
 def record_nearby_answer(sighting_id: int, receipt: str | None, camera_id: int, answer: str) -> Sighting:

@@ -10,7 +10,6 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import current_app
-from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 from sqlalchemy import Select, bindparam, func, select
 
 from survey import vocab
@@ -19,7 +18,7 @@ from survey.extensions import db
 from survey.publish.camera import camera_feature
 from survey.publish.columns import CAMERAS, feature_query
 from survey.publish.downloads import collection_members
-from survey.publish.filters import CameraFilter, CameraQuery
+from survey.publish.filters import CameraFilter
 
 COLLECTION = "cameras"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -116,36 +115,6 @@ def cached(key, compute):
             store.clear()
         entry = store[key] = (stamp, compute())
     return entry[1]
-
-
-class ItemsQueryArgs(CameraQuery):
-    """The items parameters: the shared filters plus paging and `datetime`; anything else is a 400."""
-
-    class Meta:
-        unknown = RAISE
-
-    f = fields.String(validate=validate.OneOf(("json", "html")))
-    limit = fields.Integer(validate=validate.Range(min=1))
-    offset = fields.Integer(validate=validate.Range(min=0, max=vocab.MAX_ID))
-    after = fields.Integer(validate=validate.Range(min=0, max=vocab.MAX_ID), metadata={"description": "Keyset cursor"})
-    datetime = fields.String(validate=validate.Length(max=64))
-
-    @validates_schema
-    def _datetime(self, data, **kwargs):
-        if "datetime" in data:
-            try:
-                parse_interval(data["datetime"])
-            except ValueError as exc:
-                raise ValidationError(str(exc), field_name="datetime") from None
-
-    def make_result(self, data: dict) -> "ItemsQuery":
-        """Paging and time apart from the shared filter; a limit above the maximum is lowered to it."""
-        paging = {name: data.pop(name) for name in ("limit", "offset", "after") if name in data}
-        data.pop("f", None)
-        raw = data.pop("datetime", None)
-        paging["limit"] = min(paging.get("limit", DEFAULT_LIMIT), MAX_LIMIT)
-        interval = parse_interval(raw) if raw else None
-        return ItemsQuery(filter=CameraFilter(**data), interval=interval, raw_datetime=raw, **paging)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The audit trail: one append-only event per change, and the moderators' view of it."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -64,7 +65,21 @@ def record(
     return event
 
 
-def list_events(filters: dict) -> dict:
+@dataclass
+class Event:
+    """An audit event with its moderator's email, read in one query for the whole page."""
+
+    row: AuditEvent
+    actor_email: str | None
+
+
+@dataclass
+class EventPage:
+    items: list[Event]
+    next_cursor: str | None
+
+
+def list_events(filters: dict) -> EventPage:
     """Events newest first, filtered by sighting, camera, moderator and action, paged by id."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(filters.get("limit", 50) + 1)
     for name, column in (
@@ -82,10 +97,8 @@ def list_events(filters: dict) -> dict:
     more = len(events) > limit
     events = events[:limit]
     emails = _emails({e.actor_id for e in events if e.actor_id})
-    return {
-        "items": [event_view(e, emails) for e in events],
-        "next_cursor": str(events[-1].id) if more else None,
-    }
+    items = [Event(e, emails.get(e.actor_id)) for e in events]
+    return EventPage(items, str(events[-1].id) if more else None)
 
 
 def _decode_cursor(cursor: str) -> int:
@@ -98,18 +111,3 @@ def _emails(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return {row.id: row.email for row in db.session.execute(select(User.id, User.email).where(User.id.in_(ids)))}
-
-
-def event_view(event: AuditEvent, emails: dict[int, str]) -> dict:
-    actor = {"id": event.actor_id, "email": emails.get(event.actor_id)} if event.actor_id else None
-    return {
-        "id": event.id,
-        "at": event.at.isoformat(),
-        "actor": actor,
-        "action": event.action,
-        "sighting_id": event.sighting_id,
-        "camera_id": event.camera_id,
-        "before": event.before,
-        "after": event.after,
-        "note": event.note,
-    }

@@ -41,5 +41,4 @@ def _decide_one(sighting_id: int, data: dict, actor_id: int) -> dict:
     except SurveyError as exc:
         # The same body the single-sighting answer gives, "current" included when the message points to it.
         return {"id": sighting_id, "ok": False, "error": exc.body()}
-    state = outcome["sighting"]
-    return {"id": sighting_id, "ok": True, "status": state["status"], "camera_id": state["camera_id"]}
+    return {"id": sighting_id, "ok": True, "status": outcome.sighting.status, "camera_id": outcome.sighting.camera_id}

@@ -1,5 +1,6 @@
 """What approving does to the confirmed cameras: create, merge into, unlink, edit, remove and restore."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import distinct, func, select, update
@@ -11,9 +12,36 @@ from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting
 from survey.review import audit
 from survey.review.versioning import atomic, claim, conflict
-from survey.review.work_queue import camera_view
 
 POSITION_FIELDS = ("lat", "lon", "direction")
+STATE_FIELDS = (
+    "id",
+    *POSITION_FIELDS,
+    "status",
+    "version",
+    "first_seen",
+    "last_confirmed",
+    "sightings_count",
+    "volunteers_count",
+    "photo_id",
+)
+
+
+@dataclass(frozen=True)
+class AttributeConflict:
+    """An attribute the sighting reports differently from the camera it was merged into."""
+
+    field: str
+    sighting: str | None
+    camera: str | None
+
+
+def camera_state(camera: Camera) -> dict:
+    """The camera as a 409 carries it in `current`: the members of schemas' CameraOut, as JSON values.
+
+    Built from field lists because the error travels below the schemas, which rules cannot import.
+    """
+    return audit.snapshot(camera, STATE_FIELDS) | {"attributes": audit.snapshot(camera, ATTRIBUTE_NAMES)}
 
 
 def sighting_day(sighting: Sighting) -> date:
@@ -66,10 +94,10 @@ def lock_camera(camera_id: int) -> Camera:
     return db.session.get(Camera, camera_id, populate_existing=True)
 
 
-def attribute_conflicts(sighting: Sighting, camera: Camera) -> list[dict]:
+def attribute_conflicts(sighting: Sighting, camera: Camera) -> list[AttributeConflict]:
     """Attributes the sighting reports differently from the camera, for the moderator to settle."""
     return [
-        {"field": name, "sighting": getattr(sighting, name), "camera": getattr(camera, name)}
+        AttributeConflict(name, getattr(sighting, name), getattr(camera, name))
         for name in ATTRIBUTE_NAMES
         if getattr(sighting, name) is not None and getattr(sighting, name) != getattr(camera, name)
     ]
@@ -93,15 +121,17 @@ def count_volunteers(camera_id: int) -> int:
     return db.session.scalar(keyed) + db.session.scalar(unkeyed)
 
 
-def merge_into_camera(camera: Camera, sighting: Sighting, data: dict, actor_id: int) -> list[dict]:
+def merge_into_camera(camera: Camera, sighting: Sighting, data: dict, actor_id: int) -> list[AttributeConflict]:
     """Count one more confirmation on a locked camera; return the attribute conflicts left open."""
     if camera.status == vocab.WITHDRAWN:
         # Never a candidate: its confirmations were all taken back, so approve as a new camera instead.
         raise conflict(
-            "That camera was withdrawn (none of its confirmations stand): approve as a new camera.", camera, camera_view
+            "That camera was withdrawn (none of its confirmations stand): approve as a new camera.",
+            camera,
+            camera_state,
         )
     if camera.status != vocab.ACTIVE:
-        raise conflict("That camera is marked removed: restore it before merging into it.", camera, camera_view)
+        raise conflict("That camera is marked removed: restore it before merging into it.", camera, camera_state)
     before = audit.snapshot(camera, audit.CAMERA_FIELDS)
     apply_choices(camera, sighting, data)
     day = sighting_day(sighting)
@@ -154,16 +184,16 @@ def _photo_of(photo_id: int, sighting: Sighting) -> bool:
 
 
 @atomic
-def edit_camera(camera_id: int, data: dict, actor_id: int) -> dict:
+def edit_camera(camera_id: int, data: dict, actor_id: int) -> Camera:
     """Correct a camera's position or attributes, or mark it removed / restore it."""
     begin_write()
     camera = db.session.get(Camera, camera_id, populate_existing=True)
     if camera is None:
         raise NotFound(f"There is no camera {camera_id}.")
     if camera.status == vocab.WITHDRAWN:
-        raise conflict("That camera was withdrawn: it has no confirmations to edit or restore.", camera, camera_view)
+        raise conflict("That camera was withdrawn: it has no confirmations to edit or restore.", camera, camera_state)
     before = audit.snapshot(camera, audit.CAMERA_FIELDS)
-    claim(camera, data.get("version"), camera_view)
+    claim(camera, data.get("version"), camera_state)
     for name in (*ATTRIBUTE_NAMES, *POSITION_FIELDS, "status"):
         if name in data:
             setattr(camera, name, data[name])
@@ -180,4 +210,4 @@ def edit_camera(camera_id: int, data: dict, actor_id: int) -> dict:
         note=data.get("note"),
     )
     db.session.commit()
-    return camera_view(camera)
+    return camera

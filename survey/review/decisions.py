@@ -4,33 +4,39 @@ Each rule locks the sighting with a conditional UPDATE on its version, changes i
 audit events and commits, all in one transaction: a change without its audit event never exists.
 """
 
+from dataclasses import dataclass, field
+
 from survey import vocab
 from survey.accounts.volunteers import sighting_for_receipt
 from survey.database import begin_write
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
-from survey.models import ATTRIBUTE_NAMES, Sighting, utcnow
+from survey.models import ATTRIBUTE_NAMES, Camera, Sighting, utcnow
 from survey.review import audit
-from survey.review.cameras import lock_camera, merge_into_camera, new_camera, unlink_sighting
+from survey.review.cameras import AttributeConflict, lock_camera, merge_into_camera, new_camera, unlink_sighting
 from survey.review.versioning import atomic, claim, conflict
-from survey.review.work_queue import camera_view, sighting_item
+from survey.review.work_queue import ReviewItem, review_item
 
 NOT_WAITING = "This sighting is not waiting for more information from you."
 DECIDED = "This sighting was already decided: reopen it first. Its current state is in 'current'."
 
 
-def decision_state(s: Sighting) -> dict:
-    """The part of a sighting that decisions change, as returned with a 409."""
-    return {
-        "id": s.id,
-        "status": s.status,
-        "version": s.version,
-        "camera_id": s.camera_id,
-        "reject_reason": s.reject_reason,
-        "moderator_note": s.moderator_note,
-        "decided_at": s.decided_at.isoformat() if s.decided_at else None,
-        "decided_by": s.decided_by,
-    }
+# The part of a sighting that decisions change: schemas' DecisionStateOut, and a 409's `current`.
+STATE_FIELDS = ("id", "status", "version", "camera_id", "reject_reason", "moderator_note", "decided_at", "decided_by")
+
+
+@dataclass
+class Decision:
+    """A decided sighting; an approval adds its camera and the attributes left for the moderator to settle."""
+
+    sighting: Sighting
+    camera: Camera | None = None
+    conflicts: list[AttributeConflict] = field(default_factory=list)
+
+
+def sighting_state(sighting: Sighting) -> dict:
+    """The sighting as a 409 carries it in `current`, as JSON values (errors travel below the schemas)."""
+    return audit.snapshot(sighting, STATE_FIELDS)
 
 
 def _open_for_change(sighting_id: int, states=vocab.OPEN_SIGHTING_STATUSES, refusal: str = DECIDED) -> Sighting:
@@ -40,7 +46,7 @@ def _open_for_change(sighting_id: int, states=vocab.OPEN_SIGHTING_STATUSES, refu
     if sighting is None:
         raise NotFound(f"There is no sighting {sighting_id}.")
     if sighting.status not in states:
-        raise conflict(refusal, sighting, decision_state)
+        raise conflict(refusal, sighting, sighting_state)
     return sighting
 
 
@@ -64,11 +70,11 @@ def _record(action: str, sighting: Sighting, before: dict, actor_id, note=None) 
 
 
 @atomic
-def approve(sighting_id: int, data: dict, actor_id: int) -> dict:
+def approve(sighting_id: int, data: dict, actor_id: int) -> Decision:
     """Approve as a new camera, or (with camera_id) as one more confirmation of an existing camera."""
     sighting = _open_for_change(sighting_id)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
-    claim(sighting, data.get("version"), decision_state)
+    claim(sighting, data.get("version"), sighting_state)
     _decide(sighting, vocab.APPROVED, actor_id, note=data.get("note"))
     if data.get("camera_id") is None:
         camera, conflicts = new_camera(sighting, data), []
@@ -88,44 +94,44 @@ def approve(sighting_id: int, data: dict, actor_id: int) -> dict:
         conflicts = merge_into_camera(camera, sighting, data, actor_id)
         _record("merged", sighting, before, actor_id, data.get("note"))
     db.session.commit()
-    return {"sighting": decision_state(sighting), "camera": camera_view(camera), "conflicts": conflicts}
+    return Decision(sighting, camera, conflicts)
 
 
 @atomic
-def reject(sighting_id: int, data: dict, actor_id: int) -> dict:
+def reject(sighting_id: int, data: dict, actor_id: int) -> Decision:
     """Reject with a reason from the fixed list; the volunteer sees it through their receipt."""
     if data.get("reason") not in vocab.REJECT_REASONS:
         reasons = ", ".join(vocab.REJECT_REASONS)
         raise Invalid("Choose a reason from the list.", errors={"reason": [f"One of: {reasons}."]})
     sighting = _open_for_change(sighting_id)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
-    claim(sighting, data.get("version"), decision_state)
+    claim(sighting, data.get("version"), sighting_state)
     _decide(sighting, vocab.REJECTED, actor_id, reason=data["reason"], note=data.get("note"))
     _record("rejected", sighting, before, actor_id, data.get("note"))
     db.session.commit()
-    return {"sighting": decision_state(sighting)}
+    return Decision(sighting)
 
 
 @atomic
-def needs_info(sighting_id: int, data: dict, actor_id: int) -> dict:
+def needs_info(sighting_id: int, data: dict, actor_id: int) -> Decision:
     """Ask the volunteer for more; the note tells them what, and their addition reopens it."""
     if not (data.get("note") or "").strip():
         raise Invalid("Say what is missing: the volunteer sees this note.", errors={"note": ["Required."]})
     sighting = _open_for_change(sighting_id)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
-    claim(sighting, data.get("version"), decision_state)
+    claim(sighting, data.get("version"), sighting_state)
     _decide(sighting, vocab.NEEDS_INFO, actor_id, note=data["note"])
     _record("needs_info", sighting, before, actor_id, data["note"])
     db.session.commit()
-    return {"sighting": decision_state(sighting)}
+    return Decision(sighting)
 
 
 @atomic
-def reopen(sighting_id: int, data: dict, actor_id: int) -> dict:
+def reopen(sighting_id: int, data: dict, actor_id: int) -> Decision:
     """Put any decided sighting back in the queue, undoing what its approval counted."""
     sighting = _open_for_change(sighting_id, vocab.DECIDED_SIGHTING_STATUSES, "This sighting is not decided yet.")
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
-    claim(sighting, data.get("version"), decision_state)
+    claim(sighting, data.get("version"), sighting_state)
     camera_id = sighting.camera_id if sighting.status == vocab.APPROVED else None
     sighting.status, sighting.camera_id, sighting.reject_reason, sighting.moderator_note = (
         vocab.PENDING,
@@ -138,15 +144,15 @@ def reopen(sighting_id: int, data: dict, actor_id: int) -> dict:
     if camera_id is not None:
         unlink_sighting(lock_camera(camera_id), sighting, actor_id, data.get("note"))
     db.session.commit()
-    return {"sighting": decision_state(sighting)}
+    return Decision(sighting)
 
 
 @atomic
-def edit_sighting(sighting_id: int, data: dict, actor_id: int) -> dict:
+def edit_sighting(sighting_id: int, data: dict, actor_id: int) -> ReviewItem:
     """Correct an open sighting's position, heading or attributes before deciding."""
     sighting = _open_for_change(sighting_id)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
-    claim(sighting, data.get("version"), decision_state)
+    claim(sighting, data.get("version"), sighting_state)
     # "reviewer", not "manual": the volunteer's receipt must not call a moderator's correction their pin.
     if "lat" in data:
         sighting.lat, sighting.lon, sighting.location_source = data["lat"], data["lon"], vocab.REVIEWER
@@ -159,7 +165,7 @@ def edit_sighting(sighting_id: int, data: dict, actor_id: int) -> dict:
         sighting.manufacturer = vocab.canonical_manufacturer(data["manufacturer"])
     _record("edited", sighting, before, actor_id, data.get("note"))
     db.session.commit()
-    return sighting_item(sighting)
+    return review_item(sighting)
 
 
 @atomic
@@ -171,7 +177,7 @@ def add_from_volunteer(sighting_id: int, receipt: str | None, notes: str) -> Sig
     db.session.rollback()
     sighting = _open_for_change(sighting_id, (vocab.NEEDS_INFO,), NOT_WAITING)
     before = audit.snapshot(sighting, ("status", "version", "notes"))
-    claim(sighting, None, decision_state)
+    claim(sighting, None, sighting_state)
     sighting.notes = f"{sighting.notes}\n\n{notes}" if sighting.notes else notes
     sighting.status = vocab.PENDING
     audit.record(
@@ -185,13 +191,13 @@ def add_from_volunteer(sighting_id: int, receipt: str | None, notes: str) -> Sig
     return sighting
 
 
-def sighting_for_moderator(sighting_id: int) -> dict:
+def sighting_for_moderator(sighting_id: int) -> ReviewItem:
     sighting = db.session.get(Sighting, sighting_id)
     if sighting is None:
         raise NotFound(f"There is no sighting {sighting_id}.")
-    return sighting_item(sighting)
+    return review_item(sighting)
 
 
-def history(sighting_id: int) -> list[dict]:
+def history(sighting_id: int) -> list[audit.Event]:
     """The sighting's audit events, oldest first, for the console."""
-    return list(reversed(audit.list_events({"sighting_id": sighting_id, "limit": 100})["items"]))
+    return list(reversed(audit.list_events({"sighting_id": sighting_id, "limit": 100}).items))

@@ -4,17 +4,17 @@ import base64
 import binascii
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import g, url_for
 from sqlalchemy import and_, func, or_, select
 
 from survey import vocab
 from survey.errors import BadQuery, NotFound
 from survey.extensions import db
 from survey.geo import within
-from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting, utcnow
-from survey.nearby import cameras_near, cameras_near_each
+from survey.models import Photo, Sighting, utcnow
+from survey.nearby import Nearby, cameras_near, cameras_near_each
 from survey.photos.images import FORMATS
 from survey.storage import photo_files
 
@@ -47,7 +47,24 @@ def filtered(filters: dict):
     return query
 
 
-def list_queue(filters: dict) -> dict:
+@dataclass
+class ReviewItem:
+    """A sighting with what a moderator decides by: its photos and the confirmed cameras near it."""
+
+    sighting: Sighting
+    photos: list  # Photo rows, or plain (id, width, height, format) rows
+    candidates: list[Nearby]  # nearest first
+
+
+@dataclass
+class QueuePage:
+    items: list[ReviewItem]
+    next_cursor: str | None
+    total: int  # counted up to TOTAL_CAP
+    total_capped: bool
+
+
+def list_queue(filters: dict) -> QueuePage:
     """One page of the queue and the cursor for the next; new arrivals never shift a page."""
     sort, limit = filters.get("sort", vocab.OLDEST), filters.get("limit", 20)
     keys = SORTS[sort]
@@ -56,12 +73,8 @@ def list_queue(filters: dict) -> dict:
     after = decode_cursor(filters["cursor"], sort) if filters.get("cursor") else None
     rows = _rows(query, keys, limit + 1, after)
     page, more = rows[:limit], len(rows) > limit
-    return {
-        "items": _items(page),
-        "next_cursor": encode_cursor(page[-1], sort) if more else None,
-        "total": min(total, TOTAL_CAP),
-        "total_capped": total > TOTAL_CAP,
-    }
+    cursor = encode_cursor(page[-1], sort) if more else None
+    return QueuePage(_items(page), cursor, min(total, TOTAL_CAP), total > TOTAL_CAP)
 
 
 def _count_upto(query, limit: int) -> int:
@@ -138,52 +151,11 @@ def _key_value(column, raw):
     return raw
 
 
-def photo_urls(photo) -> dict:
-    base = f"{_photos_url()}/{photo.id}"
-    return {
-        "id": photo.id,
-        "width": photo.width,
-        "height": photo.height,
-        "format": photo.format,
-        "thumb_url": f"{base}/thumb",
-        "display_url": f"{base}/display",
-        "original_url": f"{base}/original",
-    }
-
-
-def _photos_url() -> str:
-    """The moderator photo route up to the id, from one url_for a request (150 a page took ~4 ms)."""
-    if "moderator_photos_url" not in g:
-        g.moderator_photos_url = url_for("moderation.moderator_photo", photo_id=0, variant="thumb")[: -len("/0/thumb")]
-    return g.moderator_photos_url
-
-
-def _point(lat, lon, accuracy=None):
-    return {"lat": lat, "lon": lon, "accuracy_m": accuracy} if lat is not None else None
-
-
-def camera_view(camera: Camera) -> dict:
-    return {
-        "id": camera.id,
-        "lat": camera.lat,
-        "lon": camera.lon,
-        "direction": camera.direction,
-        "status": camera.status,
-        "version": camera.version,
-        "first_seen": camera.first_seen.isoformat() if camera.first_seen else None,
-        "last_confirmed": camera.last_confirmed.isoformat() if camera.last_confirmed else None,
-        "sightings_count": camera.sightings_count,
-        "volunteers_count": camera.volunteers_count,
-        "photo_id": camera.photo_id,
-        "attributes": {name: getattr(camera, name) for name in ATTRIBUTE_NAMES},
-    }
-
-
-def _items(page: list[Sighting]) -> list[dict]:
+def _items(page: list[Sighting]) -> list[ReviewItem]:
     """The page's items, with the photos and merge candidates of all of them fetched at once."""
     photos = _photos([s.id for s in page])
     nearby = cameras_near_each([(s.lat, s.lon) for s in page], CANDIDATE_RADIUS_M)
-    return [sighting_item(s, near, photos.get(s.id, [])) for s, near in zip(page, nearby)]
+    return [ReviewItem(s, photos.get(s.id, []), near) for s, near in zip(page, nearby)]
 
 
 def _photos(sighting_ids: list[int]) -> dict[int, list]:
@@ -196,42 +168,9 @@ def _photos(sighting_ids: list[int]) -> dict[int, list]:
     return found
 
 
-def sighting_item(s: Sighting, nearby: list | None = None, photos: list | None = None) -> dict:
-    """Everything a moderator sees of a sighting, with merge candidates nearest first."""
-    heading = (
-        {"degrees": s.heading, "ref": s.heading_ref, "source": s.heading_source} if s.heading is not None else None
-    )
-    if nearby is None:
-        nearby = cameras_near(s.lat, s.lon, CANDIDATE_RADIUS_M)
-    return {
-        "id": s.id,
-        "status": s.status,
-        "version": s.version,
-        "submitted_at": s.submitted_at.isoformat(),
-        "captured_at": s.captured_at.isoformat() if s.captured_at else None,
-        "captured_at_source": s.captured_at_source,
-        "location": {"lat": s.lat, "lon": s.lon, "accuracy_m": s.accuracy_m, "source": s.location_source},
-        "positions": {
-            vocab.EXIF: _point(s.exif_lat, s.exif_lon, s.exif_accuracy_m),
-            vocab.DEVICE: _point(s.device_lat, s.device_lon, s.device_accuracy_m),
-            vocab.MANUAL: _point(s.manual_lat, s.manual_lon),
-        },
-        "heading": heading,
-        "attributes": {name: getattr(s, name) for name in ATTRIBUTE_NAMES},
-        "notes": s.notes,
-        "warnings": s.warnings or [],
-        "warning_count": s.warning_count,
-        "volunteer_key": s.volunteer_key,
-        "nearby_camera_id": s.nearby_camera_id,
-        "nearby_answer": s.nearby_answer,
-        "camera_id": s.camera_id,
-        "reject_reason": s.reject_reason,
-        "moderator_note": s.moderator_note,
-        "decided_at": s.decided_at.isoformat() if s.decided_at else None,
-        "decided_by": s.decided_by,
-        "photos": [photo_urls(p) for p in (s.photos if photos is None else photos)],
-        "candidates": [camera_view(n.camera) | {"distance_m": round(n.distance_m, 1)} for n in nearby],
-    }
+def review_item(sighting: Sighting) -> ReviewItem:
+    """One sighting as a moderator sees it, with merge candidates nearest first."""
+    return ReviewItem(sighting, sighting.photos, cameras_near(sighting.lat, sighting.lon, CANDIDATE_RADIUS_M))
 
 
 VARIANT_KEYS = {"original": "original_key", "display": "display_key", "thumb": "thumb_key"}

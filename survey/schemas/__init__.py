@@ -1,1 +1,1 @@
-"""Marshmallow schemas at the edges, in and out."""
+"""Marshmallow schemas at the edges, in and out; Out schemas (schemas.dumping) dump rows and dataclasses."""

@@ -1,23 +1,10 @@
-"""Marshmallow schemas at the API's edges: what comes in, and what goes out."""
+"""The volunteers' side of the API: a sighting, its additions and answers in; the receipt out."""
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from survey import vocab
-
-LAT = validate.Range(min=-90, max=90)
-LON = validate.Range(min=-180, max=180)
-ID = validate.Range(min=1, max=vocab.MAX_ID)
-
-
-class AttributesIn(Schema):
-    manufacturer = fields.String(validate=validate.Length(max=80))
-    model = fields.String(validate=validate.Length(max=120))
-    camera_type = fields.String(validate=validate.OneOf(vocab.CAMERA_TYPES))
-    mount = fields.String(validate=validate.OneOf(vocab.MOUNTS))
-    surveillance_type = fields.String(validate=validate.OneOf(vocab.SURVEILLANCE_TYPES))
-    zone = fields.String(validate=validate.OneOf(vocab.ZONES))
-    operator = fields.String(validate=validate.Length(max=200))
-    signage = fields.String(validate=validate.OneOf(vocab.SIGNAGE))
+from survey.schemas.common import ID, LAT, LON, AttributesIn, SightingBase
+from survey.schemas.dumping import Beside, Count, Out, Rounded
 
 
 class SightingIn(AttributesIn):
@@ -62,53 +49,23 @@ class SightingUpload(SightingIn, PhotosIn):
     """The whole multipart form, for the OpenAPI spec only: it has one request body per operation."""
 
 
-class LocationOut(Schema):
-    lat = fields.Float()
-    lon = fields.Float()
-    accuracy_m = fields.Float(allow_none=True)
-    source = fields.String(
-        metadata={"description": "exif, device, manual (the volunteer's pin) or reviewer (a moderator's correction)"}
-    )
+class NearbyOut(Out):
+    """A confirmed camera near a sighting just sent (a nearby.Nearby)."""
+
+    id = fields.Integer(attribute="camera.id")
+    distance_m = Rounded(1)
 
 
-class HeadingOut(Schema):
-    degrees = fields.Float()
-    ref = fields.String(allow_none=True, metadata={"description": "T (true) or M (magnetic)"})
-    source = fields.String(metadata={"description": "exif, device, manual or reviewer"})
+class SightingOut(Beside, SightingBase):
+    """What the volunteer sees of their own sighting: an intake.submit.Receipt."""
 
-
-class WarningOut(Schema):
-    code = fields.String()
-    message = fields.String()
-
-
-class NearbyOut(Schema):
-    id = fields.Integer()
-    distance_m = fields.Float()
-
-
-class SightingOut(Schema):
-    """What the volunteer sees of their own sighting."""
-
-    id = fields.Integer()
-    status = fields.String()
-    location = fields.Nested(LocationOut)
-    heading = fields.Nested(HeadingOut, allow_none=True)
-    captured_at = fields.String(allow_none=True)
-    captured_at_source = fields.String(allow_none=True)
-    submitted_at = fields.String()
+    ROW, OWN = "sighting", ("moderator_note", "nearby_cameras")
     receipt = fields.String()
-    warnings = fields.List(fields.Nested(WarningOut))
-    attributes = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True))
-    notes = fields.String(allow_none=True)
-    photos = fields.Integer(metadata={"description": "How many photos were stored."})
-    reject_reason = fields.String(allow_none=True)
-    moderator_note = fields.String(allow_none=True)
-    nearby_cameras = fields.List(fields.Nested(NearbyOut))
-    nearby_camera_id = fields.Integer(
-        allow_none=True, metadata={"description": "The camera the volunteer answered about."}
+    photos = Count(metadata={"description": "How many photos were stored."})
+    moderator_note = fields.String(
+        allow_none=True, metadata={"description": "Why it was rejected, or what is missing."}
     )
-    nearby_answer = fields.String(allow_none=True, metadata={"description": "same or different"})
+    nearby_cameras = fields.List(fields.Nested(NearbyOut))
 
 
 class NearbyAnswerIn(Schema):
@@ -123,21 +80,6 @@ class ReceiptQuery(Schema):
         unknown = EXCLUDE
 
     receipt = fields.String(validate=validate.Length(min=1, max=64))
-
-
-class ErrorOut(Schema):
-    """The one error shape, with the optional members some errors add (documents every error response)."""
-
-    code = fields.Integer(metadata={"description": "HTTP status code"})
-    status = fields.String(metadata={"description": "HTTP status name"})
-    message = fields.String(metadata={"description": "What went wrong, for a person to read"})
-    errors = fields.Dict(
-        metadata={"description": "Field-level errors: {field: [messages]}, whichever part of the request"}
-    )
-    code_name = fields.String(metadata={"description": "A stable machine name, e.g. no_position, image_corrupt"})
-    retry = fields.Boolean(metadata={"description": "True when the same request may succeed later (503)"})
-    retry_after = fields.Integer(metadata={"description": "Seconds to wait before retrying (429)"})
-    sighting_id = fields.Integer(metadata={"description": "The sighting that already uses this client_id (409)"})
 
 
 class AdditionIn(Schema):

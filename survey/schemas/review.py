@@ -1,4 +1,4 @@
-"""Schemas at the moderation and auth API's edges."""
+"""What moderators send: queue filters, decisions, edits, bulk actions and audit queries."""
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
@@ -6,7 +6,7 @@ from webargs.fields import DelimitedList
 from survey import vocab
 from survey.geo import parse_bbox
 from survey.models import ATTRIBUTE_NAMES
-from survey.schemas.intake import ID, LAT, LON, AttributesIn
+from survey.schemas.common import ID, LAT, LON, AttributesIn
 
 # Ages beyond a century cannot match anything, and would overflow the date arithmetic.
 AGE_HOURS = validate.Range(min=0, max=24 * 366 * 100)
@@ -34,8 +34,11 @@ class QueueFilter(Schema):
     class Meta:
         unknown = EXCLUDE
 
+    # apispec would document the default serialised as the query string has it ("pending"), not as a list.
     status = DelimitedList(
-        fields.String(validate=validate.OneOf(vocab.SIGHTING_STATUSES)), load_default=[vocab.PENDING]
+        fields.String(validate=validate.OneOf(vocab.SIGHTING_STATUSES)),
+        load_default=[vocab.PENDING],
+        metadata={"default": [vocab.PENDING]},
     )
     bbox = BBox(metadata={"description": "minLon,minLat,maxLon,maxLat; minLon > maxLon crosses the antimeridian"})
     has_warning = fields.Boolean()
@@ -150,85 +153,3 @@ class AuditQuery(Schema):
     action = fields.String(validate=validate.Length(max=32))
     cursor = fields.String(validate=validate.Length(max=20))
     limit = fields.Integer(validate=validate.Range(min=1, max=200), load_default=50)
-
-
-class LoginIn(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1000))
-
-
-# Responses: the rule modules build plain dicts; these schemas document their keys.
-def response_schema(name: str, description: dict) -> type[Schema]:
-    return Schema.from_dict(description, name=name)
-
-
-ANY = fields.Raw()
-SightingItemOut = response_schema(
-    "SightingItemOut",
-    dict.fromkeys(
-        (
-            "id",
-            "status",
-            "version",
-            "submitted_at",
-            "captured_at",
-            "captured_at_source",
-            "location",
-            "positions",
-            "heading",
-            "attributes",
-            "notes",
-            "warnings",
-            "warning_count",
-            "volunteer_key",
-            "nearby_camera_id",
-            "nearby_answer",
-            "camera_id",
-            "reject_reason",
-            "moderator_note",
-            "decided_at",
-            "decided_by",
-            "photos",
-            "candidates",
-        ),
-        ANY,
-    ),
-)
-QueueOut = response_schema(
-    "QueueOut",
-    {
-        "items": fields.List(fields.Nested(SightingItemOut)),
-        "next_cursor": fields.String(allow_none=True),
-        "total": fields.Integer(),
-        "total_capped": fields.Boolean(),
-    },
-)
-DecisionOut = response_schema("DecisionOut", {"sighting": ANY, "camera": ANY, "conflicts": ANY})
-CameraOut = response_schema(
-    "CameraOut",
-    dict.fromkeys(
-        (
-            "id",
-            "lat",
-            "lon",
-            "direction",
-            "status",
-            "version",
-            "first_seen",
-            "last_confirmed",
-            "sightings_count",
-            "volunteers_count",
-            "photo_id",
-            "attributes",
-        ),
-        ANY,
-    ),
-)
-BulkOut = response_schema(
-    "BulkOut",
-    {"results": ANY, "succeeded": fields.Integer(), "failed": fields.Integer(), "truncated": fields.Boolean()},
-)
-AuditOut = response_schema("AuditOut", {"items": ANY, "next_cursor": fields.String(allow_none=True)})
-UserOut = response_schema("UserOut", dict.fromkeys(("id", "email", "role", "active", "created_at"), ANY))
-TokenOut = response_schema("TokenOut", {"token": fields.String(), "user": fields.Nested(UserOut)})
-ActorOut = response_schema("ActorOut", dict.fromkeys(("id", "email", "role", "via"), ANY))

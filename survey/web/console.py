@@ -11,6 +11,7 @@ from survey.errors import Unauthorized
 from survey.models import ATTRIBUTE_NAMES
 from survey.review import decisions, work_queue
 from survey.schemas.review import QueueQuery
+from survey.schemas.review_out import AuditEventOut, QueueOut, SightingItemOut
 
 blp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -38,9 +39,9 @@ def _queue_filters() -> tuple[dict, dict]:
 def queue_page():
     """The queue beside the selected sighting: photo, map, attributes, candidates and actions."""
     filters, raw = _queue_filters()
-    page = work_queue.list_queue(filters)
+    page = QueueOut().dump(work_queue.list_queue(filters))  # the page reads the API's shapes
     selected = request.args.get("id", type=int) or (page["items"][0]["id"] if page["items"] else None)
-    item = decisions.sighting_for_moderator(selected) if selected else None
+    item = SightingItemOut().dump(decisions.sighting_for_moderator(selected)) if selected else None
     keep = {k: v for k, v in raw.items() if k in FILTER_ARGS}
     return render_template(
         "console/queue.html",
@@ -48,7 +49,7 @@ def queue_page():
         item=item,
         filters=filters,
         keep=keep,
-        history=decisions.history(selected) if selected else [],
+        history=AuditEventOut(many=True).dump(decisions.history(selected) if selected else []),
         actor=auth.current_actor(),
         attribute_names=ATTRIBUTE_NAMES,
         closed_attributes=CLOSED_ATTRIBUTES,

@@ -3,26 +3,16 @@
 import json
 
 from flask import Blueprint, Response, render_template, request
-from marshmallow import RAISE, Schema, fields, validate
 
 from survey.errors import NotFound
 from survey.publish import ogcapi
 from survey.publish.downloads import public_base_url
-from survey.publish.filters import load_query
 from survey.publish.ogcapi_spec import api_definition
+from survey.schemas.publish import FormatOnly, ItemsQueryArgs, load_query
 
 blp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 # Made once: building the schema took a third of a millisecond on every items request.
-ITEMS_ARGS = ogcapi.ItemsQueryArgs()
-
-
-class FormatOnly(Schema):
-    """Documents other than items take only `f`; an unknown parameter is a 400, as Core requires."""
-
-    class Meta:
-        unknown = RAISE
-
-    f = fields.String(validate=validate.OneOf(("json", "html")))
+ITEMS_ARGS = ItemsQueryArgs()
 
 
 def _roots() -> tuple[str, str]:

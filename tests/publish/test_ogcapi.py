@@ -7,7 +7,7 @@ import geojson
 import pytest
 
 from survey.publish import ogcapi
-from survey.publish.filters import load_query
+from survey.schemas.publish import ItemsQueryArgs, load_query
 from tests.gdal import feature_count, features, ogrinfo
 from tests.support import camera
 
@@ -58,7 +58,7 @@ def test_empty_collection_extent_is_the_world(app):
 
 def page(app, **args):
     with app.test_request_context():
-        return ogcapi.items_page(OGC, SITE, load_query(args, ogcapi.ItemsQueryArgs())).to_dict()
+        return ogcapi.items_page(OGC, SITE, load_query(args, ItemsQueryArgs())).to_dict()
 
 
 def test_paging_with_offset_and_the_keyset_next_link(app, five):
@@ -88,8 +88,8 @@ def test_bbox_and_filters_reach_the_links(app, five):
 
 def test_limit_is_capped_and_validated(app, five):
     with app.test_request_context():
-        assert load_query({"limit": "50000"}, ogcapi.ItemsQueryArgs()).limit == ogcapi.MAX_LIMIT
-        assert load_query({}, ogcapi.ItemsQueryArgs()).limit == ogcapi.DEFAULT_LIMIT
+        assert load_query({"limit": "50000"}, ItemsQueryArgs()).limit == ogcapi.MAX_LIMIT
+        assert load_query({}, ItemsQueryArgs()).limit == ogcapi.DEFAULT_LIMIT
 
 
 @pytest.mark.parametrize(

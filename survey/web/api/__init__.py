@@ -7,7 +7,7 @@ from survey.web.api import cameras, sightings, vocab
 def init_app(app) -> None:
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
-    from survey.schemas.intake import ErrorOut
+    from survey.schemas.common import ErrorOut
     from survey.web.api.spec_form import MultipartFormPlugin
     from survey.web.converters import DatabaseId
 

@@ -3,7 +3,6 @@
 from flask import request
 from flask_smorest import Blueprint
 
-from survey.accounts import users
 from survey.accounts.auth import (
     authenticate,
     authorize,
@@ -14,7 +13,7 @@ from survey.accounts.auth import (
     token_limit,
 )
 from survey.errors import Invalid
-from survey.schemas.review import ActorOut, LoginIn, TokenOut
+from survey.schemas.accounts import ActorOut, LoginIn, TokenOut
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Moderator sign-in")
 
@@ -29,7 +28,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Modera
 def create_token(credentials):
     """A new API token (shown once): send it as 'Authorization: Bearer <token>'."""
     user = authenticate(credentials["email"], credentials["password"])
-    return {"token": issue_token(user), "user": users.user_view(user)}
+    return {"token": issue_token(user), "user": user}
 
 
 @blp.route("/token", methods=["DELETE"])
@@ -48,5 +47,4 @@ def delete_token():
 @blp.response(200, ActorOut)
 def whoami():
     """Who this token or session belongs to."""
-    actor = authorize()
-    return {"id": actor.id, "email": actor.email, "role": actor.role, "via": actor.via}
+    return authorize()

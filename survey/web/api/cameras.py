@@ -8,7 +8,8 @@ from werkzeug.http import is_resource_modified
 
 from survey.publish.camera import public_camera
 from survey.publish.downloads import FORMATS, STREAMS, freshness, gzipped, public_base_url
-from survey.publish.filters import CameraFilter, CameraQuery
+from survey.publish.filters import CameraFilter
+from survey.schemas.publish import CameraQuery
 
 blp = Blueprint("cameras", __name__, url_prefix="/api/v1", description="Confirmed cameras, for anyone")
 

@@ -9,6 +9,8 @@ from survey.accounts.auth import current_actor, require_role
 from survey.photos.images import FORMATS
 from survey.review import audit, bulk, cameras, decisions, work_queue
 from survey.schemas import review as s
+from survey.schemas import review_out as out
+from survey.schemas.accounts import UserOut
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation", description="Moderators' review")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -27,7 +29,7 @@ def _actor_id() -> int:
 @blp.route("/sightings", methods=["GET"])
 @require_role()
 @blp.arguments(s.QueueQuery, location="query", error_status_code=400)
-@blp.response(200, s.QueueOut)
+@blp.response(200, out.QueueOut)
 @blp.doc(security=SECURITY)
 def list_sightings(query):
     """The queue: filter by status, bbox, warnings and age; sort; page with next_cursor."""
@@ -36,7 +38,7 @@ def list_sightings(query):
 
 @blp.route("/sightings/<int:sighting_id>", methods=["GET"])
 @require_role()
-@blp.response(200, s.SightingItemOut)
+@blp.response(200, out.SightingItemOut)
 @blp.doc(security=SECURITY)
 def get_sighting(sighting_id):
     """One sighting as moderators see it, with merge candidates."""
@@ -46,7 +48,7 @@ def get_sighting(sighting_id):
 @blp.route("/sightings/<int:sighting_id>", methods=["PATCH"])
 @require_role()
 @blp.arguments(s.SightingEditIn)
-@blp.response(200, s.SightingItemOut)
+@blp.response(200, out.SightingItemOut)
 @blp.alt_response(409, description="Decided already, or changed by someone else since `version`.")
 @blp.doc(security=SECURITY)
 def edit_sighting(data, sighting_id):
@@ -57,7 +59,7 @@ def edit_sighting(data, sighting_id):
 @blp.route("/sightings/<int:sighting_id>/approve", methods=["POST"])
 @require_role()
 @blp.arguments(s.ApproveIn)
-@blp.response(200, s.DecisionOut)
+@blp.response(200, out.ApprovalOut)
 @blp.alt_response(409, description="Decided already, or changed by someone else since `version`.")
 @blp.doc(security=SECURITY)
 def approve(data, sighting_id):
@@ -68,7 +70,7 @@ def approve(data, sighting_id):
 @blp.route("/sightings/<int:sighting_id>/reject", methods=["POST"])
 @require_role()
 @blp.arguments(s.RejectIn)
-@blp.response(200, s.DecisionOut)
+@blp.response(200, out.DecisionOut)
 @blp.alt_response(409, description="Decided already, or changed by someone else since `version`.")
 @blp.doc(security=SECURITY)
 def reject(data, sighting_id):
@@ -79,7 +81,7 @@ def reject(data, sighting_id):
 @blp.route("/sightings/<int:sighting_id>/needs-info", methods=["POST"])
 @require_role()
 @blp.arguments(s.NeedsInfoIn)
-@blp.response(200, s.DecisionOut)
+@blp.response(200, out.DecisionOut)
 @blp.alt_response(409, description="Decided already, or changed by someone else since `version`.")
 @blp.doc(security=SECURITY)
 def needs_info(data, sighting_id):
@@ -90,7 +92,7 @@ def needs_info(data, sighting_id):
 @blp.route("/sightings/<int:sighting_id>/reopen", methods=["POST"])
 @require_role()
 @blp.arguments(s.ReopenIn)
-@blp.response(200, s.DecisionOut)
+@blp.response(200, out.DecisionOut)
 @blp.alt_response(409, description="Not decided, or changed by someone else since `version`.")
 @blp.doc(security=SECURITY)
 def reopen(data, sighting_id):
@@ -101,7 +103,7 @@ def reopen(data, sighting_id):
 @blp.route("/bulk", methods=["POST"])
 @require_role()
 @blp.arguments(s.BulkIn)
-@blp.response(200, s.BulkOut)
+@blp.response(200, out.BulkOut)
 @blp.doc(security=SECURITY)
 def bulk_decide(data):
     """Approve (each as a new camera) or reject a list of ids, or all that a filter matches."""
@@ -111,7 +113,7 @@ def bulk_decide(data):
 @blp.route("/cameras/<int:camera_id>", methods=["PATCH"])
 @require_role()
 @blp.arguments(s.CameraEditIn)
-@blp.response(200, s.CameraOut)
+@blp.response(200, out.CameraOut)
 @blp.alt_response(409, description="Changed by someone else since `version`.")
 @blp.doc(security=SECURITY)
 def edit_camera(data, camera_id):
@@ -122,7 +124,7 @@ def edit_camera(data, camera_id):
 @blp.route("/audit", methods=["GET"])
 @require_role()
 @blp.arguments(s.AuditQuery, location="query", error_status_code=400)
-@blp.response(200, s.AuditOut)
+@blp.response(200, out.AuditOut)
 @blp.doc(security=SECURITY)
 def list_audit(query):
     """Audit events, newest first, by sighting, camera, moderator (actor_id) or action."""
@@ -149,8 +151,8 @@ def moderator_photo(photo_id, variant):
 
 @blp.route("/users", methods=["GET"])
 @require_role(vocab.ADMIN)
-@blp.response(200, s.UserOut(many=True))
+@blp.response(200, UserOut(many=True))
 @blp.doc(security=SECURITY)
 def list_users():
     """Every moderator and admin account (admins only)."""
-    return [users.user_view(user) for user in users.list_users()]
+    return users.list_users()

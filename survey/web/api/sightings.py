@@ -6,13 +6,7 @@ from flask_smorest import Blueprint
 from survey.accounts.volunteers import sighting_for_receipt
 from survey.errors import NotFound
 from survey.extensions import limiter
-from survey.intake.submit import (
-    NEARBY_RADIUS_M,
-    receipt_view,
-    record_nearby_answer,
-    submit_sighting,
-)
-from survey.nearby import cameras_near
+from survey.intake.submit import Receipt, record_nearby_answer, submit_sighting
 from survey.privacy import stable_hash
 from survey.review.decisions import add_from_volunteer
 from survey.schemas.intake import (
@@ -45,8 +39,7 @@ def create_sighting(fields, files):
     photos = [upload.read() for upload in files["photo"]]
     volunteer = stable_hash(fields["device_id"]) if fields.get("device_id") else None
     sighting, created = submit_sighting(fields, photos, volunteer_key=volunteer)
-    nearby = cameras_near(sighting.lat, sighting.lon, NEARBY_RADIUS_M)
-    return receipt_view(sighting, nearby), 201 if created else 200
+    return Receipt.with_nearby(sighting), 201 if created else 200
 
 
 @blp.route("/<int:sighting_id>", methods=["GET"])
@@ -58,7 +51,7 @@ def get_sighting(query, sighting_id):
     sighting = sighting_for_receipt(sighting_id, receipt)
     if sighting is None:
         raise NotFound("No sighting with that id and receipt.")
-    return receipt_view(sighting)
+    return Receipt(sighting)
 
 
 @blp.route("/<int:sighting_id>/nearby", methods=["POST"])
@@ -69,7 +62,7 @@ def get_sighting(query, sighting_id):
 def answer_nearby(answer, sighting_id):
     """Say whether a confirmed camera nearby is the same camera or a different one. Nothing is merged."""
     sighting = record_nearby_answer(sighting_id, request.headers.get("X-Receipt"), **answer)
-    return receipt_view(sighting)
+    return Receipt(sighting)
 
 
 @blp.route("/<int:sighting_id>/additions", methods=["POST"])
@@ -80,4 +73,4 @@ def answer_nearby(answer, sighting_id):
 def add_to_sighting(data, sighting_id):
     """Answer a moderator's request for more information (X-Receipt header); it goes back to the queue."""
     sighting = add_from_volunteer(sighting_id, request.headers.get("X-Receipt"), data["notes"])
-    return receipt_view(sighting)
+    return Receipt(sighting)
