@@ -8,7 +8,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from survey import create_app
 from survey.errors import handlers
 from survey.extensions import SurveyApi
-from survey.schemas.intake import ErrorOut
+from survey.schemas.common import ErrorOut
 from tests.conftest import test_config as settings_for
 from tests.factories import new_client_id, photo, upload
 from tests.support import moderator

@@ -9,8 +9,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from survey.errors import BadQuery
 from survey.publish.downloads import STREAMS, count_matching, public_base_url
-from survey.publish.filters import BadQuery
 from survey.schemas.publish import load_query
 
 export = AppGroup("export", help="Write the confirmed cameras to a file, as the public downloads do.")

@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
-from survey.models import ROLES
 from survey.schemas.dumping import Out
+from survey.vocab import ROLES
 
 
 class LoginIn(Schema):

@@ -3,8 +3,9 @@
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from survey import vocab
+from survey.errors import BadQuery
 from survey.geo import parse_bbox
-from survey.publish.filters import STATUSES, BadQuery, CameraFilter, parse_moment
+from survey.publish.filters import CameraFilter, parse_moment
 from survey.publish.ogcapi import DEFAULT_LIMIT, MAX_LIMIT, ItemsQuery, parse_interval
 
 FORMATS = ("json", "html")
@@ -41,7 +42,8 @@ class CameraQuery(Schema):
     operator = fields.String(validate=validate.Length(min=1, max=200))
     camera_type = fields.String(validate=validate.OneOf(vocab.CAMERA_TYPES))
     status = fields.String(
-        validate=validate.OneOf(STATUSES), metadata={"description": "active (default), removed or all"}
+        validate=validate.OneOf(vocab.CAMERA_STATUS_FILTERS),
+        metadata={"description": "active (default), removed or all"},
     )
     updated_since = _Parsed(parse_moment, metadata={"description": "ISO 8601 date or date-time"})
 

@@ -3,10 +3,10 @@
 from flask import g, url_for
 from marshmallow import fields, validate
 
-from survey.models import CAMERA_STATUSES, SIGHTING_STATUSES
 from survey.review.work_queue import TOTAL_CAP
 from survey.schemas.common import AttributesOut, SightingBase
 from survey.schemas.dumping import Beside, Out, Part, Rounded
+from survey.vocab import CAMERA_STATUSES, SIGHTING_STATUSES
 
 
 def _photos_url() -> str:

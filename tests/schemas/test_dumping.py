@@ -14,7 +14,7 @@ from survey.schemas.dumping import Out
 from survey.schemas.intake import SightingOut
 from survey.schemas.review_out import ApprovalOut, AuditOut, BulkOut, CameraOut, DecisionOut, QueueOut, SightingItemOut
 from tests.factories import new_client_id, photo, upload
-from tests.moderation_support import make_user, submit
+from tests.support import make_user, submit
 
 
 @pytest.fixture
