@@ -165,7 +165,7 @@ def label(vocabulary: str, value: str | None) -> str | None:
 
 # What a public page may carry: the camera's own attributes, never the intake's or review's words.
 PUBLIC_VOCABULARIES = frozenset(
-    {"camera_status_filter", "camera_type", "mount", "surveillance_type", "zone", "signage"}
+    {"public_camera_status", "camera_status_filter", "camera_type", "mount", "surveillance_type", "zone", "signage"}
 )
 
 

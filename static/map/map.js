@@ -12,7 +12,7 @@
   // The server's vocabularies (survey/vocab.py): the popup shows their labels, not the raw values.
   var VOCAB = JSON.parse(document.querySelector('meta[name="vocab"]').content);
   var LABELLED = { camera_type: "camera_type", mount: "mount", surveillance_type: "surveillance_type",
-    zone: "zone", signage: "signage", status: "camera_status" };
+    zone: "zone", signage: "signage", status: "public_camera_status" };
   var FILTERS = ["manufacturer", "operator"];
   var SVG = "http://www.w3.org/2000/svg";
 

@@ -45,11 +45,19 @@ def test_the_endpoint_is_documented_with_its_schema(client):
     assert status["schema"]["items"]["enum"] == list(vocab.SIGHTING_STATUSES)
 
 
-@pytest.mark.parametrize("path", ["/", "/map", "/console/login"])
+@pytest.mark.parametrize("path", ["/", "/console/login"])
 def test_each_page_embeds_the_same_vocabularies(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert embedded(response.get_data(as_text=True)) == vocab.served()
+
+
+def test_the_public_map_embeds_only_the_public_vocabularies(client):
+    response = client.get("/map")
+    assert response.status_code == 200
+    shown = embedded(response.get_data(as_text=True))
+    assert shown == vocab.served(vocab.PUBLIC_VOCABULARIES)
+    assert {"signage", "public_camera_status"} <= set(shown) and "reject_reason" not in shown
 
 
 def test_labels_with_quotes_survive_the_attribute(client, monkeypatch):
