@@ -131,7 +131,7 @@ class ErrorOut(Schema):
     code = fields.Integer(metadata={"description": "HTTP status code"})
     status = fields.String(metadata={"description": "HTTP status name"})
     message = fields.String(metadata={"description": "What went wrong, for a person to read"})
-    errors = fields.Dict(metadata={"description": "Field-level errors: {field: [messages]}, whichever part of the request"})
+    errors = fields.Dict(metadata={"description": "Field-level errors, flat: {field: [messages]}"})
     code_name = fields.String(metadata={"description": "A stable machine name, e.g. no_position, image_corrupt"})
     retry = fields.Boolean(metadata={"description": "True when the same request may succeed later (503)"})
     retry_after = fields.Integer(metadata={"description": "Seconds to wait before retrying (429)"})
