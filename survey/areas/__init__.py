@@ -1,0 +1,7 @@
+"""Survey areas: a boundary, its streets (from OpenStreetMap data), the walks along them, and coverage.
+
+shapes     pure geometry on GeoJSON coordinates: checks, boxes, point in polygon, lengths, nearest street
+osm        reading ways from .osm/.osm.pbf (pyosmium) or GeoJSON: values out, no database
+streets    areas and their streets: create an area, import streets idempotently
+walks      a volunteer's walk in, a moderator's undo; coverage and the public street layer
+"""
