@@ -61,3 +61,36 @@ def write_boundary(path: Path, geometry=BOUNDARY) -> Path:
 def way_points(way_id: int) -> list[tuple[float, float]]:
     refs = next(refs for wid, _, refs in WAYS if wid == way_id)
     return [NODES[ref] for ref in refs]
+
+
+def make_town(app, tmp_path: Path, name="Town") -> dict:
+    """The town as an area with its streets imported; {"area_id", "streets": {name: id}}."""
+    from survey.areas import osm, streets
+
+    with app.app_context():
+        area = streets.create_area(name, json.dumps(BOUNDARY))
+        streets.import_streets(area, osm.read_ways(write_osm(tmp_path / f"{name}.osm")))
+        return {"area_id": area.id, "streets": {s.name: s.id for s in streets.streets_of(area.id)}}
+
+
+def walk(client, area_id: int, street_id: int, day: str, device="walker-device-1", **fields):
+    import uuid
+
+    body = {"client_id": str(uuid.uuid4()), "street_id": street_id, "day": day, "device_id": device, **fields}
+    return client.post(f"/api/v1/areas/{area_id}/walks", json=body)
+
+
+def walked_area(client, app, tmp_path: Path) -> tuple[int, set[str]]:
+    """The town with a walk sent from a distinctive device: (area id, the walk's private values)."""
+    from survey.models import Walk
+
+    town = make_town(app, tmp_path, name="Secret walk town")
+    response = walk(
+        client, town["area_id"], town["streets"]["Sidney Street"], "2026-06-01", device="DEVICE-secret-walker"
+    )
+    assert response.status_code == 201, response.json
+    with app.app_context():
+        from survey.extensions import db
+
+        row = db.session.get(Walk, response.json["id"])
+        return town["area_id"], {row.client_id, row.volunteer_key, "DEVICE-secret-walker"}
