@@ -121,3 +121,21 @@ def test_unreadable_files_and_unknown_areas_get_clear_errors(runner, app, town, 
     nowhere = runner.invoke(args=["areas", "import-streets", "Nowhere", str(write_osm(tmp_path / "t.osm"))])
     assert nowhere.exit_code == 1 and "No survey area named 'Nowhere'" in nowhere.output
     assert _streets(app) == {}
+
+
+def test_nodes_missing_from_the_extract_are_skipped_not_fatal(runner, app, town, tmp_path):
+    from tests.areas import osmdata
+
+    cut = [
+        (200, {"highway": "service", "name": "Cut Lane"}, [1, 999]),
+        (201, {"highway": "service", "name": "Half Lane"}, [2, 3, 998]),
+    ]
+    result = runner.invoke(
+        args=["areas", "import-streets", town, str(write_osm(tmp_path / "cut.osm", ways=osmdata.WAYS + cut))]
+    )
+    assert result.exit_code == 0, result.output
+    streets = _streets(app)
+    assert "Cut Lane" not in streets  # one known point is no line
+    assert json.loads(streets["Half Lane"].geometry)["coordinates"] == [
+        [list(way_points(101)[0]), list(way_points(101)[1])]
+    ]
