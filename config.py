@@ -42,6 +42,8 @@ def from_environment(env=None) -> dict:
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "1") != "0",
         # The public root URL for links in exports (e.g. https://cameras.example.org/); else the request's.
         "PUBLIC_URL": env.get("PUBLIC_URL") or "",
+        # A street walked longer ago than this is due to be walked again (StreetComplete asks again too).
+        "RESURVEY_AFTER_DAYS": _int(env, "RESURVEY_AFTER_DAYS", 365),
     }
 
 

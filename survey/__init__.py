@@ -8,6 +8,7 @@ The rooms, top to bottom (imports only go down; `lint-imports` checks it):
     intake/     a volunteer's sighting arrives: checks, idempotency, plausibility warnings
     review/     moderators' decisions, camera merges, the queue, bulk actions, the audit trail
     publish/    the confirmed cameras for anyone: filters, columns, downloads, OSM, OGC API
+    areas/      survey areas, their streets from OSM data, walks, coverage
     accounts/   moderator accounts, sessions and tokens; volunteers' receipts
     photos/     bytes in, values out: EXIF, image checks and copies, scrubbing (no Flask, no database)
     storage/    the only code that touches photo files: writes, consistency check, backup

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -185,3 +185,55 @@ class AuditEvent(db.Model):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class BoxColumns:
+    """A geometry's bounding box, so a box query or a nearest-street search skips far shapes in SQL."""
+
+    min_lon: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lon: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+
+
+class SurveyArea(BoxColumns, db.Model):
+    """A campaign's area: its boundary (GeoJSON Polygon or MultiPolygon text) and its streets."""
+
+    __tablename__ = "survey_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    boundary: Mapped[str] = mapped_column(Text)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    centre_lat: Mapped[float | None] = mapped_column(Float)
+    centre_lon: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Street(BoxColumns, db.Model):
+    """One named street of an area (its OSM ways merged), or one unnamed way on its own."""
+
+    __tablename__ = "streets"
+    __table_args__ = (UniqueConstraint("area_id", "source_key", name="uq_streets_area_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("survey_areas.id", ondelete="CASCADE"), index=True)
+    source_key: Mapped[str] = mapped_column(String(300))  # "name:<name>" or "way:<osm id>": what re-imports match
+    name: Mapped[str | None] = mapped_column(String(255))
+    highway: Mapped[str | None] = mapped_column(String(32))
+    geometry: Mapped[str] = mapped_column(Text)  # GeoJSON MultiLineString
+    length_m: Mapped[float] = mapped_column(Float)
+
+
+class Walk(db.Model):
+    """A volunteer walked a street on a day. No track, no time of day: the street, the day, the salted key."""
+
+    __tablename__ = "walks"
+    __table_args__ = (Index("ix_walks_street_day", "street_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("streets.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    client_id: Mapped[str] = mapped_column(String(36), unique=True)
+    volunteer_key: Mapped[str | None] = mapped_column(String(32))

@@ -192,3 +192,20 @@ def canonical_manufacturer(value: str | None) -> str | None:
 # The largest id an INTEGER column holds (32-bit on PostgreSQL): a larger one cannot exist, and drivers
 # would fail on it, so routes, schemas and lookups refuse it first.
 MAX_ID: Final = 2**31 - 1
+
+
+# Survey areas (survey/areas): the OSM highway values a volunteer can walk along. Motorways and trunk
+# roads are left out: nobody surveys them on foot.
+WALKABLE_HIGHWAYS = frozenset(
+    {
+        "residential", "living_street", "pedestrian", "footway", "path", "steps", "unclassified",
+        "primary", "secondary", "tertiary", "primary_link", "secondary_link", "tertiary_link",
+        "service", "cycleway", "track", "road", "bridleway", "corridor",
+    }
+)  # fmt: skip
+NOT_WALKED: Final = "not_walked"
+WALKED: Final = "walked"
+DUE_AGAIN: Final = "due_again"
+STREET_STATES = (NOT_WALKED, WALKED, DUE_AGAIN)
+STREET_STATE_LABELS = {NOT_WALKED: "Not walked yet", WALKED: "Walked", DUE_AGAIN: "Due to be walked again"}
+VOCABULARIES["street_state"] = (STREET_STATES, STREET_STATE_LABELS)

@@ -1,7 +1,7 @@
 """The HTTP API: thin flask-smorest blueprints over the rule modules."""
 
 from survey.extensions import api
-from survey.web.api import cameras, sightings, vocab
+from survey.web.api import areas, cameras, sightings, vocab
 
 
 def init_app(app) -> None:
@@ -21,4 +21,5 @@ def init_app(app) -> None:
 
     api.register_blueprint(auth.blp)
     api.register_blueprint(review.blp)
+    api.register_blueprint(areas.blp)
     review.document_security(api)

@@ -1,0 +1,132 @@
+"""Plain geometry on GeoJSON coordinates ([lon, lat]), no database: boundary checks, boxes, point in
+polygon, line lengths and the nearest street to a point. Distances are metres on a local flat projection,
+which is exact to well under a metre at street scale."""
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+
+import geojson
+
+from survey.geo import EARTH_RADIUS_M, BBox, distance_m
+
+Coord = Sequence[float]  # [lon, lat]
+
+
+class BadGeometry(ValueError):
+    """The GeoJSON is not a usable Polygon/MultiPolygon or LineString."""
+
+
+def load_boundary(text: str) -> dict:
+    """A Polygon or MultiPolygon geometry from GeoJSON text (a bare geometry, a Feature, or a
+    FeatureCollection of one); BadGeometry says what is wrong."""
+    try:
+        obj = geojson.loads(text)
+    except ValueError as exc:
+        raise BadGeometry(f"Not GeoJSON: {exc}") from None
+    if isinstance(obj, dict) and obj.get("type") == "FeatureCollection":
+        features = obj.get("features") or []
+        if len(features) != 1:
+            raise BadGeometry(f"A boundary file holds one feature; this one holds {len(features)}.")
+        obj = features[0]
+    if isinstance(obj, dict) and obj.get("type") == "Feature":
+        obj = obj.get("geometry")
+    if not isinstance(obj, geojson.Polygon | geojson.MultiPolygon):
+        kind = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
+        raise BadGeometry(f"A boundary is a Polygon or MultiPolygon, not {kind}.")
+    if not obj.is_valid:
+        raise BadGeometry(f"Invalid {obj['type']}: {obj.errors()}")
+    check_positions(p for polygon in polygons(obj) for ring in polygon for p in ring)
+    return {"type": obj["type"], "coordinates": obj["coordinates"]}
+
+
+def check_positions(points: Iterable[Coord]) -> None:
+    for point in points:
+        lon, lat = point[0], point[1]
+        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+            raise BadGeometry(f"Position {list(point)} is not a longitude, latitude pair in range.")
+
+
+def polygons(geometry: dict) -> list:
+    """A Polygon's or MultiPolygon's polygons, each a list of rings."""
+    coords = geometry["coordinates"]
+    return [coords] if geometry["type"] == "Polygon" else list(coords)
+
+
+def bbox_of(points: Iterable[Coord]) -> BBox:
+    lons, lats = zip(*((p[0], p[1]) for p in points))
+    return BBox(min(lons), min(lats), max(lons), max(lats))
+
+
+def boundary_points(geometry: dict) -> list[Coord]:
+    return [p for polygon in polygons(geometry) for p in polygon[0]]
+
+
+def _in_ring(lon: float, lat: float, ring: Sequence[Coord]) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def contains(geometry: dict, lon: float, lat: float) -> bool:
+    """The point lies inside the Polygon/MultiPolygon (outer ring, outside every hole)."""
+    return any(
+        _in_ring(lon, lat, polygon[0]) and not any(_in_ring(lon, lat, hole) for hole in polygon[1:])
+        for polygon in polygons(geometry)
+    )
+
+
+def line_length_m(line: Sequence[Coord]) -> float:
+    return sum(distance_m(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(line))
+
+
+def _to_metres(lon: float, lat: float, lat0: float) -> tuple[float, float]:
+    k = math.radians(1) * EARTH_RADIUS_M
+    return lon * k * math.cos(math.radians(lat0)), lat * k
+
+
+def distance_to_line_m(lat: float, lon: float, line: Sequence[Coord]) -> float:
+    """The shortest distance from the point to the polyline, in metres."""
+    px, py = _to_metres(lon, lat, lat)
+    best = math.inf
+    for a, b in itertools.pairwise(line) if len(line) > 1 else [(line[0], line[0])]:
+        ax, ay = _to_metres(a[0], a[1], lat)
+        bx, by = _to_metres(b[0], b[1], lat)
+        dx, dy = bx - ax, by - ay
+        t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+        best = min(best, math.hypot(px - (ax + t * dx), py - (ay + t * dy)))
+    return best
+
+
+CELL_DEG = 0.005  # about 550 m north-south: a street's box covers a few cells, a camera looks in one
+
+
+def nearest_streets(
+    cameras: Iterable[tuple[int, float, float]], streets: Iterable[tuple[int, list[list[Coord]]]], max_m: float = 30
+) -> dict[int, int]:
+    """{camera id: id of the nearest street within max_m}, for (id, lat, lon) cameras and (id, lines)
+    streets; a camera with no street that close is left out. A grid of cells keeps it near linear."""
+    grid: dict[tuple[int, int], list[tuple[int, list[list[Coord]]]]] = {}
+    for street_id, lines in streets:
+        box = bbox_of(p for line in lines for p in line)
+        margin_lat = math.degrees(max_m / EARTH_RADIUS_M)
+        margin_lon = margin_lat / max(math.cos(math.radians(max(abs(box.min_lat), abs(box.max_lat)))), 1e-6)
+        for cx in range(_cell(box.min_lon - margin_lon), _cell(box.max_lon + margin_lon) + 1):
+            for cy in range(_cell(box.min_lat - margin_lat), _cell(box.max_lat + margin_lat) + 1):
+                grid.setdefault((cx, cy), []).append((street_id, lines))
+    found = {}
+    for camera_id, lat, lon in cameras:
+        best_m, best_id = max_m, None
+        for street_id, lines in grid.get((_cell(lon), _cell(lat)), ()):
+            metres = min(distance_to_line_m(lat, lon, line) for line in lines)
+            if metres <= best_m:
+                best_m, best_id = metres, street_id
+        if best_id is not None:
+            found[camera_id] = best_id
+    return found
+
+
+def _cell(degrees: float) -> int:
+    return math.floor(degrees / CELL_DEG)

@@ -1,0 +1,122 @@
+"""Survey areas and their streets: create an area, import its streets from ways, idempotently."""
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from survey.areas import shapes
+from survey.areas.osm import Way
+from survey.database import begin_write
+from survey.errors import Conflict, Invalid, NotFound
+from survey.extensions import db
+from survey.models import Street, SurveyArea
+
+
+def create_area(
+    name: str, boundary_text: str, start: date | None = None, end: date | None = None, centre=None
+) -> SurveyArea:
+    """A new area from a GeoJSON boundary; Invalid for bad geometry or dates, Conflict for a taken name."""
+    try:
+        boundary = shapes.load_boundary(boundary_text)
+    except shapes.BadGeometry as exc:
+        raise Invalid(f"Bad boundary: {exc}", errors={"boundary": [str(exc)]}) from None
+    if start and end and end < start:
+        raise Invalid("The end date is before the start date.", errors={"end": ["Before start."]})
+    if centre and not shapes.contains(boundary, centre[1], centre[0]):
+        raise Invalid("The default centre lies outside the boundary.", errors={"centre": ["Outside the boundary."]})
+    box = shapes.bbox_of(shapes.boundary_points(boundary))
+    area = SurveyArea(name=name, boundary=json.dumps(boundary), start_date=start, end_date=end)
+    area.min_lon, area.min_lat, area.max_lon, area.max_lat = box
+    area.centre_lat, area.centre_lon = centre or (None, None)
+    begin_write()
+    db.session.add(area)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(f"An area named {name!r} exists already.") from None
+    return area
+
+
+def area_by_name(name: str) -> SurveyArea:
+    area = db.session.scalar(select(SurveyArea).where(SurveyArea.name == name))
+    if area is None:
+        raise NotFound(f"No survey area named {name!r}.")
+    return area
+
+
+def area_by_id(area_id: int) -> SurveyArea:
+    area = db.session.get(SurveyArea, area_id)
+    if area is None:
+        raise NotFound("No survey area with that id.")
+    return area
+
+
+def streets_of(area_id: int) -> list[Street]:
+    return list(db.session.scalars(select(Street).where(Street.area_id == area_id).order_by(Street.id)))
+
+
+def street_lines(street: Street) -> list:
+    return json.loads(street.geometry)["coordinates"]
+
+
+@dataclass
+class ImportResult:
+    ways_read: int = 0
+    ways_inside: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def import_streets(area: SurveyArea, ways: Iterable[Way]) -> ImportResult:
+    """Store the area's streets from these ways, in one transaction.
+
+    A way is kept, whole and unclipped, when any of its points lies inside the boundary: a street that
+    leaves the area is still walked as one street. The ways of one name merge into one street; an unnamed
+    way stays a street of its own. A street already stored under the same key is updated only if its
+    geometry changed, so importing the same file twice changes nothing. Streets missing from the file
+    are kept, with their walks."""
+    boundary, result, groups = json.loads(area.boundary), ImportResult(), {}
+    for way in ways:
+        result.ways_read += 1
+        if not any(shapes.contains(boundary, lon, lat) for lon, lat in way.points):
+            continue
+        result.ways_inside += 1
+        groups.setdefault(f"name:{way.name}" if way.name else way.key, []).append(way)
+    begin_write()
+    stored = {street.source_key: street for street in streets_of(area.id)}
+    for key, members in groups.items():
+        street = stored.get(key) or Street(area_id=area.id, source_key=key)
+        changed = _fill(street, sorted(members, key=lambda w: w.key))
+        if street.id is None:
+            db.session.add(street)
+            result.added += 1
+        elif changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    db.session.commit()
+    return result
+
+
+def _fill(street: Street, ways: list[Way]) -> bool:
+    """Set the street from its ways; True when anything changed."""
+    lines = [[[round(lon, 7), round(lat, 7)] for lon, lat in way.points] for way in ways]
+    geometry = json.dumps({"type": "MultiLineString", "coordinates": lines}, separators=(",", ":"))
+    values = {
+        "name": ways[0].name,
+        "highway": Counter(w.highway for w in ways).most_common(1)[0][0],
+        "geometry": geometry,
+        "length_m": round(sum(shapes.line_length_m(line) for line in lines), 2),
+        **dict(zip(("min_lon", "min_lat", "max_lon", "max_lat"), shapes.bbox_of(p for ln in lines for p in ln))),
+    }
+    changed = any(getattr(street, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(street, name, value)
+    return changed

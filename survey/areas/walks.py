@@ -1,0 +1,72 @@
+"""Walks in and out, and what they add up to: each street's state, the area's coverage, the public layer.
+
+A walk is the street, the day and the volunteer's salted key. Nothing public says who walked, or when
+in the day: the layer gives the month of the last walk.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from survey import vocab
+from survey.areas.streets import area_by_id
+from survey.database import begin_write
+from survey.errors import Conflict, Invalid, NotFound
+from survey.extensions import db
+from survey.models import Street, Walk
+
+
+def record_walk(area_id: int, fields: dict, volunteer_key: str | None) -> tuple[Walk, bool]:
+    """Store that a street was walked on a day; (walk, created). A retry of a client_id returns it."""
+    area_by_id(area_id)
+    client_id = str(fields["client_id"])
+    if existing := db.session.scalar(select(Walk).where(Walk.client_id == client_id)):
+        return _same_retry(existing, fields), False
+    street = db.session.get(Street, fields["street_id"])
+    if street is None or street.area_id != area_id:
+        raise Invalid("No street with that id in this area.", errors={"street_id": ["Not a street of this area."]})
+    if fields["day"] > datetime.now(UTC).date() + timedelta(days=1):  # a day ahead: the phone's time zone
+        raise Invalid("The day of a walk cannot be in the future.", errors={"day": ["In the future."]})
+    walk = Walk(street_id=street.id, day=fields["day"], client_id=client_id, volunteer_key=volunteer_key)
+    begin_write()
+    db.session.add(walk)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same client_id sent twice at once
+        db.session.rollback()
+        return _same_retry(db.session.scalar(select(Walk).where(Walk.client_id == client_id)), fields), False
+    return walk, True
+
+
+def _same_retry(walk: Walk, fields: dict) -> Walk:
+    if (walk.street_id, walk.day) != (fields["street_id"], fields["day"]):
+        raise Conflict("This client_id was already used for another walk.")
+    return walk
+
+
+def undo_walk(area_id: int, walk_id: int) -> None:
+    """A moderator removes a walk (a mistake, or a street not really walked)."""
+    walk = db.session.get(Walk, walk_id)
+    if walk is None or db.session.get(Street, walk.street_id).area_id != area_id:
+        raise NotFound("No walk with that id in this area.")
+    begin_write()
+    db.session.delete(walk)
+    db.session.commit()
+
+
+def last_walked(area_id: int) -> dict[int, date]:
+    """{street id: the day it was last walked} for the area's walked streets."""
+    query = (
+        select(Walk.street_id, func.max(Walk.day))
+        .join(Street, Street.id == Walk.street_id)
+        .where(Street.area_id == area_id)
+        .group_by(Walk.street_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def street_state(last: date | None, today: date, after_days: int) -> str:
+    if last is None:
+        return vocab.NOT_WALKED
+    return vocab.DUE_AGAIN if (today - last).days > after_days else vocab.WALKED

@@ -1,0 +1,49 @@
+"""Survey areas: volunteers record walks, moderators undo them, anyone reads the coverage."""
+
+from flask import Response, json
+from flask_smorest import Blueprint
+
+from survey.accounts.auth import require_role
+from survey.areas import coverage, walks
+from survey.extensions import limiter
+from survey.privacy import stable_hash
+from survey.schemas.areas import CoverageOut, WalkIn, WalkOut
+from survey.web.ratelimits import upload_limit
+
+blp = Blueprint("areas", __name__, url_prefix="/api/v1/areas", description="Survey areas, walks and coverage")
+
+
+@blp.route("/<int:area_id>/walks", methods=["POST"])
+@limiter.limit(upload_limit)
+@blp.arguments(WalkIn)
+@blp.response(201, WalkOut)
+@blp.alt_response(200, schema=WalkOut, description="A retry: the walk already stored for this client_id.")
+@blp.alt_response(409, description="The client_id was used for another walk.")
+def record_walk(fields, area_id):
+    """Say that a street was walked on a day. Only the street, the day and a salted device key are kept."""
+    volunteer = stable_hash(fields["device_id"]) if fields.get("device_id") else None
+    walk, created = walks.record_walk(area_id, fields, volunteer)
+    return walk, 201 if created else 200
+
+
+@blp.route("/<int:area_id>/walks/<int:walk_id>", methods=["DELETE"])
+@require_role()
+@blp.response(204)
+@blp.doc(security=[{"bearerAuth": []}, {"cookieAuth": []}])
+def undo_walk(area_id, walk_id):
+    """A moderator removes a walk."""
+    walks.undo_walk(area_id, walk_id)
+
+
+@blp.route("/<int:area_id>/coverage", methods=["GET"])
+@blp.response(200, CoverageOut)
+def area_coverage(area_id):
+    """Share of street length walked, each street's state, and the public cameras on each street."""
+    return coverage.area_coverage(area_id)
+
+
+@blp.route("/<int:area_id>/streets.geojson", methods=["GET"])
+@blp.response(200, description="GeoJSON FeatureCollection of the streets, their state and last-walked month.")
+def streets_geojson(area_id):
+    """The public coverage layer."""
+    return Response(json.dumps(coverage.streets_layer(area_id)), mimetype="application/geo+json")
