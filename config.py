@@ -34,6 +34,9 @@ def from_environment(env=None) -> dict:
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX") or "cctv-survey",
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "TOKEN_RATE_LIMIT": env.get("TOKEN_RATE_LIMIT") or "20 per hour",
+        # API tokens end after TOKEN_MAX_AGE seconds (90 days), or after TOKEN_IDLE_DAYS unused.
+        "TOKEN_MAX_AGE": _int(env, "TOKEN_MAX_AGE", 90 * 24 * 3600),
+        "TOKEN_IDLE_DAYS": _int(env, "TOKEN_IDLE_DAYS", 30),
         "TILE_URL": env.get("TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION")
         or '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
