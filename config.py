@@ -24,6 +24,8 @@ def from_environment(env=None) -> dict:
         "MAX_PHOTOS": _int(env, "MAX_PHOTOS", 5),
         "MAX_PHOTO_BYTES": _int(env, "MAX_PHOTO_BYTES", 25 * 1024 * 1024),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 5 * 25 * 1024 * 1024 + 64 * 1024),
+        # Longer URLs get a JSON 414; gunicorn's own limit (--limit-request-line, 4094) must be above it.
+        "MAX_URL_LENGTH": _int(env, "MAX_URL_LENGTH", 4000),
         "MAX_IMAGE_PIXELS": _int(env, "MAX_IMAGE_PIXELS", 60_000_000),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
