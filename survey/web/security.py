@@ -12,6 +12,7 @@ from flask import Flask, current_app, request
 from survey.errors import Invalid, UriTooLong
 
 NUL_MESSAGE = "NUL characters are not allowed."
+HSTS = "max-age=31536000"  # a year, the common floor for preload lists
 
 
 def tile_origin(tile_url: str) -> str:
@@ -46,6 +47,9 @@ def _headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
+    # Only when the site is served over HTTPS: HSTS on a plain-HTTP install would lock browsers out.
+    if current_app.config["PUBLIC_URL"].lower().startswith("https://"):
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
