@@ -24,6 +24,8 @@ def from_environment(env=None) -> dict:
         "MAX_PHOTOS": _int(env, "MAX_PHOTOS", 5),
         "MAX_PHOTO_BYTES": _int(env, "MAX_PHOTO_BYTES", 25 * 1024 * 1024),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 5 * 25 * 1024 * 1024 + 64 * 1024),
+        # Longer URLs get a JSON 414; gunicorn's own limit (--limit-request-line, 4094) must be above it.
+        "MAX_URL_LENGTH": _int(env, "MAX_URL_LENGTH", 4000),
         "MAX_IMAGE_PIXELS": _int(env, "MAX_IMAGE_PIXELS", 60_000_000),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
@@ -34,6 +36,9 @@ def from_environment(env=None) -> dict:
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX") or "cctv-survey",
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "TOKEN_RATE_LIMIT": env.get("TOKEN_RATE_LIMIT") or "20 per hour",
+        # API tokens end after TOKEN_MAX_AGE seconds (90 days), or after TOKEN_IDLE_DAYS unused.
+        "TOKEN_MAX_AGE": _int(env, "TOKEN_MAX_AGE", 90 * 24 * 3600),
+        "TOKEN_IDLE_DAYS": _int(env, "TOKEN_IDLE_DAYS", 30),
         "TILE_URL": env.get("TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION")
         or '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',

@@ -55,6 +55,8 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(16), default=vocab.MODERATOR)  # vocab.ROLES
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Stored in each session at login and bumped at logout, so a copied cookie dies with the session.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ApiToken(db.Model):

@@ -72,7 +72,7 @@ def test_404_401_403_409(client, app):
     cid = new_client_id()
     upload(client, photo(*LONDON), client_id=cid)
     conflict = assert_one_shape(upload(client, photo(*LONDON, seed=2), client_id=cid), 409)
-    assert isinstance(conflict["sighting_id"], int)
+    assert "sighting_id" not in conflict  # it may be another volunteer's
 
 
 def test_413_and_415_from_werkzeug_and_from_the_photo_checks_read_alike(client, app):

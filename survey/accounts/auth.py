@@ -9,7 +9,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request, session
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from survey import vocab
 from survey.database import begin_write
@@ -91,11 +91,20 @@ def login_session(user: User) -> None:
     """Start a fresh session (no fixation) with a new CSRF token."""
     session.clear()
     session["user_id"] = user.id
+    session["session_version"] = user.session_version
     session["csrf"] = secrets.token_urlsafe(32)
 
 
 def logout_session() -> None:
+    """End the session here and server-side: every copy of its cookie stops working."""
+    user_id = session.get("user_id")
     session.clear()
+    if user_id is None:
+        return
+    db.session.rollback()
+    begin_write()
+    db.session.execute(update(User).where(User.id == user_id).values(session_version=User.session_version + 1))
+    db.session.commit()
 
 
 def csrf_token() -> str:
@@ -130,6 +139,8 @@ def _resolve_actor() -> Actor | None:
         via = "token"
     elif "user_id" in session:
         user, via = db.session.get(User, session["user_id"]), "session"
+        if user is not None and session.get("session_version") != user.session_version:
+            return None  # logged out since this cookie was issued
     else:
         return None
     if user is None or not user.active:
@@ -141,20 +152,29 @@ def _resolve_actor() -> Actor | None:
 
 def _user_for_token(token: str) -> User | None:
     # The user comes with the token, in one query: every moderator API request starts here.
+    now = utcnow()
     found = (
         select(User, ApiToken.id, ApiToken.last_used_at)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
+        .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None), *token_alive(now))
     )
     row = db.session.execute(found).first()
     if row is None:
         return None
     user, token_id, last_used_at = row
-    now = utcnow()
     # Record use hourly, not on every request: a write per read would serialise SQLite.
     if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
         _touch_token(token_id, now)
     return user
+
+
+def token_alive(now) -> tuple:
+    """Conditions a live token meets: younger than TOKEN_MAX_AGE and used within TOKEN_IDLE_DAYS."""
+    config = current_app.config
+    max_age = timedelta(seconds=config["TOKEN_MAX_AGE"])
+    idle = timedelta(days=config["TOKEN_IDLE_DAYS"])
+    last_seen = func.coalesce(ApiToken.last_used_at, ApiToken.created_at)
+    return (ApiToken.created_at > now - max_age, last_seen > now - idle)
 
 
 def _touch_token(token_id: int, now) -> None:

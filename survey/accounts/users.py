@@ -66,3 +66,20 @@ def set_active(email: str, active: bool) -> User:
         )
     db.session.commit()
     return user
+
+
+def list_tokens(email: str) -> list[ApiToken]:
+    """The account's API tokens, newest first, live or not (only hashes are stored)."""
+    user = user_by_email(email)
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+
+
+def revoke_token_by_id(token_id: int) -> ApiToken:
+    """Revoke one token by its id (from list_tokens); revoking a revoked token changes nothing."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"No API token with id {token_id}.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.commit()
+    return token

@@ -43,10 +43,11 @@ def storage_check_command(repair: bool, min_age: float) -> None:
 
 @click.command("backup")
 @click.argument("path", type=click.Path(file_okay=False))
+@click.option("--allow-missing", is_flag=True, help="Go on past missing photo files, listing them in the manifest.")
 @with_appcontext
-def backup_command(path: str) -> None:
+def backup_command(path: str, allow_missing: bool) -> None:
     """Write a consistent snapshot of the database and the photos it references to PATH."""
-    manifest = _operator_errors(backups.backup, path)
+    manifest = _operator_errors(backups.backup, path, allow_missing)
     click.echo(f"backup {path}: {manifest['rows']} rows, {len(manifest['files'])} files")
 
 

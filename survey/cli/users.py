@@ -67,5 +67,23 @@ def set_role(email, role):
     click.echo(f"{user.email} is now {user.role}")
 
 
+@group.command("tokens")
+@click.argument("email")
+def tokens(email):
+    """The account's API tokens: id, created, last used, and revoked or live."""
+    for token in _run(users.list_tokens, email):
+        used = token.last_used_at.isoformat(timespec="minutes") if token.last_used_at else "never"
+        state = f"revoked {token.revoked_at.isoformat(timespec='minutes')}" if token.revoked_at else "live"
+        click.echo(f"{token.id}\tcreated {token.created_at.isoformat(timespec='minutes')}\tused {used}\t{state}")
+
+
+@group.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token(token_id):
+    """Revoke one API token by the id that `users tokens` shows."""
+    token = _run(users.revoke_token_by_id, token_id)
+    click.echo(f"revoked token {token.id}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(group)

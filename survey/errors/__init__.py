@@ -61,6 +61,10 @@ class StorageFull(SurveyError):
     status, name = 507, "Insufficient Storage"
 
 
+class UriTooLong(SurveyError):
+    status, name = 414, "URI Too Long"
+
+
 class Unavailable(SurveyError):
     status, name = 503, "Service Unavailable"
 

@@ -12,7 +12,7 @@ from functools import partial
 
 from flask import Flask, jsonify
 from flask_limiter.errors import RateLimitExceeded
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
 
 from survey.errors import FieldErrors, Invalid, SurveyError, Unavailable, error_body
@@ -89,6 +89,14 @@ def _overflow(exc: OverflowError):
     return survey_error(Invalid("A number in this request is out of range."))
 
 
+def _unbindable_value(exc: StatementError):
+    """A value SQLAlchemy could not bind (a date past year 9999 in UTC) that a schema let through."""
+    if not isinstance(exc.orig, OverflowError | ValueError):
+        raise exc
+    log.warning("value could not be bound: %s", exc.orig)
+    return survey_error(Invalid("A value in this request is out of range."))
+
+
 def init_app(app: Flask, seconds_until_free: Callable[[], int]) -> None:
     """Register every handler; seconds_until_free is the rate limiter's wait, for 429's Retry-After."""
     app.register_error_handler(HTTPException, http_error)
@@ -97,3 +105,4 @@ def init_app(app: Flask, seconds_until_free: Callable[[], int]) -> None:
     app.register_error_handler(OperationalError, _database_down)
     app.register_error_handler(DataError, _unstorable_value)
     app.register_error_handler(OverflowError, _overflow)
+    app.register_error_handler(StatementError, _unbindable_value)

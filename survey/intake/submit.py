@@ -76,7 +76,8 @@ def find_retry(client_id: str, uploads: list[Upload]) -> Sighting | None:
     if sighting is None:
         return None
     if sorted(p.sha256 for p in sighting.photos) != sorted(u.sha256 for u in uploads):
-        raise Conflict("This client_id was already used for a different photo.", extra={"sighting_id": sighting.id})
+        # Names nothing: the id may be another volunteer's, and a client_id must not reveal who sent what.
+        raise Conflict("This client_id was already used for a different photo: make a new one.")
     return sighting
 
 

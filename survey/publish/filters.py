@@ -59,6 +59,9 @@ def parse_moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text) if "T" in text or " " in text else None
         moment = moment or datetime.combine(date.fromisoformat(text), time.min)
+        moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     except ValueError:
         raise ValueError("Use an ISO 8601 date or date-time, e.g. 2026-05-01.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC: refused before the first byte
+        raise ValueError("That date-time is out of range once converted to UTC.") from None
+    return moment

@@ -5,7 +5,7 @@ import binascii
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
@@ -136,7 +136,7 @@ def decode_cursor(cursor: str, sort: str) -> list:
         if data["s"] != sort or len(data["k"]) != len(keys):
             raise ValueError
         return [_key_value(column, raw) for (column, _), raw in zip(keys, data["k"])]
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise BadQuery(BAD_CURSOR, errors={"cursor": ["Invalid cursor."]}) from None
 
 
@@ -145,7 +145,7 @@ def _key_value(column, raw):
         value = datetime.fromisoformat(raw)
         if value.tzinfo is None:
             raise ValueError
-        return value
+        return value.astimezone(UTC)  # OverflowError for a date that leaves the calendar in UTC
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise ValueError
     return raw

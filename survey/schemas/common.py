@@ -1,5 +1,8 @@
 """What several schemas share: id and coordinate ranges, the error shape, attributes, and a sighting's parts."""
 
+from datetime import UTC
+from typing import ClassVar
+
 from marshmallow import Schema, fields, validate
 
 from survey import vocab
@@ -82,3 +85,20 @@ class SightingBase(Out):
         allow_none=True, metadata={"description": "The camera the volunteer answered about."}
     )
     nearby_answer = fields.String(allow_none=True, metadata={"description": "same or different"})
+
+
+class UTCDateTime(fields.AwareDateTime):
+    """An ISO date-time with offset that also exists in UTC, where it is stored and compared.
+
+    9999-12-31T23:59:59-14:00 parses, but is in year 10000 once in UTC: refused here, not at the database.
+    """
+
+    default_error_messages: ClassVar[dict] = {"utc_range": "Date-time out of range once converted to UTC."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment.astimezone(UTC)
+        except OverflowError:
+            raise self.make_error("utc_range") from None
+        return moment

@@ -3,7 +3,7 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from survey import vocab
-from survey.schemas.common import ID, LAT, LON, AttributesIn, SightingBase
+from survey.schemas.common import ID, LAT, LON, AttributesIn, SightingBase, UTCDateTime
 from survey.schemas.dumping import Beside, Count, Out, Rounded
 
 
@@ -23,7 +23,7 @@ class SightingIn(AttributesIn):
     device_accuracy_m = fields.Float(validate=validate.Range(min=0, max=100_000))
     heading = fields.Float(validate=validate.Range(min=0, max=360))
     heading_source = fields.String(validate=validate.OneOf(vocab.SENT_SOURCES), load_default=vocab.DEVICE)
-    captured_at = fields.AwareDateTime(metadata={"description": "Device clock at capture, with offset."})
+    captured_at = UTCDateTime(metadata={"description": "Device clock at capture, with offset."})
     notes = fields.String(validate=validate.Length(max=2000))
     device_id = fields.String(validate=validate.Length(min=8, max=64), load_only=True)
     capture = fields.String(

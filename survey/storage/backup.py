@@ -6,14 +6,16 @@ so the list of files to copy comes from the very same point in time as the dump.
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from survey.errors import Conflict, Invalid
+from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Photo
 from survey.storage import photo_files
@@ -22,22 +24,50 @@ MANIFEST, SQLITE_FILE, PG_FILE, PHOTOS = "manifest.json", "survey.sqlite", "surv
 KEY_COLUMNS = (Photo.original_key, Photo.display_key, Photo.thumb_key)
 
 
-def backup(path: str | Path) -> dict:
-    """Write PATH/manifest.json, the database snapshot and PATH/photos/<key>; return the manifest."""
+def backup(path: str | Path, allow_missing: bool = False) -> dict:
+    """Write PATH/manifest.json, the database snapshot and PATH/photos/<key>; return the manifest.
+
+    Everything is written to a temporary folder beside PATH and renamed at the end, so a backup
+    either finishes or leaves nothing. A missing photo stops it, naming the file, unless
+    allow_missing, which lists it in the manifest's "missing".
+    """
     target = Path(path)
     if target.exists() and any(target.iterdir()):
         raise Conflict(f"{target} is not empty.")
-    target.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        manifest = _write_backup(work, allow_missing)
+        if target.exists():
+            target.rmdir()
+        work.rename(target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _write_backup(target: Path, allow_missing: bool) -> dict:
     dialect = db.engine.dialect.name
     rows, keys = _snapshot_sqlite(target) if dialect == "sqlite" else _snapshot_postgres(target)
-    store, files = photo_files.get_storage(), {}
+    store, files, missing = photo_files.get_storage(), {}, []
     for key in sorted(keys):
-        data = store.read(key)
+        try:
+            data = store.read(key)
+        except FileNotFoundError:
+            if not allow_missing:
+                raise NotFound(
+                    f"Photo file {key} is missing; nothing was written (--allow-missing to go on)."
+                ) from None
+            missing.append(key)
+            continue
         files[key] = photo_files.sha256(data)
         destination = target / PHOTOS / key
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(data)
     manifest = {"format": 1, "dialect": dialect, "rows": sum(rows.values()), "tables": rows, "files": files}
+    if missing:
+        manifest["missing"] = missing
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return manifest
 

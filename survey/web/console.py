@@ -62,8 +62,8 @@ def queue_page():
 
 
 def _safe_next(target: str | None) -> str:
-    """Only redirect within the console, never to another site."""
-    if target and target.startswith("/console") and not target.startswith("//"):
+    """Only redirect within the console, never to another site, and never with a control character (CR/LF)."""
+    if target and target.startswith("/console") and not target.startswith("//") and target.isprintable():
         return target
     return url_for("console.queue_page")
 

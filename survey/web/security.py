@@ -1,8 +1,18 @@
-"""Security headers on every response."""
+"""Security headers on every response, and the request values no route may receive.
+
+A NUL character is refused (422) wherever text comes in, before any rule sees it: PostgreSQL
+cannot store one and SQLite would, so refusing it here makes both databases answer alike. A URL
+longer than MAX_URL_LENGTH is a JSON 414 (set the server's own limit above it so the app answers).
+"""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+
+from survey.errors import Invalid, UriTooLong
+
+NUL_MESSAGE = "NUL characters are not allowed."
+HSTS = "max-age=31536000"  # a year, the common floor for preload lists
 
 
 def tile_origin(tile_url: str) -> str:
@@ -37,7 +47,41 @@ def _headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
+    # Only when the site is served over HTTPS: HSTS on a plain-HTTP install would lock browsers out.
+    if current_app.config["PUBLIC_URL"].lower().startswith("https://"):
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _fields_with_nul() -> list[str]:
+    """Query, form and top-level JSON names whose names or values hold a NUL (files are bytes, not text)."""
+    named = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    found = [name for name, value in named if _has_nul(name) or _has_nul(value)]
+    body = request.get_json(silent=True) if request.is_json else None
+    if isinstance(body, dict):
+        found += [str(name) for name, value in body.items() if _has_nul(name) or _has_nul(value)]
+    elif _has_nul(body):
+        found.append("_schema")
+    return sorted({name.replace("\x00", "") or "_schema" for name in found})
+
+
+def refuse_bad_requests() -> None:
+    """414 for an over-long URL, 422 for text holding a NUL: before any view or limiter runs."""
+    if len(request.path) + len(request.query_string) > current_app.config["MAX_URL_LENGTH"]:
+        raise UriTooLong(f"This URL is longer than {current_app.config['MAX_URL_LENGTH']} characters.")
+    fields = _fields_with_nul()
+    if fields:
+        raise Invalid(NUL_MESSAGE, errors={name: [NUL_MESSAGE] for name in fields})
 
 
 def init_app(app: Flask) -> None:
@@ -45,3 +89,4 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.after_request(_headers)
+    app.before_request(refuse_bad_requests)

@@ -1,6 +1,7 @@
 """`flask backup PATH` then `flask restore PATH` rebuild a working service: every row, every hash."""
 
 import hashlib
+import json
 from pathlib import Path
 
 from survey import create_app
@@ -69,3 +70,19 @@ def test_damaged_backup_is_refused_before_anything_is_written(client, app, runne
             from survey.extensions import db
 
             db.engine.dispose()
+
+
+def test_a_missing_photo_stops_the_backup_naming_it_and_leaves_nothing(client, app, runner, tmp_path):
+    assert upload(client, photo(*LONDON, seed=7), client_id=new_client_id()).status_code == 201
+    originals = sorted((Path(app.config["DATA_DIR"]) / "originals").rglob("*.*"))
+    assert originals
+    gone = originals[0]
+    gone.unlink()
+    result = runner.invoke(args=["backup", str(tmp_path / "bk")])
+    assert result.exit_code != 0 and gone.name in result.output and "missing" in result.output
+    assert list(tmp_path.glob("bk*")) == [] and list(tmp_path.glob(".bk*")) == []  # nothing half-written
+    kept = runner.invoke(args=["backup", str(tmp_path / "bk"), "--allow-missing"])  # a re-run is not refused
+    assert kept.exit_code == 0, kept.output
+    manifest = json.loads((tmp_path / "bk" / "manifest.json").read_text())
+    assert [Path(key).name for key in manifest["missing"]] == [gone.name]
+    assert len(manifest["files"]) == 2 and list(tmp_path.glob(".bk*")) == []

@@ -92,3 +92,12 @@ def test_session_cookie_flags(tmp_path, env, secure):
     cookie = _session_cookie(app)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert ("Secure" in cookie.split("; ")) is secure
+
+
+def test_hsts_only_when_public_url_is_https(app, client):
+    assert "Strict-Transport-Security" not in client.get("/map").headers
+    app.config["PUBLIC_URL"] = "https://cameras.example.org/"
+    for path in ("/map", "/api/v1/cameras.geojson", "/console/login"):
+        assert client.get(path).headers["Strict-Transport-Security"] == "max-age=31536000", path
+    app.config["PUBLIC_URL"] = "http://cameras.example.org/"
+    assert "Strict-Transport-Security" not in client.get("/map").headers
