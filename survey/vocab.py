@@ -192,3 +192,16 @@ def canonical_manufacturer(value: str | None) -> str | None:
 # The largest id an INTEGER column holds (32-bit on PostgreSQL): a larger one cannot exist, and drivers
 # would fail on it, so routes, schemas and lookups refuse it first.
 MAX_ID: Final = 2**31 - 1
+
+# OSM's surveillance=* for each surveillance:zone, after the OSM wiki's Key:surveillance: `public` watches
+# public space, `outdoor` a private outdoor area (a car park, a building's entrance), `indoor` the inside
+# of a shop, bank or building. No zone, no claim: the OSM export then leaves the tag out.
+SURVEILLANCE_BY_ZONE: Final = {
+    "town": "public",
+    "traffic": "public",
+    "parking": "outdoor",
+    "entrance": "outdoor",
+    "shop": "indoor",
+    "bank": "indoor",
+    "building": "indoor",
+}
