@@ -42,3 +42,14 @@ def test_an_empty_geopackage_is_still_valid(client, tmp_path):
     (tmp_path / "empty.gpkg").write_bytes(response.data)
     report = ogrinfo("-so", str(tmp_path / "empty.gpkg"))
     assert "Layer name: cameras" in report and feature_count(report) == 0
+
+
+def test_gdal_types_the_csv_with_the_options_the_readme_gives(client, app, tmp_path):
+    camera_id = camera(app, lat=0.00002, lon=-0.00002, direction=90)
+    (tmp_path / "cameras.csv").write_bytes(client.get("/api/v1/cameras.csv").data)
+    options = ["X_POSSIBLE_NAMES=lon", "Y_POSSIBLE_NAMES=lat", "AUTODETECT_TYPE=YES", "KEEP_GEOM_COLUMNS=NO"]
+    report = ogrinfo(*(part for option in options for part in ("-oo", option)), str(tmp_path / "cameras.csv"))
+    for field, kind in [("id", "Integer"), ("direction", "Integer"), ("first_seen", "Date"), ("operator", "String")]:
+        assert f"{field}: {kind} " in report, field
+    found = features(report)
+    assert found[1]["id"] == str(camera_id) and found[1]["_point"] == (-0.00002, 0.00002)
