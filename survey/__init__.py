@@ -51,7 +51,7 @@ def _init_extensions(app: Flask) -> None:
     from survey import cli, database
     from survey.errors import handlers
     from survey.extensions import db, limiter, migrate
-    from survey.web import api, assets, capture, converters, ratelimits, security
+    from survey.web import api, assets, capture, converters, cors, ratelimits, security
 
     converters.init_app(app)  # before any route is added, so every <int:...> is a DatabaseId
     database.init_app(app)
@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     app.register_blueprint(capture.blp)
     handlers.init_app(app, ratelimits.seconds_until_free)
     security.init_app(app)
+    cors.init_app(app)
     cli.init_app(app)
     from survey.web import console, media, ogcapi, public_map
 

@@ -32,16 +32,20 @@ class BBox(NamedTuple):
 
 
 def parse_bbox(text: str) -> BBox:
-    """The four numbers, strictly; ValueError says what is wrong."""
+    """Four numbers, or six with heights (OGC API's fc-bbox-definition), strictly; ValueError says what is wrong.
+
+    Heights are checked as numbers and then dropped: cameras have no elevation to compare them with.
+    """
     parts = text.split(",")
-    if len(parts) != 4:
-        raise ValueError("bbox takes four numbers: minLon,minLat,maxLon,maxLat.")
+    if len(parts) not in (4, 6):
+        raise ValueError("bbox takes four numbers (minLon,minLat,maxLon,maxLat) or six (with minHeight, maxHeight).")
     try:
-        box = BBox(*(float(part) for part in parts))
+        numbers = [float(part) for part in parts]
     except ValueError:
         raise ValueError("bbox values must be numbers.") from None
-    if not all(math.isfinite(value) for value in box):
+    if not all(math.isfinite(value) for value in numbers):
         raise ValueError("bbox values must be finite numbers.")
+    box = BBox(*(numbers if len(numbers) == 4 else numbers[0:2] + numbers[3:5]))
     if not (
         -180 <= box.min_lon <= 180
         and -180 <= box.max_lon <= 180

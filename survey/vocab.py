@@ -209,3 +209,16 @@ DUE_AGAIN: Final = "due_again"
 STREET_STATES = (NOT_WALKED, WALKED, DUE_AGAIN)
 STREET_STATE_LABELS = {NOT_WALKED: "Not walked yet", WALKED: "Walked", DUE_AGAIN: "Due to be walked again"}
 VOCABULARIES["street_state"] = (STREET_STATES, STREET_STATE_LABELS)
+
+# OSM's surveillance=* for each surveillance:zone, after the OSM wiki's Key:surveillance: `public` watches
+# public space, `outdoor` a private outdoor area (a car park, a building's entrance), `indoor` the inside
+# of a shop, bank or building. No zone, no claim: the OSM export then leaves the tag out.
+SURVEILLANCE_BY_ZONE: Final = {
+    "town": "public",
+    "traffic": "public",
+    "parking": "outdoor",
+    "entrance": "outdoor",
+    "shop": "indoor",
+    "bank": "indoor",
+    "building": "indoor",
+}

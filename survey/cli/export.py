@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from survey.errors import BadQuery
@@ -28,6 +28,8 @@ def _write(fmt: str, path: str, options: dict) -> None:
     except BadQuery as exc:
         raise click.UsageError(f"{exc.message} {exc.errors}") from None
     chunks_for = STREAMS[fmt]
+    if not current_app.config.get("PUBLIC_URL"):
+        click.echo(f"Warning: PUBLIC_URL is not set, so the links in this export say {public_base_url()}.", err=True)
     if path == "-":
         for chunk in chunks_for(flt, public_base_url()):
             sys.stdout.write(chunk)
@@ -42,11 +44,18 @@ def _write(fmt: str, path: str, options: dict) -> None:
         ):
             for chunk in chunks_for(flt, public_base_url(), progress=bar.update):
                 out.write(chunk)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an export is for sharing
         os.replace(tmp, target)
     except BaseException:
         os.unlink(tmp)
         raise
     click.echo(f"Wrote {target}", err=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it; set straight back
+    os.umask(mask)
+    return mask
 
 
 def _command(fmt: str):

@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,6 +36,14 @@ FORMATS = {
 CSV_COLUMNS = ("lat", "lon", "id", *PROPERTIES)
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet that splits on ; , tab or | (whichever the user's locale or choice says) sees a new cell
+# after each: a formula start there runs too. Such a cell is quoted and gets a ' before the formula.
+EMBEDDED_FORMULA = re.compile(r"([;,\t|][ ]*)(?=[=+\-@\t\r])")
+# The text cells people or vocabularies fill; numbers, dates and our own URLs cannot hold a formula.
+CSV_TEXT = tuple(
+    CSV_COLUMNS.index(name)
+    for name in ("manufacturer", "model", "camera_type", "mount", "surveillance_type", "zone", "operator", "signage")
+)
 
 Progress = Callable[[int], None] | None
 
@@ -138,8 +147,23 @@ def spreadsheet_safe(value):
     The CSV download has the database do this (camera_rows.csv_query); this is the rule it follows.
     """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+        value = "'" + value
+    return disarm_embedded(value)
+
+
+def disarm_embedded(value):
+    """A ' before each formula start that follows a separator: "a;=cmd" becomes "a;'=cmd"."""
+    return EMBEDDED_FORMULA.sub(r"\1'", value) if isinstance(value, str) else value
+
+
+def _has_embedded_formula(row) -> bool:
+    return any(isinstance(row[i], str) and EMBEDDED_FORMULA.search(row[i]) for i in CSV_TEXT)
+
+
+def _batch_has_embedded_formula(rows) -> bool:
+    """One search per text column of the batch: checking row by row doubled the CSV's Python time."""
+    columns = list(zip(*rows))
+    return bool(rows) and any(EMBEDDED_FORMULA.search("\x00".join(map(str, columns[i]))) for i in CSV_TEXT)
 
 
 def stream_csv(flt: CameraFilter, base: str, progress: Progress = None) -> Iterator[str]:
@@ -150,12 +174,22 @@ def stream_csv(flt: CameraFilter, base: str, progress: Progress = None) -> Itera
 def _csv_chunks(engine, query: Select, progress: Progress) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    # Rows with a formula after a separator are quoted whole, so no splitting makes a new cell of it.
+    quoted = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     yield buffer.getvalue()
     for rows in _plain_batches(engine, query):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(rows)  # csv_query put the columns in order and disarmed formulas
+        # csv_query put the columns in order and disarmed leading formulas.
+        if not _batch_has_embedded_formula(rows):
+            writer.writerows(rows)
+        else:
+            for row in rows:
+                if _has_embedded_formula(row):
+                    quoted.writerow([disarm_embedded(value) for value in row])
+                else:
+                    writer.writerow(row)
         yield buffer.getvalue()
         if progress:
             progress(len(rows))

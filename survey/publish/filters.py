@@ -36,7 +36,7 @@ class CameraFilter:
             if (value := getattr(self, name)) is not None:
                 found.append(func.lower(table[name]) == value.lower())
         if self.updated_since is not None:
-            found.append(Camera.updated_at >= self.updated_since)
+            found.append(table.updated_at >= self.updated_since)
         return found
 
     def query_args(self) -> dict[str, str]:

@@ -75,7 +75,8 @@ def collection_doc(ogc: str) -> dict:
         "extent": {"spatial": {"bbox": [spatial_extent()], "crs": CRS84}},
         "links": _self_links(url)
         + [
-            link(f"{url}/items?f=json", "items", GEOJSON, "The cameras as GeoJSON"),
+            # No query string: GDAL fetches one feature by appending /{fid} to this href.
+            link(f"{url}/items", "items", GEOJSON, "The cameras as GeoJSON"),
             link(f"{url}/items?f=html", "items", HTML, "The cameras as HTML"),
         ],
     }

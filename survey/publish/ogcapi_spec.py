@@ -86,11 +86,12 @@ def _items_parameters() -> list[dict]:
     return [
         _param(
             "bbox",
-            "minLon,minLat,maxLon,maxLat in WGS84 (CRS84); minLon > maxLon crosses the antimeridian",
+            "minLon,minLat,maxLon,maxLat in WGS84 (CRS84), or six numbers with heights; "
+            "minLon > maxLon crosses the antimeridian",
             {
                 "type": "array",
                 "minItems": 4,
-                "maxItems": 4,
+                "maxItems": 6,  # six with heights, which are checked and ignored
                 "items": {"type": "number"},
             },
         )
@@ -103,6 +104,13 @@ def _items_parameters() -> list[dict]:
         _param("offset", "Features to skip", {"type": "integer", "minimum": 0, "default": 0}),
         _param("after", "Keyset cursor from a next link: only ids above it", {"type": "integer", "minimum": 0}),
         _param("datetime", "A date or interval, met by [first_seen, last_confirmed]", STRING),
+        *_filter_parameters(),
+        _format_param(),
+    ]
+
+
+def _filter_parameters() -> list[dict]:
+    return [
         _param("manufacturer", "Exact manufacturer, any case", STRING),
         _param("operator", "Exact operator, any case", STRING),
         _param("camera_type", "camera:type", {"type": "string", "enum": list(vocab.CAMERA_TYPES)}),
@@ -110,8 +118,16 @@ def _items_parameters() -> list[dict]:
             "status", "active (default), removed or all", {"type": "string", "enum": list(vocab.CAMERA_STATUS_FILTERS)}
         ),
         _param("updated_since", "ISO 8601 date or date-time", STRING),
-        _format_param(),
     ]
+
+
+PAGING = ("limit", "offset", "after", "datetime", "f")
+
+
+def _document_parameters() -> list[dict]:
+    """Every document takes the filters too, because GDAL repeats a connection string's parameters on each."""
+    shared = [p for p in _items_parameters() if p["name"] not in PAGING]
+    return [p | {"description": p["description"] + " (checked, then ignored here)"} for p in shared] + [_format_param()]
 
 
 def _format_param() -> dict:
@@ -128,7 +144,7 @@ def _get(summary: str, media: str, body: str, parameters: list[dict] | None = No
     return {
         "get": {
             "summary": summary,
-            "parameters": (parameters or []) + ([] if parameters else [_format_param()]),
+            "parameters": parameters or _document_parameters(),
             "responses": {
                 "200": {"description": summary, "content": {media: {"schema": _ref(body)}, "text/html": {}}},
                 "400": _error("A query parameter is not valid"),
@@ -139,7 +155,7 @@ def _get(summary: str, media: str, body: str, parameters: list[dict] | None = No
 
 def api_definition(ogc: str) -> dict:
     feature_id = _param("featureId", "The camera id", {"type": "integer"}, where="path", required=True)
-    item = _get("One camera", "application/geo+json", "Feature", [feature_id, _format_param()])
+    item = _get("One camera", "application/geo+json", "Feature", [feature_id, *_document_parameters()])
     item["get"]["responses"]["404"] = _error("No camera with that id")
     definition = _get("This definition", OPENAPI, "OpenAPI")
     return {

@@ -85,13 +85,18 @@ class ItemsQueryArgs(CameraQuery):
         return ItemsQuery(filter=CameraFilter(**data), interval=interval, raw_datetime=raw, **paging)
 
 
-class FormatOnly(Schema):
-    """OGC API documents other than items take only `f`; an unknown parameter is a 400, as Core requires."""
+class DocumentQuery(CameraQuery):
+    """The documents above items (landing page, conformance, collections, one item) take `f` and the
+    shared filters too, checked and otherwise unused: GDAL sends a connection string's parameters
+    (`OAPIF:https://host/ogcapi?status=all`) with every request. Anything else is still a 400."""
 
     class Meta:
         unknown = RAISE
 
     f = fields.String(validate=validate.OneOf(FORMATS))
+
+    def make_result(self, data: dict) -> dict:
+        return data
 
 
 def load_query(args, schema: Schema | None = None):

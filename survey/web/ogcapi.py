@@ -8,11 +8,12 @@ from survey.errors import NotFound
 from survey.publish import ogcapi
 from survey.publish.downloads import public_base_url
 from survey.publish.ogcapi_spec import api_definition
-from survey.schemas.publish import FormatOnly, ItemsQueryArgs, load_query
+from survey.schemas.publish import DocumentQuery, ItemsQueryArgs, load_query
 
 blp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 # Made once: building the schema took a third of a millisecond on every items request.
 ITEMS_ARGS = ItemsQueryArgs()
+DOCUMENT_ARGS = DocumentQuery()
 
 
 def _roots() -> tuple[str, str]:
@@ -47,28 +48,28 @@ def _collection(collection_id: str) -> None:
 @blp.get("/")
 def landing():
     """The landing page: links to the API definition, conformance and the collections."""
-    load_query(request.args, FormatOnly())
+    load_query(request.args, DOCUMENT_ARGS)
     return _send(ogcapi.landing_page(_roots()[0]), "cctv-survey OGC API")
 
 
 @blp.get("/conformance")
 def conformance():
     """The conformance classes this API implements."""
-    load_query(request.args, FormatOnly())
+    load_query(request.args, DOCUMENT_ARGS)
     return _send(ogcapi.conformance(), "Conformance")
 
 
 @blp.get("/api")
 def definition():
     """The OpenAPI 3.0 definition."""
-    load_query(request.args, FormatOnly())
+    load_query(request.args, DOCUMENT_ARGS)
     return _send(api_definition(_roots()[0]), "API definition", ogcapi.OPENAPI)
 
 
 @blp.get("/collections")
 def collections():
     """The collections: only the cameras."""
-    load_query(request.args, FormatOnly())
+    load_query(request.args, DOCUMENT_ARGS)
     return _send(ogcapi.collections_doc(_roots()[0]), "Collections")
 
 
@@ -76,7 +77,7 @@ def collections():
 def collection(collection_id):
     """The cameras collection, with its extent."""
     _collection(collection_id)
-    load_query(request.args, FormatOnly())
+    load_query(request.args, DOCUMENT_ARGS)
     return _send(ogcapi.collection_doc(_roots()[0]), "Surveillance cameras")
 
 
@@ -95,5 +96,5 @@ def items(collection_id):
 def item(collection_id, feature_id):
     """One camera."""
     _collection(collection_id)
-    load_query(request.args, FormatOnly())
+    load_query(request.args, DOCUMENT_ARGS)
     return _send(ogcapi.item_doc(*_roots(), feature_id), f"Camera {feature_id}", ogcapi.GEOJSON)

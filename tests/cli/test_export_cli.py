@@ -2,6 +2,8 @@
 
 import csv
 import json
+import os
+import stat
 import xml.etree.ElementTree as ET
 
 from tests.support import camera, many_cameras
@@ -48,3 +50,43 @@ def test_bad_filter_is_a_usage_error_and_writes_nothing(runner, app, tmp_path):
     result = runner.invoke(args=["export", "geojson", str(path), "--bbox", "1,2,3"])
     assert result.exit_code == 2 and "bbox" in result.output
     assert not path.exists()
+
+
+def _export_with_umask(runner, path, mask: int):
+    old = os.umask(mask)
+    try:
+        return runner.invoke(args=["export", "csv", str(path)])
+    finally:
+        os.umask(old)
+
+
+def test_exported_files_are_readable_by_others_under_the_usual_umask(runner, app, tmp_path):
+    camera(app)
+    result = _export_with_umask(runner, tmp_path / "cameras.csv", 0o022)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((tmp_path / "cameras.csv").stat().st_mode) == 0o644
+    result = _export_with_umask(runner, tmp_path / "private.csv", 0o077)  # and the umask is respected
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((tmp_path / "private.csv").stat().st_mode) == 0o600
+
+
+def test_export_warns_without_public_url_and_links_come_from_it(runner, app, tmp_path):
+    camera(app)
+    unset = runner.invoke(args=["export", "geojson", "-"])
+    assert unset.exit_code == 0 and "PUBLIC_URL is not set" in unset.stderr
+    assert "PUBLIC_URL" not in unset.stdout and json.loads(unset.stdout)["features"]
+    app.config["PUBLIC_URL"] = "https://cameras.example.org"
+    result = runner.invoke(args=["export", "geojson", str(tmp_path / "c.geojson")])
+    assert result.exit_code == 0 and "PUBLIC_URL" not in result.output
+    (feature,) = json.loads((tmp_path / "c.geojson").read_text())["features"]
+    assert feature["properties"]["url"].startswith("https://cameras.example.org/api/v1/cameras/")
+
+
+def test_ogc_links_come_from_public_url_not_the_host_header(client, app):
+    app.config["PUBLIC_URL"] = "https://cameras.example.org/"
+    camera(app)
+    body = client.get("/ogcapi/collections/cameras/items", headers={"Host": "evil.example"}).json
+    hrefs = [link["href"] for link in body["links"]] + [body["features"][0]["properties"]["url"]]
+    assert all(href.startswith("https://cameras.example.org/") for href in hrefs), hrefs
+    landing = client.get("/ogcapi", headers={"Host": "evil.example"}).json
+    assert all(link["href"].startswith("https://cameras.example.org/ogcapi") for link in landing["links"])

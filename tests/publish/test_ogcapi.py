@@ -48,7 +48,7 @@ def test_collection_extent_comes_from_the_data(app, five):
     with app.test_request_context():
         doc = ogcapi.collection_doc(OGC)
         assert doc["extent"]["spatial"]["bbox"] == [[0.0, 50.0, 4.0, 50.0]]  # the removed camera is not in it
-        assert rels(doc)[("items", "application/geo+json")] == f"{OGC}/collections/cameras/items?f=json"
+        assert rels(doc)[("items", "application/geo+json")] == f"{OGC}/collections/cameras/items"
 
 
 def test_empty_collection_extent_is_the_world(app):
@@ -211,3 +211,52 @@ def test_gdal_lists_reads_and_filters_the_live_layer(live_server, app, five):
     assert removed not in found
     clipped = features(ogrinfo("-spat", "0.5", "49", "2.5", "51", source, "cameras"))
     assert sorted(clipped) == ids[1:3]
+
+
+def test_a_six_number_bbox_is_answered_with_heights_ignored(client, five):
+    ids, _ = five
+    response = client.get(f"{ITEMS}?bbox=0.5,49,-100,2.5,51,100")
+    assert response.status_code == 200, response.json
+    assert [f["id"] for f in response.json["features"]] == ids[1:3]
+    for bad in ("0.5,49,2.5,51,100", "0.5,49,-100,2.5,51,100,7", "0.5,49,low,2.5,51,100"):
+        refused = client.get(f"{ITEMS}?bbox={bad}")
+        assert refused.status_code == 400 and "bbox" in refused.json["errors"]
+    params = client.get("/ogcapi/api").json["paths"]["/collections/cameras/items"]["get"]["parameters"]
+    bbox = next(p for p in params if p["name"] == "bbox")["schema"]
+    assert (bbox["minItems"], bbox["maxItems"]) == (4, 6)
+
+
+@pytest.mark.parametrize("path", ["/ogcapi", "/ogcapi/conformance", "/ogcapi/api", "/ogcapi/collections"])
+def test_documents_take_the_shared_filters_as_gdal_repeats_them(client, five, path):
+    ids, _ = five
+    assert client.get(f"{path}?status=all&f=json").status_code == 200
+    bad = client.get(f"{path}?status=lost")
+    assert bad.status_code == 400 and "status" in bad.json["errors"]
+    assert client.get(f"{path}?colour=red").status_code == 400  # still only what the API definition names
+    assert client.get(f"/ogcapi/collections/cameras/items/{ids[0]}?status=all").status_code == 200
+    assert client.get(f"{ITEMS}?status=all&colour=red").status_code == 400
+
+
+def test_every_document_declares_the_parameters_it_takes(client):
+    paths = client.get("/ogcapi/api").json["paths"]
+    for path in ("/", "/conformance", "/collections", "/collections/cameras", "/collections/cameras/items/{featureId}"):
+        names = {p["name"] for p in paths[path]["get"]["parameters"]}
+        assert {"f", "status", "bbox", "manufacturer"} <= names, path
+        assert "limit" not in names
+
+
+def test_gdal_fetches_one_feature_by_fid(live_server, app, five):
+    ids, _ = five
+    report = ogrinfo(f"OAPIF:{live_server.url}/ogcapi", "cameras", "-fid", str(ids[3]))
+    found = features(report)
+    assert list(found) == [ids[3]]
+    assert found[ids[3]]["manufacturer"] == "Axis" and found[ids[3]]["_point"] == (3.0, 50.0)
+
+
+def test_gdal_connection_string_parameters_reach_every_request(live_server, app, five):
+    ids, removed = five
+    report = ogrinfo(f"OAPIF:{live_server.url}/ogcapi?status=all", "cameras")
+    assert feature_count(report) == 6
+    assert sorted(features(report)) == sorted([*ids, removed])
+    only_removed = features(ogrinfo(f"OAPIF:{live_server.url}/ogcapi?status=removed", "cameras"))
+    assert list(only_removed) == [removed]

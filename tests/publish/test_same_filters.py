@@ -104,18 +104,11 @@ def cameras(app) -> dict[str, int]:
     return {name: camera(app, **{"updated_at": RECENT, **fields}) for name, fields in DIFFERENCES.items()}
 
 
-# survey/publish/filters.py compares the ORM attribute Camera.updated_at where the other filters use table
-# columns, so the OGC items statement becomes an ORM query and items_page's result.cursor fails: a 500.
-# Strict, so the fix turns these into failures that ask for the mark to go.
-OGC_UPDATED_SINCE_500 = pytest.mark.xfail(strict=True, raises=AttributeError, reason="updated_since 500s on OGC items")
-
-
 def _cases():
     for fmt in FORMATS:
         for query, expected in FILTERS:
-            marks = [OGC_UPDATED_SINCE_500] if fmt == "ogcapi items" and "updated_since" in query else []
             label = "+".join(query) or "no filter"
-            yield pytest.param(fmt, query, expected, id=f"{fmt}-{label}", marks=marks)
+            yield pytest.param(fmt, query, expected, id=f"{fmt}-{label}")
 
 
 @pytest.mark.parametrize(("fmt", "query", "expected"), list(_cases()))

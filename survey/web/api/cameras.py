@@ -9,6 +9,7 @@ from werkzeug.http import is_resource_modified
 from survey.publish.camera import public_camera
 from survey.publish.downloads import FORMATS, STREAMS, freshness, gzipped, public_base_url
 from survey.publish.filters import CameraFilter
+from survey.publish.geopackage import MEDIA_TYPE, geopackage_bytes
 from survey.schemas.publish import CameraQuery
 
 blp = Blueprint("cameras", __name__, url_prefix="/api/v1", description="Confirmed cameras, for anyone")
@@ -54,6 +55,15 @@ def cameras_csv(flt):
 def cameras_osm(flt):
     """All confirmed cameras as OpenStreetMap XML, to review in JOSM."""
     return send_download("osm", flt)
+
+
+@blp.route("/cameras.gpkg")
+@blp.arguments(CameraQuery, location="query", error_status_code=400)
+@blp.response(200, content_type=MEDIA_TYPE, description="A GeoPackage: the camera id is the feature id.")
+def cameras_gpkg(flt):
+    """All confirmed cameras as a GeoPackage, for QGIS."""
+    headers = {"Content-Disposition": 'attachment; filename="cameras.gpkg"', "Cache-Control": "public, max-age=60"}
+    return Response(geopackage_bytes(flt, public_base_url()), mimetype=MEDIA_TYPE, headers=headers)
 
 
 @blp.route("/cameras/<int:camera_id>")
