@@ -192,3 +192,11 @@ def canonical_manufacturer(value: str | None) -> str | None:
 # The largest id an INTEGER column holds (32-bit on PostgreSQL): a larger one cannot exist, and drivers
 # would fail on it, so routes, schemas and lookups refuse it first.
 MAX_ID: Final = 2**31 - 1
+
+# How likely a merge candidate is the same camera (review/likelihood.py gives the score).
+LIKELY_SAME: Final = "likely_same"
+POSSIBLE: Final = "possible"
+NEIGHBOUR: Final = "neighbour"
+LIKELIHOODS = (LIKELY_SAME, POSSIBLE, NEIGHBOUR)
+LIKELIHOOD_LABELS = {LIKELY_SAME: "very likely the same", POSSIBLE: "possible", NEIGHBOUR: "a neighbour"}
+VOCABULARIES["likelihood"] = (LIKELIHOODS, LIKELIHOOD_LABELS)
