@@ -81,24 +81,36 @@ def spread_m(camera: CameraSignals) -> float:
 
 def _distance_term(gap: float, sighting: SightingSignals, camera: CameraSignals) -> tuple[float, str]:
     accuracy = sighting.accuracy_m if sighting.accuracy_m is not None else DEFAULT_ACCURACY_M
-    sigma = math.sqrt(accuracy**2 + spread_m(camera) ** 2 + FLOOR_M**2)
+    own = math.sqrt(accuracy**2 + FLOOR_M**2)
+    # The camera's place is the mean of its sightings: known to spread / sqrt(n).
+    sigma = math.sqrt(own**2 + spread_m(camera) ** 2 / max(len(camera.merged), 1))
     z = gap / sigma
-    return max(1.5 - z * z / 2, -6.0), ""
+    # A Gaussian's density, not only its exponent: a widely spread camera must not win every gap.
+    return max(1.5 - z * z / 2 - 2 * math.log(sigma / own), -6.0), ""
 
 
 def _heading_terms(sighting: SightingSignals, camera: CameraSignals) -> list[tuple[float, str]]:
     if sighting.heading is None:
         return []
-    expected = [h for _, _, h in camera.merged if h is not None]
-    if camera.direction is not None:
-        expected.append((camera.direction + 180) % 360)  # facing the camera, against its direction
-    if not expected:
+    expected = expected_heading(camera)
+    if expected is None:
         return []
-    off = min(angle_between(sighting.heading, h) for h in expected)
+    off = angle_between(sighting.heading, expected)
     term = HEADING_WEIGHT * math.cos(math.radians(off))
     if off <= 45:
         return [(term, "heading matches")]
     return [(term, f"heading {off:.0f}° off" if off < 120 else "faces another way")]
+
+
+def expected_heading(camera: CameraSignals) -> float | None:
+    """Where a phone photographing the camera points: against the camera's direction, a moderator's
+    judgement, or else the mean heading of the sightings merged into it."""
+    if camera.direction is not None:
+        return (camera.direction + 180) % 360
+    headings = [math.radians(h) for _, _, h in camera.merged if h is not None]
+    if not headings:
+        return None
+    return math.degrees(math.atan2(sum(map(math.sin, headings)), sum(map(math.cos, headings)))) % 360
 
 
 def angle_between(a: float, b: float) -> float:
