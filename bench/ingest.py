@@ -16,6 +16,7 @@ from bench.harness import Context, Row, Target, measure, ms, with_ratios
 from bench.photos import phone_jpeg, variant
 from survey.extensions import db
 from survey.models import Sighting
+from survey.photos.blur import detect_and_blur
 
 CASE = "1 ingest 12 MP"
 QUALITY = 85  # what survey.photos.images encodes with
@@ -39,12 +40,30 @@ def baseline_a(data: bytes) -> None:
     _encode(display), _encode(thumb)
 
 
+def baseline_a_faces(data: bytes) -> None:
+    """Baseline A plus the face detection and blur an upload now does on its display copy."""
+    image = Image.open(io.BytesIO(data))
+    image.draft("RGB", (image.width // 2, image.height // 2))
+    image.load()
+    display = image.copy()
+    display.thumbnail((2048, 2048))
+    display, _ = detect_and_blur(display)
+    thumb = display.copy()
+    thumb.thumbnail((400, 400))
+    _encode(display), _encode(thumb)
+
+
+def detect_only(display: Image.Image) -> None:
+    detect_and_blur(display)
+
+
 def baseline_b(data: bytes) -> None:
     """The naive way: full decode, exif_transpose, two LANCZOS resizes from full size."""
     image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
     display = image.copy()
     display.thumbnail((2048, 2048), Image.Resampling.LANCZOS, reducing_gap=None)
-    thumb = image.copy()
+    display, _ = detect_and_blur(display)  # what an upload does too, so B stays comparable
+    thumb = display.copy()
     thumb.thumbnail((400, 400), Image.Resampling.LANCZOS, reducing_gap=None)
     _encode(display), _encode(thumb)
 
@@ -103,8 +122,17 @@ def run(ctx: Context) -> list[Row]:
         if response.status_code != 201:
             raise AssertionError(f"upload answered {response.status_code}: {response.get_data(as_text=True)}")
 
+    display = Image.open(io.BytesIO(photo))
+    display.draft("RGB", (display.width // 2, display.height // 2))
+    display.load()
     timings = measure(
-        {"baseline A": lambda: baseline_a(photo), "baseline B": lambda: baseline_b(photo), "upload": ingest},
+        {
+            "baseline A": lambda: baseline_a(photo),
+            "baseline A + faces": lambda: baseline_a_faces(photo),
+            "face detection": lambda: detect_only(display),
+            "baseline B": lambda: baseline_b(photo),
+            "upload": ingest,
+        },
         runs=runs,
         warmup=warmup,
     )
@@ -112,13 +140,21 @@ def run(ctx: Context) -> list[Row]:
     dispose(app)
     rows = [
         Row(CASE, "baseline A", ms(timings["baseline A"]), note="draft 1/2, display+thumb"),
-        Row(CASE, "baseline B", ms(timings["baseline B"]), note="full decode, LANCZOS x2"),
+        Row(CASE, "baseline A + faces", ms(timings["baseline A + faces"]), note="A, then detect+blur on the display"),
+        Row(
+            CASE,
+            "face detection",
+            ms(timings["face detection"]),
+            baseline="upload",
+            note="CenterFace at 1024 px on the 2000 px display, and blur",
+        ),
+        Row(CASE, "baseline B", ms(timings["baseline B"]), note="full decode, LANCZOS x2, faces"),
         Row(
             CASE,
             "upload",
             ms(timings["upload"]),
-            baseline="baseline A",
-            target=Target("ratio", 1.5, "<= 1.5x A"),
+            baseline="baseline A + faces",
+            target=Target("ratio", 1.5, "<= 1.5x A + faces"),
             note="test client -> committed",
             paired=True,
         ),
@@ -127,7 +163,8 @@ def run(ctx: Context) -> list[Row]:
             "upload",
             ms(timings["upload"]),
             baseline="baseline B",
-            target=Target("ratio", 1 / 3, ">= 3x faster than B"),
+            # Both sides now carry the same ~0.3 s of face detection, so 3x can no longer hold.
+            target=Target("ratio", 2 / 3, ">= 1.5x faster than B"),
             paired=True,
         ),
     ]

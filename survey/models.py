@@ -169,6 +169,11 @@ class Photo(db.Model):
     thumb_key: Mapped[str] = mapped_column(String(200))
     display_sha256: Mapped[str] = mapped_column(String(64))
     thumb_sha256: Mapped[str] = mapped_column(String(64))
+    # How the public copies were blurred (survey.photos.blur); a null model means never, and
+    # `flask photos reblur` redoes such photos and those of an older model.
+    blur_model: Mapped[str | None] = mapped_column(String(64))
+    blur_threshold: Mapped[float | None] = mapped_column(Float)
+    blur_boxes: Mapped[list[Any] | None] = mapped_column(JSON)  # [[x1, y1, x2, y2, score]], fractions of the image
 
     sighting: Mapped[Sighting] = relationship(back_populates="photos")
 

@@ -15,6 +15,7 @@ from survey.extensions import db
 from survey.intake.plausibility import plausibility_warnings
 from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
 from survey.nearby import Nearby, cameras_near
+from survey.photos.blur import DEFAULT_THRESHOLD
 from survey.photos.exif import PhotoMeta, read_photo_meta
 from survey.photos.images import ImageTooLarge, PublicCopies, make_public_copies, sniff_format
 from survey.photos.scrub import scrub_original
@@ -45,9 +46,14 @@ def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None
         upload.meta = read_photo_meta(upload.data)
     sighting = build_sighting(fields, uploads)
     sighting.client_id, sighting.volunteer_key = client_id, volunteer_key
+    # Faces are blurred here, before any file is written, so no unblurred public copy ever exists;
+    # the volunteer's page sends from its outbox in the background, so the extra time holds no one up.
     for upload in uploads:
         upload.copies = make_public_copies(
-            upload.data, orientation=upload.meta.orientation, max_pixels=current_app.config["MAX_IMAGE_PIXELS"]
+            upload.data,
+            orientation=upload.meta.orientation,
+            max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+            blur_threshold=DEFAULT_THRESHOLD,
         )
     begin_write()
     sighting.warnings = plausibility_warnings(sighting, [u.sha256 for u in uploads], fields.get("capture"))
@@ -187,7 +193,20 @@ def _store_photo(store, upload: Upload, position: int, created: list[str]) -> Ph
         thumb_key=thumb_key,
         display_sha256=display_sha,
         thumb_sha256=thumb_sha,
+        **blur_columns(copies),
     )
+
+
+def blur_columns(copies: PublicCopies) -> dict:
+    """The Photo columns recording how these copies were blurred."""
+    record = copies.blur
+    if record is None:
+        return {"blur_model": None, "blur_threshold": None, "blur_boxes": None}
+    return {
+        "blur_model": record.model,
+        "blur_threshold": record.threshold,
+        "blur_boxes": [box.as_list() for box in record.boxes],
+    }
 
 
 def _remove(store, keys: list[str]) -> None:

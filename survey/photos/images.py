@@ -17,6 +17,7 @@ import pillow_heif
 from PIL import Image
 
 from survey.errors import SurveyError
+from survey.photos.blur import BlurRecord, detect_and_blur
 
 pillow_heif.register_heif_opener()
 # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; Pillow's docs give
@@ -116,6 +117,7 @@ class PublicCopies:
     width: int
     height: int
     display_size: tuple[int, int]
+    blur: BlurRecord | None = None  # None: made without face detection
 
 
 def sniff_format(data: bytes) -> str:
@@ -160,6 +162,7 @@ def make_public_copies(
     display_px: int = 2048,
     thumb_px: int = 400,
     quality: int = 85,
+    blur_threshold: float | None = None,
 ) -> PublicCopies:
     """Decode ``data`` and return oriented, metadata-free display and thumbnail JPEGs.
 
@@ -167,6 +170,8 @@ def make_public_copies(
     ignored for HEIF/AVIF, whose container rotation the decoders handle.
     JPEG displays may be up to 1/32 short of ``display_px`` (see _DCT_SHORTFALL).
     ``Image.MAX_IMAGE_PIXELS`` (Pillow's guard, 89 MP by default) caps max_pixels.
+    With ``blur_threshold``, faces found on the display copy are blurred in it, and so in the
+    thumbnail made from it; ``PublicCopies.blur`` records what was done.
     """
     if min(max_pixels, display_px, thumb_px) < 1 or not 1 <= quality <= 100:
         raise ValueError("max_pixels, display_px and thumb_px must be >= 1, quality 1-100")
@@ -181,14 +186,20 @@ def make_public_copies(
         display = _resize(_to_rgb(im), display_px)
         if turn in _TRANSPOSE:
             display = display.transpose(_TRANSPOSE[turn])
-        thumbnail = _resize(display, thumb_px, reducing_gap=_THUMB_REDUCING_GAP)
         width, height = original_size[::-1] if turn >= 5 else original_size
+    # Outside the decoder guard: a failing detector is a server fault, not a damaged photo.
+    record = None
+    if blur_threshold is not None:
+        display, record = detect_and_blur(display, blur_threshold)
+    with _decoder_errors():
+        thumbnail = _resize(display, thumb_px, reducing_gap=_THUMB_REDUCING_GAP)
         return PublicCopies(
             display=_encode(display, quality),
             thumbnail=_encode(thumbnail, quality),
             width=width,
             height=height,
             display_size=display.size,
+            blur=record,
         )
 
 

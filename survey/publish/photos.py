@@ -27,6 +27,7 @@ def is_published(kind: str, digest: str) -> bool:
         select(Photo.id)
         .join(Sighting, Sighting.id == Photo.sighting_id)
         .where(column == digest, or_(Sighting.status == vocab.APPROVED, chosen.exists()))
+        .where(Photo.blur_model.is_not(None))  # copies made before faces were blurred wait for `photos reblur`
         .limit(1)
     )
     return db.session.scalar(query) is not None

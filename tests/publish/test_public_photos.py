@@ -4,7 +4,7 @@ import pytest
 
 from survey.errors import NotFound
 from survey.extensions import db
-from survey.models import Camera, Sighting
+from survey.models import Camera, Photo, Sighting
 from survey.publish.photos import is_published, public_photo
 from tests.factories import photo
 from tests.support import camera_from_upload, pending_photo
@@ -53,3 +53,15 @@ def test_a_withdrawn_cameras_chosen_photo_is_not_published(client, app):
         camera.status = "withdrawn"
         db.session.commit()
         assert not is_published("display", made["display_sha256"])
+
+
+def test_copies_made_before_faces_were_blurred_are_not_published_until_reblurred(client, app, runner):
+    made = camera_from_upload(client, app)
+    with app.app_context():
+        db.session.execute(db.update(Photo).values(blur_model=None))
+        db.session.commit()
+        assert not is_published("display", made["display_sha256"])
+    assert "redone=1" in runner.invoke(args=["photos", "reblur"]).output
+    with app.app_context():
+        display = db.session.scalar(db.select(Photo.display_sha256))
+        assert is_published("display", display)
