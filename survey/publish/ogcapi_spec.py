@@ -148,6 +148,7 @@ def _get(summary: str, media: str, body: str, parameters: list[dict] | None = No
             "responses": {
                 "200": {"description": summary, "content": {media: {"schema": _ref(body)}, "text/html": {}}},
                 "400": _error("A query parameter is not valid"),
+                "414": _error("The URL is longer than the service accepts (MAX_URL_LENGTH)"),
             },
         }
     }

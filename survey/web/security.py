@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 
-from survey.errors import Invalid, UriTooLong
+from survey.errors import BadQuery, Invalid, UriTooLong
 
 NUL_MESSAGE = "NUL characters are not allowed."
 HSTS = "max-age=31536000"  # a year, the common floor for preload lists
@@ -76,9 +76,18 @@ def _fields_with_nul() -> list[str]:
 
 
 def refuse_bad_requests() -> None:
-    """414 for an over-long URL, 422 for text holding a NUL: before any view or limiter runs."""
+    """414 for an over-long URL; 400 for a query, 422 for a body, holding a NUL: before any view or limiter runs."""
     if len(request.path) + len(request.query_string) > current_app.config["MAX_URL_LENGTH"]:
         raise UriTooLong(f"This URL is longer than {current_app.config['MAX_URL_LENGTH']} characters.")
+    in_query = sorted(
+        {
+            name.replace("\x00", "") or "_schema"
+            for name, value in request.args.items(multi=True)
+            if _has_nul(name) or _has_nul(value)
+        }
+    )
+    if in_query:  # a bad query parameter is a 400 on every route, as the schemas' own refusals are
+        raise BadQuery(NUL_MESSAGE, errors={name: [NUL_MESSAGE] for name in in_query})
     fields = _fields_with_nul()
     if fields:
         raise Invalid(NUL_MESSAGE, errors={name: [NUL_MESSAGE] for name in fields})
