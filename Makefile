@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n 2
 
 .PHONY: run setup setup-dev lint test test-sqlite test-postgres bench bench-quick bench-ci bench-load bench-fuzz migrate clean
 
