@@ -63,32 +63,27 @@ def _has_nul(value) -> bool:
     return False
 
 
-def _fields_with_nul() -> list[str]:
-    """Query, form and top-level JSON names whose names or values hold a NUL (files are bytes, not text)."""
-    named = [*request.args.items(multi=True), *request.form.items(multi=True)]
-    found = [name for name, value in named if _has_nul(name) or _has_nul(value)]
+def _nul_names(pairs) -> list[str]:
+    """The names, of (name, value) pairs, whose name or value holds a NUL."""
+    found = {name for name, value in pairs if _has_nul(name) or _has_nul(value)}
+    return sorted({str(name).replace("\x00", "") or "_schema" for name in found})
+
+
+def _body_fields_with_nul() -> list[str]:
+    """Form and top-level JSON names whose names or values hold a NUL (files are bytes, not text)."""
     body = request.get_json(silent=True) if request.is_json else None
-    if isinstance(body, dict):
-        found += [str(name) for name, value in body.items() if _has_nul(name) or _has_nul(value)]
-    elif _has_nul(body):
-        found.append("_schema")
-    return sorted({name.replace("\x00", "") or "_schema" for name in found})
+    pairs = [*request.form.items(multi=True), *(body.items() if isinstance(body, dict) else [])]
+    return _nul_names(pairs) + (["_schema"] if not isinstance(body, dict) and _has_nul(body) else [])
 
 
 def refuse_bad_requests() -> None:
     """414 for an over-long URL; 400 for a query, 422 for a body, holding a NUL: before any view or limiter runs."""
     if len(request.path) + len(request.query_string) > current_app.config["MAX_URL_LENGTH"]:
         raise UriTooLong(f"This URL is longer than {current_app.config['MAX_URL_LENGTH']} characters.")
-    in_query = sorted(
-        {
-            name.replace("\x00", "") or "_schema"
-            for name, value in request.args.items(multi=True)
-            if _has_nul(name) or _has_nul(value)
-        }
-    )
+    in_query = _nul_names(request.args.items(multi=True))
     if in_query:  # a bad query parameter is a 400 on every route, as the schemas' own refusals are
         raise BadQuery(NUL_MESSAGE, errors={name: [NUL_MESSAGE] for name in in_query})
-    fields = _fields_with_nul()
+    fields = _body_fields_with_nul()
     if fields:
         raise Invalid(NUL_MESSAGE, errors={name: [NUL_MESSAGE] for name in fields})
 
