@@ -92,6 +92,15 @@ class Camera(CameraAttributes, db.Model):
 
     photo: Mapped["Photo | None"] = relationship(foreign_keys=[photo_id], post_update=True)
 
+    # Signage measured from the approved signs (survey.vocab.SIGNAGE_CLASSES), kept by every sign or
+    # camera decision in its own transaction. operator_sign_m: the nearest sign naming this operator.
+    signage_class: Mapped[str] = mapped_column(
+        String(16), default=vocab.NOT_SURVEYED, server_default=vocab.NOT_SURVEYED
+    )
+    nearest_sign_id: Mapped[int | None] = mapped_column(ForeignKey("signs.id", use_alter=True))
+    nearest_sign_m: Mapped[float | None] = mapped_column(Float)
+    operator_sign_m: Mapped[float | None] = mapped_column(Float)
+
 
 class Sighting(CameraAttributes, db.Model):
     __tablename__ = "sightings"
@@ -147,10 +156,43 @@ class Sighting(CameraAttributes, db.Model):
     )
     camera: Mapped[Camera | None] = relationship(foreign_keys=[camera_id])
 
+    # A sign is reported like a camera: `operator` holds the operator it names.
+    kind: Mapped[str] = mapped_column(
+        String(8), default=vocab.CAMERA, server_default=vocab.CAMERA
+    )  # vocab.SIGHTING_KINDS
+    sign_purpose: Mapped[str | None] = mapped_column(String(200))
+    sign_has_contact: Mapped[bool | None] = mapped_column(Boolean)
+    sign_camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"))  # "fixed to this camera"
+    sign_id: Mapped[int | None] = mapped_column(ForeignKey("signs.id"), index=True)  # the sign it confirmed
+
 
 # "Most warnings first" reads this index in order instead of sorting every pending sighting
 # (130 ms a page at a million rows on PostgreSQL without it).
 Index("ix_sightings_warnings", Sighting.status, Sighting.warning_count.desc(), Sighting.submitted_at, Sighting.id)
+
+
+class Sign(db.Model):
+    """A confirmed sign: who it says runs the cameras, why, and whether it gives a contact."""
+
+    __tablename__ = "signs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    operator: Mapped[str | None] = mapped_column(String(200))
+    purpose: Mapped[str | None] = mapped_column(String(200))
+    has_contact: Mapped[bool | None] = mapped_column(Boolean)
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"), index=True)  # fixed to this camera
+    status: Mapped[str] = mapped_column(String(16), default=vocab.ACTIVE)  # vocab.CAMERA_STATUSES
+    first_seen: Mapped[date | None] = mapped_column(Date)
+    last_confirmed: Mapped[date | None] = mapped_column(Date)
+    sightings_count: Mapped[int] = mapped_column(Integer, default=0)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id", use_alter=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    photo: Mapped["Photo | None"] = relationship(foreign_keys=[photo_id], post_update=True)
 
 
 class Photo(db.Model):
@@ -189,6 +231,7 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(32))
     sighting_id: Mapped[int | None] = mapped_column(ForeignKey("sightings.id"), index=True)
     camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"), index=True)
+    sign_id: Mapped[int | None] = mapped_column(ForeignKey("signs.id"), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)

@@ -125,6 +125,23 @@ SIGNAGE_LABELS = {
     "none": "None seen",
     "unknown": "Not known",
 }
+# What a sighting reports: a camera, or a sign saying who runs cameras and why.
+CAMERA: Final = "camera"
+SIGN: Final = "sign"
+SIGHTING_KINDS = (CAMERA, SIGN)
+SIGHTING_KIND_LABELS = {CAMERA: "Camera", SIGN: "Sign"}
+# A camera's signage, measured from the approved signs (the volunteer's `signage` answer stays beside it).
+# none_found needs the streets within SIGN_RADIUS_M walked since the camera was first seen; else not_surveyed.
+SIGN_RADIUS_M: Final = 50.0
+SIGNAGE_CLASSES = ("on_structure", "within_50m", "beyond_50m", "none_found", "not_surveyed")
+SIGNAGE_CLASS_LABELS = {
+    "on_structure": "Sign on the camera's structure",
+    "within_50m": "Sign within 50 m",
+    "beyond_50m": "Nearest sign beyond 50 m",
+    "none_found": "No sign found (streets surveyed)",
+    "not_surveyed": "Not surveyed for signs",
+}
+NOT_SURVEYED: Final = "not_surveyed"
 # Operator is free text; these are the quick taps the capture page offers for it.
 OPERATOR_SUGGESTIONS = ("council", "police", "transport", "private")
 OPERATOR_SUGGESTION_LABELS = {"council": "Council", "police": "Police", "transport": "Transport", "private": "Private"}
@@ -151,6 +168,8 @@ VOCABULARIES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "surveillance_type": (SURVEILLANCE_TYPES, SURVEILLANCE_TYPE_LABELS),
     "zone": (ZONES, ZONE_LABELS),
     "signage": (SIGNAGE, SIGNAGE_LABELS),
+    "sighting_kind": (SIGHTING_KINDS, SIGHTING_KIND_LABELS),
+    "signage_class": (SIGNAGE_CLASSES, SIGNAGE_CLASS_LABELS),
     "operator_suggestion": (OPERATOR_SUGGESTIONS, OPERATOR_SUGGESTION_LABELS),
     "manufacturer": (KNOWN_MANUFACTURERS, {name: name for name in KNOWN_MANUFACTURERS}),
 }
@@ -165,7 +184,16 @@ def label(vocabulary: str, value: str | None) -> str | None:
 
 # What a public page may carry: the camera's own attributes, never the intake's or review's words.
 PUBLIC_VOCABULARIES = frozenset(
-    {"public_camera_status", "camera_status_filter", "camera_type", "mount", "surveillance_type", "zone", "signage"}
+    {
+        "public_camera_status",
+        "camera_status_filter",
+        "camera_type",
+        "mount",
+        "surveillance_type",
+        "zone",
+        "signage",
+        "signage_class",
+    }
 )
 
 
