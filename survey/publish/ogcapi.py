@@ -232,22 +232,13 @@ def _seek(query: ItemsQuery) -> tuple[str | None, dict]:
         return "before", limit | {"cursor": query.before}
     if query.offset == 0:
         return "first", limit
-    start = _id_at(query, query.offset)
-    return ("from", limit | {"cursor": start}) if start is not None else (None, limit)
+    # The id at the offset: the cached mark before it, then a short index-only step (in the page query).
+    marks = cached(("marks", _args(query, paging=False)), lambda: _marks(query))
+    slot, rest = divmod(query.offset, MARK_EVERY)
+    return ("from", limit | {"mark": marks[slot], "rest": rest}) if slot < len(marks) else (None, limit)
 
 
 MARK_EVERY = 1000
-
-
-def _id_at(query: ItemsQuery, offset: int) -> int | None:
-    """The id at this offset of the filtered id order: a cached mark every MARK_EVERY ids, then a short
-    index-only step. None past the end."""
-    marks = cached(("marks", _args(query, paging=False)), lambda: _marks(query))
-    slot, rest = divmod(offset, MARK_EVERY)
-    if slot >= len(marks):
-        return None
-    ids = select(CAMERAS.c.id).where(*camera_clauses(query), CAMERAS.c.id >= marks[slot])
-    return db.session.scalar(ids.order_by(CAMERAS.c.id).offset(rest).limit(1))
 
 
 def _marks(query: ItemsQuery) -> list[int]:
@@ -281,11 +272,17 @@ def _page_statement(flt: CameraFilter, site: str, interval, cql, mode: str) -> S
     """
     statement = feature_query(flt, site).add_columns(CAMERAS.c.id).where(*time_clauses(interval))
     statement = statement.where(*filter_clauses(cql))
-    cursor = bindparam("cursor")
+    cursor, c = bindparam("cursor"), CAMERAS.c
     if mode == "before":
-        statement = statement.where(CAMERAS.c.id < cursor).order_by(None).order_by(CAMERAS.c.id.desc())
-    elif mode != "first":
-        statement = statement.where(CAMERAS.c.id > cursor if mode == "after" else CAMERAS.c.id >= cursor)
+        statement = statement.where(c.id < cursor).order_by(None).order_by(c.id.desc())
+    elif mode == "after":
+        statement = statement.where(c.id > cursor)
+    elif mode == "from":
+        ids = select(c.id).where(
+            *flt.clauses(), *time_clauses(interval), *filter_clauses(cql), c.id >= bindparam("mark")
+        )
+        start = ids.order_by(c.id).offset(bindparam("rest")).limit(1).scalar_subquery()
+        statement = statement.where(c.id >= start)
     return statement.limit(bindparam("limit"))
 
 
