@@ -262,3 +262,19 @@ def test_owslib_reads_queryables_and_filtered_items(live_server, app, cams):
     as_json = json.dumps({"op": "in", "args": [{"property": "manufacturer"}, ["Axis", "Dahua"]]})
     picked = api.collection_items("cameras", filter=as_json, **{"filter-lang": "cql2-json"})
     assert [f["id"] for f in picked["features"]] == [ids[0], ids[3]]
+
+
+def test_like_takes_glob_and_sql_characters_literally(client, app):
+    star = camera(app, manufacturer="Star*Cam [x]?")
+    other = camera(app, manufacturer="StarXCam 100%")
+    assert found(client, filter="manufacturer LIKE 'Star*%'") == [star]
+    assert found(client, filter="manufacturer LIKE 'Star_Cam%'") == [star, other]
+    assert found(client, filter="manufacturer LIKE '%[x]?'") == [star]
+    assert found(client, filter="manufacturer LIKE '%100\\%'") == [other]  # \% is a literal percent sign
+    assert found(client, filter="manufacturer LIKE 'star%'") == []
+
+
+def test_queryables_have_an_html_page(client):
+    response = client.get("/ogcapi/collections/cameras/queryables?f=html")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "<h1>" in response.get_data(as_text=True)
