@@ -1,6 +1,7 @@
 """Configuration: the only module that reads the environment, and only when asked."""
 
 import os
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -9,6 +10,11 @@ ROOT = Path(__file__).resolve().parent
 def _int(env, name: str, default: int) -> int:
     value = env.get(name)
     return int(value) if value not in (None, "") else default
+
+
+def _names(env, name: str) -> list[str] | None:
+    names = [part.strip() for part in (env.get(name) or "").split(",") if part.strip()]
+    return names or None
 
 
 def from_environment(env=None) -> dict:
@@ -47,6 +53,11 @@ def from_environment(env=None) -> dict:
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "1") != "0",
         # The public root URL for links in exports (e.g. https://cameras.example.org/); else the request's.
         "PUBLIC_URL": env.get("PUBLIC_URL") or "",
+        # Host names the app answers to (comma-separated, e.g. cameras.example.org); Flask refuses a
+        # request whose Host header is another with a 400. Unset: any Host, as make run needs.
+        "TRUSTED_HOSTS": _names(env, "TRUSTED_HOSTS"),
+        # SURVEY_PRODUCTION=1 where the public reaches the app: then PUBLIC_URL or TRUSTED_HOSTS is required.
+        "PRODUCTION": env.get("SURVEY_PRODUCTION", "") not in ("", "0"),
         # A street walked longer ago than this is due to be walked again (StreetComplete asks again too).
         "RESURVEY_AFTER_DAYS": _int(env, "RESURVEY_AFTER_DAYS", 365),
     }
@@ -60,3 +71,17 @@ def _dev_secret(instance: Path) -> str:
         path.write_text(os.urandom(32).hex())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def check_public_origin(config, environ=None) -> None:
+    """Links in exports and the OGC API must not come from whatever Host a request claims.
+
+    In production (SURVEY_PRODUCTION set, not TESTING or DEBUG) that needs PUBLIC_URL or TRUSTED_HOSTS,
+    else start-up fails. Under gunicorn without the flag, a warning says so instead."""
+    if config.get("PUBLIC_URL") or config.get("TRUSTED_HOSTS") or config.get("TESTING") or config.get("DEBUG"):
+        return
+    message = "neither PUBLIC_URL nor TRUSTED_HOSTS is set, so links would follow the request's Host header."
+    if config.get("PRODUCTION"):
+        raise RuntimeError(f"SURVEY_PRODUCTION is set but {message}")
+    if ((os.environ if environ is None else environ).get("SERVER_SOFTWARE") or "").startswith("gunicorn"):
+        warnings.warn(f"Served by gunicorn, but {message} Set SURVEY_PRODUCTION=1 to make this an error.", stacklevel=2)

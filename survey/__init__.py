@@ -33,6 +33,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.config.update(_api_settings())
     if overrides:
         app.config.update(overrides)
+    settings.check_public_origin(app.config)
     _init_extensions(app)
     return app
 

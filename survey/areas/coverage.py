@@ -2,11 +2,14 @@
 public street layer. Nothing here says who walked, or at what time of day."""
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, String, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from survey import vocab
 from survey.areas import shapes
@@ -14,7 +17,7 @@ from survey.areas.streets import area_by_id, street_lines, streets_of
 from survey.areas.walks import last_walked, street_state
 from survey.extensions import db
 from survey.geo import BBox, bbox_around, within
-from survey.models import Camera, SurveyArea
+from survey.models import Camera, Street, SurveyArea, Walk
 
 # A camera further than this from every street of the area is on none of them (a yard, a car park).
 CAMERA_STREET_MAX_M = 30
@@ -73,23 +76,82 @@ def _public_cameras(area: SurveyArea) -> list[Camera]:
     return list(db.session.scalars(query.order_by(Camera.id)))
 
 
-def streets_layer(area_id: int, today: date | None = None) -> dict:
+def streets_layer(area_id: int, today: date | None = None) -> Iterator[str]:
     """The public coverage layer: a GeoJSON FeatureCollection of the area's streets with their state
-    and the month they were last walked (never the day, nor who walked)."""
+    and the month they were last walked (never the day, nor who walked), streamed.
+
+    One query gives every street with its last walk; the stored geometry text goes out as it is. The
+    old layer parsed and re-serialised every geometry and loaded ORM rows, which cost 2.2 s at 5,000."""
     area_by_id(area_id)
-    today = today or datetime.now(UTC).date()
-    after_days, last = current_app.config["RESURVEY_AFTER_DAYS"], last_walked(area_id)
-    features = []
-    for street in streets_of(area_id):
-        day = last.get(street.id)
-        properties = {
-            "name": street.name,
-            "highway": street.highway,
-            "length_m": street.length_m,
-            "state": street_state(day, today, after_days),
-            "last_walked_month": day.strftime("%Y-%m") if day else None,
-        }
-        features.append(
-            {"type": "Feature", "id": street.id, "geometry": json.loads(street.geometry), "properties": properties}
-        )
-    return {"type": "FeatureCollection", "features": features}
+    columns = street_columns(today or datetime.now(UTC).date(), current_app.config["RESURVEY_AFTER_DAYS"])
+    return _feature_collection(street_rows(street_select(columns, STREETS.c.area_id == area_id)))
+
+
+def street_rows(query: Select, params: dict | None = None) -> list[tuple]:
+    """Plain tuples from the driver: SQLAlchemy's Row objects cost more than the query at 20,000 streets."""
+    result = db.session.execute(query, params or {})
+    rows = result.cursor.fetchall()
+    result.close()
+    return rows
+
+
+def _feature_collection(rows) -> Iterator[str]:
+    yield '{"type":"FeatureCollection","features":['
+    for start in range(0, len(rows), 1000):
+        yield ("," if start else "") + ",".join(street_feature(row) for row in rows[start : start + 1000])
+    yield "]}"
+
+
+STREETS = Street.__table__
+# Each street's last walk: one grouped pass over the walks' (street_id, day) index.
+WALKS = Walk.__table__
+LAST_WALK = select(WALKS.c.street_id, func.max(WALKS.c.day).label("day")).group_by(WALKS.c.street_id).subquery("last")
+LAYER_PROPERTIES = ("name", "highway", "length_m", "state", "last_walked_month")
+
+
+class year_month(FunctionElement):
+    """A date as 'YYYY-MM' text on either database."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(year_month)
+def _month_sqlite(element, compiler, **kw):
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
+
+
+@compiles(year_month, "postgresql")
+def _month_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+def street_columns(today: date, after_days: int) -> dict:
+    """Named SQL expressions of the public street layer: what may be published, and filtered on."""
+    s, day = STREETS.c, LAST_WALK.c.day
+    cutoff = today - timedelta(days=after_days)
+    state = case((day.is_(None), vocab.NOT_WALKED), (day < cutoff, vocab.DUE_AGAIN), else_=vocab.WALKED)
+    return {
+        "id": s.id,
+        "geometry": s.geometry,
+        "area_id": s.area_id,
+        "name": s.name,
+        "highway": s.highway,
+        "length_m": s.length_m,
+        "state": state,
+        "last_walked_month": year_month(day),
+    }
+
+
+def street_select(columns: dict, *where) -> Select:
+    """The streets with their last walk, in id order: the columns named, under the conditions."""
+    joined = STREETS.outerjoin(LAST_WALK, LAST_WALK.c.street_id == STREETS.c.id)
+    query = select(*(column.label(name) for name, column in columns.items()))
+    return query.select_from(joined).where(*where).order_by(STREETS.c.id)
+
+
+def street_feature(row: tuple, names: tuple[str, ...] = LAYER_PROPERTIES) -> str:
+    """One street as GeoJSON text from a street_select row (id, geometry, then the named properties last,
+    in street_columns order); the geometry is the stored GeoJSON text, never parsed."""
+    properties = json.dumps(dict(zip(names, row[len(row) - len(names) :], strict=True)), separators=(",", ":"))
+    return f'{{"type":"Feature","id":{row[0]},"geometry":{row[1]},"properties":{properties}}}'

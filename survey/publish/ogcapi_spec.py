@@ -1,7 +1,8 @@
 """The OpenAPI 3.0 definition of /ogcapi, so clients (GDAL, QGIS) can read its parameters and limits."""
 
 from survey import vocab
-from survey.publish.ogcapi import DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI
+from survey.publish.cql2 import ALIASES, LANGUAGES
+from survey.publish.ogcapi import CRS84, DEFAULT_LIMIT, GEOJSON, JSON, MAX_LIMIT, OPENAPI, SCHEMA
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -55,11 +56,21 @@ SCHEMAS = {
             "items": {"type": "number"},
         },
     ),
+    # Cameras are points; streets are MultiLineStrings.
+    "Geometry": {"oneOf": [_ref("Point"), _ref("MultiLineString")]},
+    "MultiLineString": _object(
+        ["type", "coordinates"],
+        type={"type": "string", "enum": ["MultiLineString"]},
+        coordinates={
+            "type": "array",
+            "items": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
+        },
+    ),
     "Feature": _object(
         ["type", "id", "geometry", "properties"],
         type={"type": "string", "enum": ["Feature"]},
         id=INTEGER,
-        geometry=_ref("Point"),
+        geometry=_ref("Geometry"),
         properties={"type": "object"},
         links=_ref("Links"),
     ),
@@ -72,6 +83,7 @@ SCHEMAS = {
         timeStamp={"type": "string", "format": "date-time"},
         links=_ref("Links"),
     ),
+    "Queryables": _object(["type", "properties"], type=STRING, title=STRING, properties={"type": "object"}),
     "Error": _object(
         ["code", "status", "message"], code=INTEGER, status=STRING, message=STRING, errors={"type": "object"}
     ),
@@ -103,9 +115,21 @@ def _items_parameters() -> list[dict]:
         ),
         _param("offset", "Features to skip", {"type": "integer", "minimum": 0, "default": 0}),
         _param("after", "Keyset cursor from a next link: only ids above it", {"type": "integer", "minimum": 0}),
-        _param("datetime", "A date or interval, met by [first_seen, last_confirmed]", STRING),
+        _param("before", "Keyset cursor from a prev link: only ids below it", {"type": "integer", "minimum": 0}),
+        _param("datetime", "A date or interval, met by [first_seen, last_confirmed] (cameras)", STRING),
+        *_cql2_parameters(),
         *_filter_parameters(),
         _format_param(),
+    ]
+
+
+def _cql2_parameters() -> list[dict]:
+    # GDAL 3.6 sends a -where to the server only when filter-lang lists "cql-text", the draft's name.
+    languages = {"type": "string", "enum": [*LANGUAGES, *ALIASES], "default": LANGUAGES[0]}
+    return [
+        _param("filter", "A CQL2 filter over the collection's queryables (see /queryables)", STRING),
+        _param("filter-lang", "The filter's language; cql-text is read as cql2-text", languages),
+        _param("filter-crs", "The filter's coordinates: CRS84 only", {"type": "string", "enum": [CRS84]}),
     ]
 
 
@@ -121,7 +145,7 @@ def _filter_parameters() -> list[dict]:
     ]
 
 
-PAGING = ("limit", "offset", "after", "datetime", "f")
+PAGING = ("limit", "offset", "after", "before", "datetime", "filter", "filter-lang", "filter-crs", "f")
 
 
 def _document_parameters() -> list[dict]:
@@ -154,23 +178,37 @@ def _get(summary: str, media: str, body: str, parameters: list[dict] | None = No
     }
 
 
+COLLECTIONS = {"cameras": ("camera", "Cameras"), "streets": ("street", "Surveyed streets")}
+
+
+def _collection_paths(collection_id: str, one: str, title: str) -> dict:
+    """Each collection's own paths, written out: GDAL reads the items parameters from /collections/{id}/items."""
+    feature_id = _param("featureId", f"The {one} id", {"type": "integer"}, where="path", required=True)
+    item = _get(f"One {one}", GEOJSON, "Feature", [feature_id, *_document_parameters()])
+    item["get"]["responses"]["404"] = _error(f"No {one} with that id")
+    base = f"/collections/{collection_id}"
+    return {
+        base: _get(f"The {collection_id} collection", JSON, "Collection"),
+        f"{base}/queryables": _get(f"What a filter may name in {collection_id}", SCHEMA, "Queryables"),
+        f"{base}/items": _get(title, GEOJSON, "FeatureCollection", _items_parameters()),
+        f"{base}/items/{{featureId}}": item,
+    }
+
+
 def api_definition(ogc: str) -> dict:
-    feature_id = _param("featureId", "The camera id", {"type": "integer"}, where="path", required=True)
-    item = _get("One camera", "application/geo+json", "Feature", [feature_id, *_document_parameters()])
-    item["get"]["responses"]["404"] = _error("No camera with that id")
     definition = _get("This definition", OPENAPI, "OpenAPI")
+    paths = {
+        "/": _get("Landing page", JSON, "LandingPage"),
+        "/conformance": _get("Conformance classes", JSON, "Conformance"),
+        "/api": definition,
+        "/collections": _get("Feature collections", JSON, "Collections"),
+    }
+    for collection_id, (one, title) in COLLECTIONS.items():
+        paths |= _collection_paths(collection_id, one, title)
     return {
         "openapi": "3.0.3",
         "info": {"title": "cctv-survey OGC API - Features", "version": "1.0.0"},
         "servers": [{"url": ogc}],
-        "paths": {
-            "/": _get("Landing page", JSON, "LandingPage"),
-            "/conformance": _get("Conformance classes", JSON, "Conformance"),
-            "/api": definition,
-            "/collections": _get("Feature collections", JSON, "Collections"),
-            "/collections/cameras": _get("The cameras collection", JSON, "Collection"),
-            "/collections/cameras/items": _get("Cameras", GEOJSON, "FeatureCollection", _items_parameters()),
-            "/collections/cameras/items/{featureId}": item,
-        },
+        "paths": paths,
         "components": {"schemas": SCHEMAS | {"OpenAPI": _object(["openapi", "info", "paths"])}},
     }

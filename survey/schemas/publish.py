@@ -5,8 +5,9 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_lo
 from survey import vocab
 from survey.errors import BadQuery
 from survey.geo import parse_bbox
+from survey.publish import cql2
 from survey.publish.filters import CameraFilter, parse_moment
-from survey.publish.ogcapi import DEFAULT_LIMIT, MAX_LIMIT, ItemsQuery, parse_interval
+from survey.publish.ogcapi import CRS84, DEFAULT_LIMIT, MAX_LIMIT, ItemsQuery, parse_interval
 
 FORMATS = ("json", "html")
 
@@ -65,7 +66,11 @@ class ItemsQueryArgs(CameraQuery):
     limit = fields.Integer(validate=validate.Range(min=1))
     offset = fields.Integer(validate=validate.Range(min=0, max=vocab.MAX_ID))
     after = fields.Integer(validate=validate.Range(min=0, max=vocab.MAX_ID), metadata={"description": "Keyset cursor"})
+    before = fields.Integer(validate=validate.Range(min=0, max=vocab.MAX_ID), metadata={"description": "Keyset cursor"})
     datetime = fields.String(validate=validate.Length(max=64))
+    filter = fields.String(validate=validate.Length(min=1, max=4000), metadata={"description": "A CQL2 filter"})
+    filter_lang = fields.String(data_key="filter-lang", validate=validate.OneOf((*cql2.LANGUAGES, *cql2.ALIASES)))
+    filter_crs = fields.String(data_key="filter-crs", validate=validate.Equal(CRS84))
 
     @validates_schema
     def _datetime(self, data, **kwargs):
@@ -74,15 +79,26 @@ class ItemsQueryArgs(CameraQuery):
                 parse_interval(data["datetime"])
             except ValueError as exc:
                 raise ValidationError(str(exc), field_name="datetime") from None
+        if "after" in data and "before" in data:
+            raise ValidationError("Give one cursor: after or before.", field_name="before")
+
+    @validates_schema
+    def _filter(self, data, **kwargs):
+        if "filter" in data:
+            try:
+                data["filter"] = cql2.parse(data["filter"], data.get("filter_lang"))
+            except cql2.BadFilter as exc:
+                raise ValidationError(str(exc), field_name="filter") from None
 
     def make_result(self, data: dict) -> ItemsQuery:
-        """Paging and time apart from the shared filter; a limit above the maximum is lowered to it."""
-        paging = {name: data.pop(name) for name in ("limit", "offset", "after") if name in data}
-        data.pop("f", None)
-        raw = data.pop("datetime", None)
+        """Paging, time and the CQL2 filter apart from the shared filter; a limit above the maximum is lowered."""
+        paging = {name: data.pop(name) for name in ("limit", "offset", "after", "before") if name in data}
+        for name in ("f", "filter_lang", "filter_crs"):
+            data.pop(name, None)
+        raw, cql = data.pop("datetime", None), data.pop("filter", None)
         paging["limit"] = min(paging.get("limit", DEFAULT_LIMIT), MAX_LIMIT)
         interval = parse_interval(raw) if raw else None
-        return ItemsQuery(filter=CameraFilter(**data), interval=interval, raw_datetime=raw, **paging)
+        return ItemsQuery(filter=CameraFilter(**data), interval=interval, raw_datetime=raw, cql=cql, **paging)
 
 
 class DocumentQuery(CameraQuery):

@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, Response, render_template, request
 
 from survey.errors import NotFound
-from survey.publish import ogcapi
+from survey.publish import ogc_streets, ogcapi
 from survey.publish.downloads import public_base_url
 from survey.publish.ogcapi_spec import api_definition
 from survey.schemas.publish import DocumentQuery, ItemsQueryArgs, load_query
@@ -14,6 +14,8 @@ blp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 # Made once: building the schema took a third of a millisecond on every items request.
 ITEMS_ARGS = ItemsQueryArgs()
 DOCUMENT_ARGS = DocumentQuery()
+# Each collection's module answers the same calls: collection_doc, queryables, items_page, item_doc.
+COLLECTIONS = {ogcapi.COLLECTION: ogcapi, ogc_streets.COLLECTION: ogc_streets}
 
 
 def _roots() -> tuple[str, str]:
@@ -39,9 +41,10 @@ def _send(doc, title: str, media: str = ogcapi.JSON) -> Response:
     return response
 
 
-def _collection(collection_id: str) -> None:
-    if collection_id != ogcapi.COLLECTION:
-        raise NotFound(f"No collection named {collection_id!r}; there is only {ogcapi.COLLECTION!r}.")
+def _collection(collection_id: str):
+    if collection_id not in COLLECTIONS:
+        raise NotFound(f"No collection named {collection_id!r}; there are {', '.join(map(repr, COLLECTIONS))}.")
+    return COLLECTIONS[collection_id]
 
 
 @blp.get("")
@@ -68,33 +71,45 @@ def definition():
 
 @blp.get("/collections")
 def collections():
-    """The collections: only the cameras."""
+    """The collections: the cameras and the surveyed streets."""
     load_query(request.args, DOCUMENT_ARGS)
-    return _send(ogcapi.collections_doc(_roots()[0]), "Collections")
+    ogc = _roots()[0]
+    return _send(ogcapi.collections_doc(ogc, [c.collection_doc(ogc) for c in COLLECTIONS.values()]), "Collections")
 
 
 @blp.get("/collections/<collection_id>")
 def collection(collection_id):
-    """The cameras collection, with its extent."""
-    _collection(collection_id)
+    """One collection, with its extent."""
+    found = _collection(collection_id)
     load_query(request.args, DOCUMENT_ARGS)
-    return _send(ogcapi.collection_doc(_roots()[0]), "Surveillance cameras")
+    doc = found.collection_doc(_roots()[0])
+    return _send(doc, doc["title"])
+
+
+@blp.get("/collections/<collection_id>/queryables")
+def queryables(collection_id):
+    """What a filter may name in the collection, as a JSON Schema."""
+    found = _collection(collection_id)
+    load_query(request.args, DOCUMENT_ARGS)
+    # GDAL asks for JSON; JSON Schema clients get their own media type.
+    media = request.accept_mimetypes.best_match([ogcapi.SCHEMA, ogcapi.JSON], ogcapi.SCHEMA)
+    return _send(found.queryables(_roots()[0]), "Queryables", media)
 
 
 @blp.get("/collections/<collection_id>/items")
 def items(collection_id):
-    """A page of cameras: bbox, limit, offset, datetime and the shared filters."""
-    _collection(collection_id)
+    """A page of features: bbox, limit, offset or a cursor, datetime, a CQL2 filter and the shared filters."""
+    found = _collection(collection_id)
     query = load_query(request.args, ITEMS_ARGS)
-    page = ogcapi.items_page(*_roots(), query)
+    page = found.items_page(*_roots(), query)
     if _wants_html(request.args):
-        return _send(page.to_dict(), "Cameras")
+        return _send(page.to_dict(), collection_id.capitalize())
     return Response(page.to_json(), mimetype=ogcapi.GEOJSON, headers={"Vary": "Accept"})
 
 
 @blp.get("/collections/<collection_id>/items/<feature_id>")
 def item(collection_id, feature_id):
-    """One camera."""
-    _collection(collection_id)
+    """One feature."""
+    found = _collection(collection_id)
     load_query(request.args, DOCUMENT_ARGS)
-    return _send(ogcapi.item_doc(*_roots(), feature_id), f"Camera {feature_id}", ogcapi.GEOJSON)
+    return _send(found.item_doc(*_roots(), feature_id), f"{collection_id.capitalize()} {feature_id}", ogcapi.GEOJSON)

@@ -91,6 +91,9 @@ def secrets(client, app, tmp_path):
     return shown, private
 
 
+WIDE = "-1,51,1,53"
+
+
 def public_urls(shown: dict) -> list[str]:
     camera_id = shown["camera_id"]
     items = "/ogcapi/collections/cameras/items"
@@ -107,6 +110,11 @@ def public_urls(shown: dict) -> list[str]:
         "/ogcapi/collections/cameras",
         items,
         f"{items}/{camera_id}",
+        "/ogcapi/collections/cameras/queryables",
+        "/ogcapi/collections/streets",
+        "/ogcapi/collections/streets/queryables",
+        "/ogcapi/collections/streets/items",
+        f"/ogcapi/collections/streets/items?filter=state%3D'walked'&bbox={WIDE}",
         "/map",
         "/api/v1/openapi.json",
         f"/api/v1/areas/{shown['area_id']}/streets.geojson",
@@ -126,7 +134,8 @@ def test_no_volunteer_data_in_any_public_response(client, app, secrets):
         # timeStamp says when the response was made (now), which says nothing about anyone.
         text = re.sub(r'"timeStamp": ?"[^"]*"', "", response.data.decode("utf-8", "replace"))  # gpkg is binary
         # A street's feature id may equal the withdrawn camera's id; the coverage test checks that camera is absent.
-        scanned = {v for v in private if not v.startswith('"id"')} if "/areas/" in url else private
+        streets = "/areas/" in url or "/streets" in url
+        scanned = {v for v in private if not v.startswith('"id"')} if streets else private
         leaks = sorted(value for value in scanned if value in text)
         assert leaks == [], f"{url} leaks {leaks}"
         if "openapi" not in url:  # the API description names the intake's fields, of course

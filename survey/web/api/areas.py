@@ -1,6 +1,6 @@
 """Survey areas: volunteers record walks, moderators undo them, anyone reads the coverage."""
 
-from flask import Response, json
+from flask import Response
 from flask_smorest import Blueprint
 
 from survey.accounts.auth import require_role
@@ -46,4 +46,4 @@ def area_coverage(area_id):
 @blp.response(200, description="GeoJSON FeatureCollection of the streets, their state and last-walked month.")
 def streets_geojson(area_id):
     """The public coverage layer."""
-    return Response(json.dumps(coverage.streets_layer(area_id)), mimetype="application/geo+json")
+    return Response(coverage.streets_layer(area_id), mimetype="application/geo+json")
