@@ -19,7 +19,6 @@
   var DOWNLOAD_FILTERS = ["manufacturer", "operator"];  // what the downloads understand
   var DEBOUNCE_MS = 250;
   var WORLD = { bbox: "-180,-90,180,90", zoom: 2 };
-  var SVG = "http://www.w3.org/2000/svg";
   var TAP = 44;  // CSS px: the smallest target a finger hits reliably (WCAG 2.5.5)
 
   var element = document.getElementById("map");
@@ -31,32 +30,26 @@
     attribution: element.dataset.tileAttribution, maxZoom: 19, referrerPolicy: "strict-origin-when-cross-origin",
   }).addTo(map);
   var cameras = L.markerClusterGroup({
-    chunkedLoading: true, maxClusterRadius: 50, disableClusteringAtZoom: 18,
+    maxClusterRadius: 50, disableClusteringAtZoom: 18,
     iconCreateFunction: function (group) { return countIcon(group.getChildCount()); }
   });
   var cells = L.layerGroup();  // the server's clusters
   map.addLayer(cameras);
   map.addLayer(cells);
 
-  function svgElement(name, attributes) {
-    var node = document.createElementNS(SVG, name);
-    Object.keys(attributes).forEach(function (key) { node.setAttribute(key, attributes[key]); });
-    return node;
-  }
-
   // A dot, and where the direction is known a 60-degree wedge turned to it (0 = north, clockwise).
+  // Markup from numbers alone (no data text), so Leaflet builds it only for the markers it shows.
   function cameraIcon(props) {
-    var svg = svgElement("svg", { width: TAP, height: TAP, viewBox: "0 0 36 36", "aria-hidden": "true" });
+    var wedge = "";
     if (props.direction !== null && props.direction !== undefined) {
-      svg.appendChild(svgElement("path", {
-        "class": "fov", d: "M18 18 L9.5 3.3 A17 17 0 0 1 26.5 3.3 Z",
-        transform: "rotate(" + Number(props.direction) + " 18 18)"
-      }));
+      wedge = '<path class="fov" d="M18 18 L9.5 3.3 A17 17 0 0 1 26.5 3.3 Z" transform="rotate(' +
+        Number(props.direction) + ' 18 18)"/>';
     }
-    svg.appendChild(svgElement("circle", { "class": "dot", cx: 18, cy: 18, r: 6 }));
     return L.divIcon({
       className: "camera-icon" + (props.status === "removed" ? " removed" : ""),
-      html: svg, iconSize: [TAP, TAP], iconAnchor: [TAP / 2, TAP / 2], popupAnchor: [0, -12]
+      html: '<svg width="' + TAP + '" height="' + TAP + '" viewBox="0 0 36 36" aria-hidden="true">' + wedge +
+        '<circle class="dot" cx="18" cy="18" r="6"/></svg>',
+      iconSize: [TAP, TAP], iconAnchor: [TAP / 2, TAP / 2], popupAnchor: [0, -12]
     });
   }
 
@@ -184,9 +177,7 @@
     var props = feature.properties;
     var text = "Camera " + feature.id + (props.operator ? ", " + props.operator : "");
     var marker = L.marker(position(feature), { icon: cameraIcon(props), title: text, alt: text, keyboard: true });
-    var popup = L.popup(popupOptions());
-    popup.setContent(function () { return popupContent(feature, popup); });
-    return marker.bindPopup(popup);
+    return marker.bindPopup(function (layer) { return popupContent(feature, layer.getPopup()); }, popupOptions());
   }
 
   function cellMarker(feature) {
@@ -338,6 +329,7 @@
       load(WORLD);
     });
   });
+  map.on("movestart", function () { clearTimeout(timer); });  // a drag longer than the debounce is not a rest
   map.on("moveend", function () { writeHash(); schedule(); });
   map.on("popupopen", function () { if (small) { panel.open = false; } });  // a phone shows one or the other
   if (!small) { panel.open = true; }

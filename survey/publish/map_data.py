@@ -25,6 +25,7 @@ MAX_CAMERAS = 1500
 # A view needing more cells than this is not a screen (a 4K screen at 64 px cells is about 2,000).
 MAX_CELLS = 10_000
 CLUSTERS, CAMERAS_KIND = "clusters", "cameras"
+CHOICES_STALE_S = 300
 POPUP_FIELDS = (
     "manufacturer",
     "model",
@@ -128,9 +129,10 @@ def _feature(base: str):
 def filter_choices(limit: int = 200) -> dict[str, list[str]]:
     """The manufacturers and operators of the public cameras (the most common `limit`), for the map's selects.
 
-    Kept until the cameras change: counting them per page view would cost more than the page.
+    Counted from an index, and kept for CHOICES_STALE_S after the cameras change: a new operator may
+    wait that long for its option, and a busy moderator does not make every page view count again.
     """
-    return map_grid.remembered(("choices", limit), lambda: _choices(limit))
+    return map_grid.remembered(("choices", limit), lambda: _choices(limit), stale_s=CHOICES_STALE_S)
 
 
 def _choices(limit: int) -> dict[str, list[str]]:

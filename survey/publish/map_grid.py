@@ -11,6 +11,7 @@ change to one bumps its `updated_at`.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -110,17 +111,18 @@ def stamp() -> tuple:
     return tuple(db.session.execute(select(newest_id, newest_change)).one())
 
 
-def remembered(key: Hashable, compute: Callable[[], object]):
-    """compute(), or its value kept from an earlier call while the cameras have not changed."""
+def remembered(key: Hashable, compute: Callable[[], object], stale_s: float = 0):
+    """compute(), or its value kept from an earlier call while the cameras have not changed (or for
+    `stale_s` seconds after they did, for what may lag a little but costs a scan)."""
     key, current = (str(db.engine.url), key), stamp()  # one process may serve several databases (tests)
     with _lock:
         hit = _cache.get(key)
-        if hit is not None and hit[0] == current:
+        if hit is not None and (hit[0] == current or time.monotonic() - hit[1] < stale_s):
             _cache.move_to_end(key)
-            return hit[1]
+            return hit[2]
     value = compute()
     with _lock:
-        _cache[key] = (current, value)
+        _cache[key] = (current, time.monotonic(), value)
         _cache.move_to_end(key)
         while len(_cache) > MAX_ENTRIES:
             _cache.popitem(last=False)
