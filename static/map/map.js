@@ -201,15 +201,35 @@
         return;
       }
     }
-    cameras.clearLayers();
     cells.clearLayers();
     if (data.kind === "cameras") {
-      cameras.addLayers(data.features.map(cameraMarker));
+      showCameras(data.features);
       say(data.total === 1 ? "1 camera in view." : data.total + " cameras in view.");
     } else {
+      showCameras([]);
       data.features.forEach(function (feature) { cells.addLayer(cellMarker(feature)); });
       say(data.message);
     }
+  }
+
+  // Markers already on the map stay (an open popup with them: panning to show it loads the view again);
+  // only those that left the answer go, and only new ones are made.
+  var shownCameras = {};
+  function showCameras(features) {
+    var next = {}, added = [];
+    features.forEach(function (feature) {
+      var marker = shownCameras[feature.id];
+      if (!marker || marker.getLatLng().lng !== position(feature)[1]) {  // across the antimeridian: the near copy
+        marker = cameraMarker(feature);
+        added.push(marker);
+      }
+      next[feature.id] = marker;
+    });
+    cameras.removeLayers(Object.keys(shownCameras).filter(function (id) {
+      return next[id] !== shownCameras[id];
+    }).map(function (id) { return shownCameras[id]; }));
+    cameras.addLayers(added);
+    shownCameras = next;
   }
 
   function load(view) {

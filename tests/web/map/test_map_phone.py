@@ -111,6 +111,9 @@ def test_a_popup_fits_the_phone_and_closes_the_panel(phone, live_server, app):
         " return getComputedStyle(p).opacity === '1' && b.left >= 0 && b.right <= innerWidth && b.top >= 0; }"
     )
     assert long_name in phone.locator(".camera-popup").inner_text()
+    views = len(phone.views)
+    phone.wait_for_timeout(800)  # the pan that showed the popup loads the view again: the popup stays
+    assert len(phone.views) >= views and phone.locator(".leaflet-popup .camera-popup").count() == 1
     assert phone.evaluate("document.getElementById('panel').open") is False
 
 
