@@ -21,6 +21,7 @@ CASES = {
     "queue": "bench.queue",
     "memory": "bench.memory",
     "ogcapi": "bench.ogcapi",
+    "map": "bench.map",
 }
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

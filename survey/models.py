@@ -102,6 +102,13 @@ class Camera(CameraAttributes, db.Model):
     operator_sign_m: Mapped[float | None] = mapped_column(Float)
 
 
+# The public map's queries (survey.publish.map_data), read from the index alone: a view's cameras counted, and
+# the makers and operators its selects offer.
+Index("ix_cameras_status_lat_lon", Camera.status, Camera.lat, Camera.lon)
+Index("ix_cameras_status_manufacturer", Camera.status, Camera.manufacturer)
+Index("ix_cameras_status_operator", Camera.status, Camera.operator)
+
+
 class Sighting(CameraAttributes, db.Model):
     __tablename__ = "sightings"
     __table_args__ = (

@@ -116,6 +116,8 @@ def public_urls(shown: dict) -> list[str]:
         "/ogcapi/collections/streets/items",
         f"/ogcapi/collections/streets/items?filter=state%3D'walked'&bbox={WIDE}",
         "/map",
+        "/map/cameras.json?bbox=-1,51,1,52&zoom=12",
+        "/map/cameras.json?bbox=-1,51,1,52&zoom=12&status=all",
         "/api/v1/openapi.json",
         f"/api/v1/areas/{shown['area_id']}/streets.geojson",
         f"/api/v1/areas/{shown['area_id']}/coverage",

@@ -1,0 +1,73 @@
+"""The public map's viewport query, and its answer: clusters or cameras for one box at one zoom."""
+
+import json
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from survey import vocab
+from survey.geo import parse_bbox
+from survey.publish.filters import CameraFilter
+from survey.publish.map_data import CAMERAS_KIND, CLUSTERS, MAX_ZOOM, MapData, MapView, check_view
+from survey.schemas.publish import CameraQuery, _Parsed
+
+
+class MapQuery(CameraQuery):
+    """bbox and zoom (both required), the shared camera filters, and the signage filters; loads into a MapView."""
+
+    class Meta:
+        unknown = RAISE  # the map page is the client: a misspelt filter should say so, not show everything
+
+    bbox = _Parsed(
+        parse_bbox,
+        required=True,
+        metadata={"description": "minLon,minLat,maxLon,maxLat; minLon > maxLon crosses the antimeridian"},
+    )
+    zoom = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_ZOOM))
+    signage = fields.String(validate=validate.OneOf(vocab.SIGNAGE), metadata={"description": "the volunteer's answer"})
+    signage_class = fields.String(
+        validate=validate.OneOf(vocab.SIGNAGE_CLASSES), metadata={"description": "measured from the approved signs"}
+    )
+
+    @validates_schema
+    def _fits_a_screen(self, data, **kwargs):
+        if "bbox" in data and "zoom" in data:
+            try:
+                check_view(data["bbox"], data["zoom"])
+            except ValueError as exc:
+                raise ValidationError(str(exc), field_name="bbox") from None
+
+    def make_result(self, data: dict) -> MapView:
+        own = {name: data.pop(name) for name in ("bbox", "zoom", "signage", "signage_class") if name in data}
+        return MapView(filter=CameraFilter(bbox=own["bbox"], **data), **own)
+
+
+class ClusterOut(Schema):
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+    count = fields.Integer(required=True)
+
+
+class MapDataOut(Schema):
+    """The answer; `features` holds GeoJSON Point Features: cameras (their public fields) or clusters."""
+
+    type = fields.Constant("FeatureCollection")
+    kind = fields.String(validate=validate.OneOf((CLUSTERS, CAMERAS_KIND)))
+    zoom = fields.Integer()
+    cell_degrees = fields.Float(metadata={"description": "the side of a cluster's grid cell"})
+    total = fields.Integer(metadata={"description": "cameras in the view"})
+    capped = fields.Boolean(metadata={"description": "true when the view holds too many cameras to list"})
+    message = fields.String(allow_none=True)
+
+
+def dump_map(data: MapData) -> str:
+    """The answer as JSON text. Camera features arrive as text from the database and are spliced in
+    as they are: dumping a thousand of them field by field would cost more than the query."""
+    head = json.dumps(MapDataOut().dump(data), separators=(",", ":"))
+    clusters = [
+        json.dumps(
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [c["lon"], c["lat"]]}, "properties": c},
+            separators=(",", ":"),
+        )
+        for c in ClusterOut(many=True).dump(data.clusters)
+    ]
+    return head[:-1] + ',"features":[' + ",".join(clusters or data.cameras) + "]}"
