@@ -30,6 +30,7 @@ from survey.publish.downloads import (
     FORMAT_VERSION,
     Freshness,
     collection_members,
+    public_base_url,
     spreadsheet_safe,
 )
 from survey.publish.filters import HIDDEN_STATUSES
@@ -136,15 +137,21 @@ def sign_properties(row, base: str) -> dict:
     }
 
 
-def sign_feature(row, base: str) -> dict:
-    """One sign as an RFC 7946 Feature: [lon, lat] to 7 decimals, flat public properties."""
+def sign_rows(flt: SignFilter) -> list:
+    """The filtered signs as sign_query rows, for sign_feature and sign_csv_row (an evidence pack's few)."""
+    return list(db.session.execute(sign_query(flt)))
+
+
+def sign_feature(row, base: str | None = None) -> dict:
+    """One sign (a sign_query row) as an RFC 7946 Feature: [lon, lat] to 7 decimals, flat public properties."""
+    base = base or public_base_url()
     point = {"type": "Point", "coordinates": [round(row.lon, 7), round(row.lat, 7)]}
     return {"type": "Feature", "id": row.id, "geometry": point, "properties": sign_properties(row, base)}
 
 
-def sign_csv_row(row, base: str) -> list:
+def sign_csv_row(row, base: str | None = None) -> list:
     """A sign as CSV cells in SIGN_CSV_COLUMNS order; text a spreadsheet would run is disarmed."""
-    properties = sign_properties(row, base)
+    properties = sign_properties(row, base or public_base_url())
     if properties["has_contact"] is not None:
         properties["has_contact"] = "true" if properties["has_contact"] else "false"
     for name in SIGN_TEXT:

@@ -115,3 +115,13 @@ def test_every_camera_export_carries_the_measured_signage(client, signs, tmp_pat
     assert "nearest_sign_m (Real) = 30" in report_text and "signage_class (String) = on_structure" in report_text
     osm = client.get("/api/v1/cameras.osm").get_data(as_text=True)
     assert "<node" in osm and "sign" not in osm.lower()  # no OSM key for signage, and no sign nodes
+
+
+def test_sign_feature_and_csv_rows_are_there_to_reuse(app, signs):
+    from survey.publish.signs import SIGN_CSV_COLUMNS, SignFilter, sign_csv_row, sign_feature, sign_rows
+
+    with app.test_request_context():
+        rows = sign_rows(SignFilter(operator="lambeth council"))
+        assert [sign_feature(r)["id"] for r in rows] == [signs["ids"][0]]
+        cells = sign_csv_row(rows[0])
+        assert len(cells) == len(SIGN_CSV_COLUMNS) and cells[2] == signs["ids"][0] and cells[5] == "true"
