@@ -22,6 +22,7 @@ CASES = {
     "memory": "bench.memory",
     "ogcapi": "bench.ogcapi",
     "map": "bench.map",
+    "signage": "bench.signage",
 }
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

@@ -5,7 +5,7 @@ The rooms, top to bottom (imports only go down; `lint-imports` checks it):
     web/        thin Flask blueprints: api/ (JSON), ogcapi, console, capture page, public map, media
     cli/        flask commands: users, export, storage check, backup and restore
     schemas/    marshmallow schemas at the edges, in and out
-    intake/     a volunteer's sighting arrives: checks, idempotency, plausibility warnings
+    intake/     a volunteer's sighting (a camera or a sign) arrives: checks, idempotency, plausibility
     review/     moderators' decisions, camera merges, the queue, bulk actions, the audit trail
     publish/    the confirmed cameras for anyone: filters, columns, downloads, OSM, OGC API
     areas/      survey areas, their streets from OSM data, walks, coverage
@@ -13,6 +13,7 @@ The rooms, top to bottom (imports only go down; `lint-imports` checks it):
     photos/     bytes in, values out: EXIF, image checks and copies, scrubbing (no Flask, no database)
     storage/    the only code that touches photo files: writes, consistency check, backup
     nearby      confirmed cameras around a point
+    signage     a camera's signage measured from the approved signs and walks around it
     models, database, extensions   the tables, transactions and the shared Flask extensions
     geo, vocab, errors, privacy    geometry, every enumeration, the error family, salted hashes
 

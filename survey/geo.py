@@ -5,7 +5,9 @@ OGC API - Features (bbox parameter) define it: "170,-20,-170,-10" covers 170..18
 Fiji, Kiribati and Chukotka are surveyed too.
 """
 
+import itertools
 import math
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sqlalchemy import and_, or_
@@ -92,3 +94,25 @@ def bbox_around(lat: float, lon: float, radius_m: float) -> BBox:
     if east > 180:
         east -= 360
     return BBox(west, min_lat, east, max_lat)
+
+
+def _east_of(lon: float, lon0: float) -> float:
+    """lon - lon0 in degrees, the short way round: 179.9 is 0.2 west of -179.9."""
+    return (lon - lon0 + 180.0) % 360.0 - 180.0
+
+
+def distance_to_line_m(lat: float, lon: float, line: Sequence[Sequence[float]]) -> float:
+    """The shortest distance in metres from the point to a polyline of [lon, lat] positions.
+
+    On a flat projection centred on the point, exact to well under a metre at street scale, and
+    measured the short way round across the antimeridian.
+    """
+    k = math.radians(1) * EARTH_RADIUS_M
+    kx = k * math.cos(math.radians(lat))
+    points = [(_east_of(p[0], lon) * kx, (p[1] - lat) * k) for p in line]
+    best = math.inf
+    for (ax, ay), (bx, by) in itertools.pairwise(points) if len(points) > 1 else [(points[0], points[0])]:
+        dx, dy = bx - ax, by - ay
+        t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, (-ax * dx - ay * dy) / (dx * dx + dy * dy)))
+        best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+    return best

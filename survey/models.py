@@ -173,6 +173,11 @@ class Sighting(CameraAttributes, db.Model):
     sign_id: Mapped[int | None] = mapped_column(ForeignKey("signs.id"), index=True)  # the sign it confirmed
 
 
+# The fields only a sign report carries; a camera report refuses them, and a sign report the camera-only ones.
+SIGN_REPORT_FIELDS = ("sign_purpose", "sign_has_contact", "sign_camera_id")
+CAMERA_ONLY_ATTRIBUTES = tuple(name for name in ATTRIBUTE_NAMES if name != "operator")
+
+
 # "Most warnings first" reads this index in order instead of sorting every pending sighting
 # (130 ms a page at a million rows on PostgreSQL without it).
 Index("ix_sightings_warnings", Sighting.status, Sighting.warning_count.desc(), Sighting.submitted_at, Sighting.id)
@@ -200,6 +205,10 @@ class Sign(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     photo: Mapped["Photo | None"] = relationship(foreign_keys=[photo_id], post_update=True)
+
+
+# A sign decision re-measures the cameras around it, and a camera looks for the signs around it: box queries.
+Index("ix_signs_lat_lon", Sign.lat, Sign.lon)
 
 
 class Photo(db.Model):

@@ -142,6 +142,9 @@ SIGNAGE_CLASS_LABELS = {
     "not_surveyed": "Not surveyed for signs",
 }
 NOT_SURVEYED: Final = "not_surveyed"
+# Nearest-sign distances are measured out to SIGN_SEARCH_M (beyond_50m needs a sign found beyond 50 m);
+# a farther sign leaves them null. So one sign decision can change only the cameras within this distance.
+SIGN_SEARCH_M: Final = 200.0
 # Operator is free text; these are the quick taps the capture page offers for it.
 OPERATOR_SUGGESTIONS = ("council", "police", "transport", "private")
 OPERATOR_SUGGESTION_LABELS = {"council": "Council", "police": "Police", "transport": "Transport", "private": "Private"}

@@ -73,7 +73,9 @@ def _empty_tables() -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             return
-        conn.execute(text("UPDATE cameras SET photo_id = NULL"))  # the one foreign-key cycle
+        # The foreign-key cycles: cameras and signs name photos, and each other.
+        conn.execute(text("UPDATE cameras SET photo_id = NULL, nearest_sign_id = NULL"))
+        conn.execute(text("UPDATE signs SET photo_id = NULL, camera_id = NULL"))
         for table in tables:
             conn.execute(text(f"DELETE FROM {table}"))
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import geojson
 
-from survey.geo import EARTH_RADIUS_M, BBox, distance_m
+from survey.geo import EARTH_RADIUS_M, BBox, distance_m, distance_to_line_m
 
 Coord = Sequence[float]  # [lon, lat]
 
@@ -80,24 +80,6 @@ def contains(geometry: dict, lon: float, lat: float) -> bool:
 
 def line_length_m(line: Sequence[Coord]) -> float:
     return sum(distance_m(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(line))
-
-
-def _to_metres(lon: float, lat: float, lat0: float) -> tuple[float, float]:
-    k = math.radians(1) * EARTH_RADIUS_M
-    return lon * k * math.cos(math.radians(lat0)), lat * k
-
-
-def distance_to_line_m(lat: float, lon: float, line: Sequence[Coord]) -> float:
-    """The shortest distance from the point to the polyline, in metres."""
-    px, py = _to_metres(lon, lat, lat)
-    best = math.inf
-    for a, b in itertools.pairwise(line) if len(line) > 1 else [(line[0], line[0])]:
-        ax, ay = _to_metres(a[0], a[1], lat)
-        bx, by = _to_metres(b[0], b[1], lat)
-        dx, dy = bx - ax, by - ay
-        t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
-        best = min(best, math.hypot(px - (ax + t * dx), py - (ay + t * dy)))
-    return best
 
 
 CELL_DEG = 0.005  # about 550 m north-south: a street's box covers a few cells, a camera looks in one

@@ -15,6 +15,7 @@ from survey.database import begin_write
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Street, Walk
+from survey.signage import recompute_street
 
 
 def record_walk(area_id: int, fields: dict, volunteer_key: str | None) -> tuple[Walk, bool]:
@@ -32,6 +33,7 @@ def record_walk(area_id: int, fields: dict, volunteer_key: str | None) -> tuple[
     begin_write()
     db.session.add(walk)
     try:
+        recompute_street(street.id)  # a walked street can make "no sign found" of "not surveyed"
         db.session.commit()
     except IntegrityError:  # the same client_id sent twice at once
         db.session.rollback()
@@ -52,6 +54,7 @@ def undo_walk(area_id: int, walk_id: int) -> None:
         raise NotFound("No walk with that id in this area.")
     begin_write()
     db.session.delete(walk)
+    recompute_street(walk.street_id)
     db.session.commit()
 
 

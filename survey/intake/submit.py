@@ -13,6 +13,7 @@ from survey.database import begin_write
 from survey.errors import Conflict, Invalid, NoPosition, NotFound
 from survey.extensions import db
 from survey.intake.plausibility import plausibility_warnings
+from survey.intake.signs import apply_sign_report, check_sign_report
 from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
 from survey.nearby import Nearby, cameras_near
 from survey.photos.blur import DEFAULT_THRESHOLD
@@ -41,6 +42,7 @@ def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None
     client_id = str(fields["client_id"]) if fields.get("client_id") else None
     if client_id and (existing := find_retry(client_id, uploads)):
         return existing, False
+    check_sign_report(fields)
     db.session.rollback()  # end the read; the slow image work holds no transaction
     for upload in uploads:
         upload.meta = read_photo_meta(upload.data)
@@ -92,6 +94,7 @@ def build_sighting(fields: dict, uploads: list[Upload]) -> Sighting:
     for name in ATTRIBUTE_NAMES:
         setattr(sighting, name, fields.get(name))
     sighting.manufacturer = vocab.canonical_manufacturer(fields.get("manufacturer"))
+    apply_sign_report(sighting, fields)
     meta = next((u.meta for u in uploads if u.meta.has_position), uploads[0].meta)
     apply_position(sighting, meta, fields)
     apply_heading(sighting, meta, fields)

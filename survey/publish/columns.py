@@ -40,7 +40,10 @@ PROPERTIES = (
     "zone",
     "operator",
     "direction",
-    "signage",
+    "signage",  # the volunteer's answer; the measured signage beside it (survey.signage)
+    "signage_class",
+    "nearest_sign_m",
+    "operator_sign_m",
     "status",
     "first_seen",
     "last_confirmed",

@@ -26,6 +26,8 @@ TYPES = {
     "volunteers_count": "MEDIUMINT",
     "first_seen": "DATE",
     "last_confirmed": "DATE",
+    "nearest_sign_m": "REAL",
+    "operator_sign_m": "REAL",
 }
 WGS84_WKT = (
     'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'

@@ -49,7 +49,15 @@ def snapshot(obj, names) -> dict:
 
 
 def record(
-    action: str, actor_id: int | None, *, sighting_id=None, camera_id=None, before=None, after=None, note=None
+    action: str,
+    actor_id: int | None,
+    *,
+    sighting_id=None,
+    camera_id=None,
+    before=None,
+    after=None,
+    note=None,
+    sign_id=None,
 ) -> AuditEvent:
     """Add an event to the caller's transaction: it commits with the change it describes, or not at all."""
     event = AuditEvent(
@@ -57,6 +65,7 @@ def record(
         actor_id=actor_id,
         sighting_id=sighting_id,
         camera_id=camera_id,
+        sign_id=sign_id,
         before=before,
         after=after,
         note=note,
@@ -85,6 +94,7 @@ def list_events(filters: dict) -> EventPage:
     for name, column in (
         ("sighting_id", AuditEvent.sighting_id),
         ("camera_id", AuditEvent.camera_id),
+        ("sign_id", AuditEvent.sign_id),
         ("actor_id", AuditEvent.actor_id),
         ("action", AuditEvent.action),
     ):

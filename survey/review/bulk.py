@@ -4,7 +4,7 @@ from survey import vocab
 from survey.errors import Invalid, SurveyError
 from survey.extensions import db
 from survey.models import Sighting
-from survey.review import decisions
+from survey.review import decisions, signs
 from survey.review.work_queue import filtered
 
 BULK_MAX = 500
@@ -35,7 +35,7 @@ def _decide_one(sighting_id: int, data: dict, actor_id: int) -> dict:
     fields = {"note": data.get("note")}
     try:
         if data["action"] == "approve":
-            outcome = decisions.approve(sighting_id, fields, actor_id)
+            outcome = signs.approve_new(sighting_id, fields, actor_id)  # a sign report becomes a sign
         else:
             outcome = decisions.reject(sighting_id, fields | {"reason": data["reason"]}, actor_id)
     except SurveyError as exc:

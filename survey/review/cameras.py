@@ -12,6 +12,7 @@ from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting
 from survey.review import audit
 from survey.review.versioning import atomic, claim, conflict
+from survey.signage import recompute_camera
 
 POSITION_FIELDS = ("lat", "lon", "direction")
 STATE_FIELDS = (
@@ -198,6 +199,7 @@ def edit_camera(camera_id: int, data: dict, actor_id: int) -> Camera:
         if name in data:
             setattr(camera, name, data[name])
     camera.manufacturer = vocab.canonical_manufacturer(camera.manufacturer)
+    recompute_camera(camera)  # a move or a new operator changes its signage
     action = "camera_edited"
     if before["status"] != camera.status:
         action = "camera_removed" if camera.status == vocab.REMOVED else "camera_restored"

@@ -16,9 +16,12 @@ from survey.review import audit
 from survey.review.cameras import AttributeConflict, lock_camera, merge_into_camera, new_camera, unlink_sighting
 from survey.review.versioning import atomic, claim, conflict
 from survey.review.work_queue import ReviewItem, review_item
+from survey.signage import recompute_camera
 
 NOT_WAITING = "This sighting is not waiting for more information from you."
 DECIDED = "This sighting was already decided: reopen it first. Its current state is in 'current'."
+A_SIGN = "This sighting reports a sign: approve it with /approve-sign."
+SIGN_REOPEN = "This sighting reports a sign: review.signs.reopen takes it back from its sign."
 
 
 # The part of a sighting that decisions change: schemas' DecisionStateOut, and a 409's `current`.
@@ -73,6 +76,8 @@ def _record(action: str, sighting: Sighting, before: dict, actor_id, note=None) 
 def approve(sighting_id: int, data: dict, actor_id: int) -> Decision:
     """Approve as a new camera, or (with camera_id) as one more confirmation of an existing camera."""
     sighting = _open_for_change(sighting_id)
+    if sighting.kind == vocab.SIGN:
+        raise conflict(A_SIGN, sighting, sighting_state)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), sighting_state)
     _decide(sighting, vocab.APPROVED, actor_id, note=data.get("note"))
@@ -93,6 +98,7 @@ def approve(sighting_id: int, data: dict, actor_id: int) -> Decision:
         sighting.camera_id = camera.id
         conflicts = merge_into_camera(camera, sighting, data, actor_id)
         _record("merged", sighting, before, actor_id, data.get("note"))
+    recompute_camera(camera)  # its signage, in this transaction
     db.session.commit()
     return Decision(sighting, camera, conflicts)
 
@@ -130,6 +136,8 @@ def needs_info(sighting_id: int, data: dict, actor_id: int) -> Decision:
 def reopen(sighting_id: int, data: dict, actor_id: int) -> Decision:
     """Put any decided sighting back in the queue, undoing what its approval counted."""
     sighting = _open_for_change(sighting_id, vocab.DECIDED_SIGHTING_STATUSES, "This sighting is not decided yet.")
+    if sighting.kind == vocab.SIGN:
+        raise conflict(SIGN_REOPEN, sighting, sighting_state)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), sighting_state)
     camera_id = sighting.camera_id if sighting.status == vocab.APPROVED else None
@@ -142,7 +150,9 @@ def reopen(sighting_id: int, data: dict, actor_id: int) -> Decision:
     sighting.decided_at, sighting.decided_by = None, None
     _record("reopened", sighting, before, actor_id, data.get("note"))
     if camera_id is not None:
-        unlink_sighting(lock_camera(camera_id), sighting, actor_id, data.get("note"))
+        camera = lock_camera(camera_id)
+        unlink_sighting(camera, sighting, actor_id, data.get("note"))
+        recompute_camera(camera)
     db.session.commit()
     return Decision(sighting)
 

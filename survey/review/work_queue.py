@@ -32,10 +32,12 @@ BAD_CURSOR = "That cursor is not one this server gave out for this sort."
 
 
 def filtered(filters: dict):
-    """SELECT of the sightings matching the queue filters (status, bbox, warnings, age), unsorted."""
+    """SELECT of the sightings matching the queue filters (status, bbox, kind, warnings, age), unsorted."""
     query = select(Sighting).where(Sighting.status.in_(filters.get("status") or [vocab.PENDING]))
     if filters.get("bbox"):
         query = query.where(within(Sighting.lat, Sighting.lon, filters["bbox"]))
+    if filters.get("kind"):
+        query = query.where(Sighting.kind == filters["kind"])
     if filters.get("has_warning") is not None:
         has = filters["has_warning"]
         query = query.where(Sighting.warning_count > 0 if has else Sighting.warning_count == 0)

@@ -85,6 +85,10 @@ class SightingBase(Out):
         allow_none=True, metadata={"description": "The camera the volunteer answered about."}
     )
     nearby_answer = fields.String(allow_none=True, metadata={"description": "same or different"})
+    kind = fields.String(validate=validate.OneOf(vocab.SIGHTING_KINDS), metadata={"description": "camera or sign"})
+    sign_purpose = fields.String(allow_none=True, metadata={"description": "A sign's stated purpose."})
+    sign_has_contact = fields.Boolean(allow_none=True, metadata={"description": "A sign gives a contact."})
+    sign_camera_id = fields.Integer(allow_none=True, metadata={"description": "The camera a sign is fixed to."})
 
 
 class UTCDateTime(fields.AwareDateTime):

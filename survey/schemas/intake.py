@@ -3,6 +3,7 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from survey import vocab
+from survey.models import CAMERA_ONLY_ATTRIBUTES, SIGN_REPORT_FIELDS
 from survey.schemas.common import ID, LAT, LON, AttributesIn, SightingBase, UTCDateTime
 from survey.schemas.dumping import Beside, Count, Out, Rounded
 
@@ -34,11 +35,32 @@ class SightingIn(AttributesIn):
         },
     )
 
+    # A sign is sent through the same form: what it says, and optionally the camera it is fixed to.
+    kind = fields.String(validate=validate.OneOf(vocab.SIGHTING_KINDS), load_default=vocab.CAMERA)
+    sign_purpose = fields.String(
+        validate=validate.Length(max=200), metadata={"description": "kind=sign: the purpose the sign states."}
+    )
+    sign_has_contact = fields.Boolean(
+        metadata={"description": "kind=sign: whether it gives a contact (phone, email, web)."}
+    )
+    sign_camera_id = fields.Integer(
+        validate=ID, metadata={"description": "kind=sign: the public camera it is fixed to (else 422)."}
+    )
+
     @validates_schema
     def _pairs(self, data, **kwargs):
         for a, b in (("lat", "lon"), ("device_lat", "device_lon")):
             if (a in data) != (b in data):
                 raise ValidationError(f"{a} and {b} go together.", field_name=b if a in data else a)
+
+    @validates_schema
+    def _kind(self, data, **kwargs):
+        """Each kind refuses the other's fields: a silently dropped answer would be a lost observation."""
+        sign = data.get("kind") == vocab.SIGN
+        refused = CAMERA_ONLY_ATTRIBUTES if sign else SIGN_REPORT_FIELDS
+        errors = {name: [f"Not part of a {'sign' if sign else 'camera'} report."] for name in refused if name in data}
+        if errors:
+            raise ValidationError(errors)
 
 
 class PhotosIn(Schema):

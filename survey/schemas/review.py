@@ -41,6 +41,7 @@ class QueueFilter(Schema):
         metadata={"default": [vocab.PENDING]},
     )
     bbox = BBox(metadata={"description": "minLon,minLat,maxLon,maxLat; minLon > maxLon crosses the antimeridian"})
+    kind = fields.String(validate=validate.OneOf(vocab.SIGHTING_KINDS), metadata={"description": "camera or sign"})
     has_warning = fields.Boolean()
     min_age_hours = fields.Float(validate=AGE_HOURS, metadata={"description": "Sent at least this long ago."})
     max_age_hours = fields.Float(validate=AGE_HOURS, metadata={"description": "Sent at most this long ago."})
@@ -149,6 +150,7 @@ class AuditQuery(Schema):
 
     sighting_id = fields.Integer(validate=ID)
     camera_id = fields.Integer(validate=ID)
+    sign_id = fields.Integer(validate=ID)
     actor_id = fields.Integer(validate=ID, metadata={"description": "The moderator's user id."})
     action = fields.String(validate=validate.Length(max=32))
     cursor = fields.String(validate=validate.Length(max=20))

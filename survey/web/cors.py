@@ -7,9 +7,9 @@ browser keeps other origins out of them.
 
 from flask import Flask, request
 
-# Blueprints whose every route is public and read-only: downloads and a camera's JSON, the OGC API,
+# Blueprints whose every route is public and read-only: downloads, a camera's or sign's JSON, the OGC API,
 # published photo copies, and the vocabularies.
-PUBLIC_BLUEPRINTS = frozenset({"cameras", "ogcapi", "media", "vocab"})
+PUBLIC_BLUEPRINTS = frozenset({"cameras", "signs", "ogcapi", "media", "vocab"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PREFLIGHT = {
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",

@@ -121,6 +121,8 @@ def public_urls(shown: dict) -> list[str]:
         "/api/v1/openapi.json",
         f"/api/v1/areas/{shown['area_id']}/streets.geojson",
         f"/api/v1/areas/{shown['area_id']}/coverage",
+        "/api/v1/signs.geojson?status=all",
+        "/api/v1/signs.csv?status=all",
     ]
     urls += [f"/api/v1/cameras.{fmt}?status=all" for fmt in ("geojson", "csv", "osm")]
     urls += [f"{u}{'&' if '?' in u else '?'}f=html" for u in urls if u.startswith("/ogcapi")]
@@ -158,7 +160,7 @@ def test_exports_name_only_public_fields(client, app, secrets):
     assert set(feature["history"][0]) == {"date", "sightings"}
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", feature["history"][0]["date"])
     header = client.get("/api/v1/cameras.csv").get_data(as_text=True).splitlines()[0]
-    assert header.split(",")[:3] == ["lat", "lon", "id"] and len(header.split(",")) == 20
+    assert header.split(",")[:3] == ["lat", "lon", "id"] and len(header.split(",")) == 23
 
 
 def test_cli_export_has_no_volunteer_data(runner, app, secrets):

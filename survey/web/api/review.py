@@ -7,7 +7,7 @@ from survey import vocab
 from survey.accounts import users
 from survey.accounts.auth import current_actor, require_role
 from survey.photos.images import FORMATS
-from survey.review import audit, bulk, cameras, decisions, work_queue
+from survey.review import audit, bulk, cameras, decisions, signs, work_queue
 from survey.schemas import review as s
 from survey.schemas import review_out as out
 from survey.schemas.accounts import UserOut
@@ -96,8 +96,8 @@ def needs_info(data, sighting_id):
 @blp.alt_response(409, description="Not decided, or changed by someone else since `version`.")
 @blp.doc(security=SECURITY)
 def reopen(data, sighting_id):
-    """Undo a decision: back to pending (an approval's camera counts are taken back)."""
-    return decisions.reopen(sighting_id, data, _actor_id())
+    """Undo a decision: back to pending (an approval's camera or sign counts are taken back)."""
+    return signs.reopen(sighting_id, data, _actor_id())
 
 
 @blp.route("/bulk", methods=["POST"])

@@ -1,0 +1,81 @@
+"""Signs: the public downloads and one sign for anyone; a sign report's approval and merge candidates for moderators."""
+
+import json
+
+from flask import Response, request
+from flask_smorest import Blueprint
+from werkzeug.http import is_resource_modified
+
+from survey.accounts.auth import current_actor, require_role
+from survey.publish.downloads import gzipped, public_base_url
+from survey.publish.signs import FORMATS, STREAMS, SignFilter, public_sign, sign_freshness
+from survey.review import signs
+from survey.schemas.signs import SignApproveIn, SignCandidateOut, SignDecisionOut, SignQuery
+
+blp = Blueprint("signs", __name__, url_prefix="/api/v1", description="Approved signs, for anyone")
+moderation = Blueprint(
+    "sign_moderation", __name__, url_prefix="/api/v1/moderation", description="Moderators' review of sign reports"
+)
+SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
+
+
+def send_signs(fmt: str, flt: SignFilter) -> Response:
+    """Stream one format, with 304 for a client that has it and gzip when asked."""
+    base = public_base_url()
+    fresh = sign_freshness(fmt, flt, base)
+    headers = {"ETag": fresh.etag, "Vary": "Accept-Encoding", "Cache-Control": "public, max-age=60"}
+    if fresh.last_modified:
+        headers["Last-Modified"] = fresh.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    if not is_resource_modified(request.environ, etag=fresh.etag, last_modified=fresh.last_modified):
+        return Response(status=304, headers=headers)
+    if fmt != "geojson":
+        headers["Content-Disposition"] = f'attachment; filename="signs.{fmt}"'
+    chunks = STREAMS[fmt](flt, base)
+    if request.accept_encodings["gzip"] > 0:
+        headers["Content-Encoding"] = "gzip"
+        chunks = gzipped(chunks)
+    return Response(chunks, mimetype=FORMATS[fmt], headers=headers)
+
+
+@blp.route("/signs.geojson")
+@blp.arguments(SignQuery, location="query", error_status_code=400)
+@blp.response(200, content_type="application/geo+json", description="An RFC 7946 FeatureCollection, streamed.")
+def signs_geojson(flt):
+    """All approved signs as GeoJSON: operator named, purpose, contact given, camera fixed to."""
+    return send_signs("geojson", flt)
+
+
+@blp.route("/signs.csv")
+@blp.arguments(SignQuery, location="query", error_status_code=400)
+@blp.response(200, content_type="text/csv", description="UTF-8 CSV, lat and lon first, streamed.")
+def signs_csv(flt):
+    """All approved signs as CSV, for spreadsheets."""
+    return send_signs("csv", flt)
+
+
+@blp.route("/signs/<int:sign_id>")
+@blp.response(200, content_type="application/geo+json", description="A Feature with the download's properties.")
+@blp.alt_response(404, description="No sign with that id.")
+def sign(sign_id):
+    """One approved sign."""
+    return Response(json.dumps(public_sign(sign_id, public_base_url())), mimetype="application/geo+json")
+
+
+@moderation.route("/sightings/<int:sighting_id>/approve-sign", methods=["POST"])
+@require_role()
+@moderation.arguments(SignApproveIn)
+@moderation.response(200, SignDecisionOut)
+@moderation.alt_response(409, description="Decided already, a camera report, or changed since `version`.")
+@moderation.doc(security=SECURITY)
+def approve_sign(data, sighting_id):
+    """Approve a sign report as a new sign, or with sign_id as one more confirmation of that sign."""
+    return signs.approve_sign(sighting_id, data, current_actor().id)
+
+
+@moderation.route("/sightings/<int:sighting_id>/sign-candidates", methods=["GET"])
+@require_role()
+@moderation.response(200, SignCandidateOut(many=True))
+@moderation.doc(security=SECURITY)
+def sign_candidates(sighting_id):
+    """The known signs within 50 m of a sign report, nearest first: what it may be merged into."""
+    return signs.sign_candidates(sighting_id)
