@@ -6,7 +6,7 @@ audit events and commits, all in one transaction: a change without its audit eve
 
 from dataclasses import dataclass, field
 
-from survey import vocab
+from survey import dataset_version, vocab
 from survey.accounts.volunteers import sighting_for_receipt
 from survey.database import begin_write
 from survey.errors import Invalid, NotFound
@@ -93,6 +93,7 @@ def approve(sighting_id: int, data: dict, actor_id: int) -> Decision:
         sighting.camera_id = camera.id
         conflicts = merge_into_camera(camera, sighting, data, actor_id)
         _record("merged", sighting, before, actor_id, data.get("note"))
+    dataset_version.bump(db.session)
     db.session.commit()
     return Decision(sighting, camera, conflicts)
 
@@ -143,6 +144,7 @@ def reopen(sighting_id: int, data: dict, actor_id: int) -> Decision:
     _record("reopened", sighting, before, actor_id, data.get("note"))
     if camera_id is not None:
         unlink_sighting(lock_camera(camera_id), sighting, actor_id, data.get("note"))
+        dataset_version.bump(db.session)  # a camera's counts changed, or it was withdrawn
     db.session.commit()
     return Decision(sighting)
 
