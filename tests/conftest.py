@@ -56,6 +56,7 @@ def test_config(database_url: str, data_dir: Path) -> dict:
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
         "SNAPSHOT_SETTLE_S": 0,  # build at once: tests wait for the build, they never time it
+        "SNAPSHOT_CHECK_S": 0,  # and every download checks the data version
     }
 
 

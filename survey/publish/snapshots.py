@@ -107,7 +107,7 @@ def snapshot_for(fmt: str, flt: CameraFilter, base: str, gzip_ok: bool) -> Snaps
         return None
     build = published()
     current = build is not None and _matches_config(build, base)
-    if not current or build.version != dataset_version.current(db.session):
+    if not current or (_check_due() and build.version != dataset_version.current(db.session)):
         start_build()
     if not current:
         return None
@@ -122,6 +122,19 @@ def count_if_current(flt: CameraFilter) -> int | None:
     if flt != UNFILTERED or not enabled() or (build := published()) is None:
         return None
     return build.count if build.version == dataset_version.current(db.session) else None
+
+
+def _check_due() -> bool:
+    """At most one data-version read per SNAPSHOT_CHECK_S and process: a file download needs no database.
+
+    The file served meanwhile carries its own version's validators, so being a second late is honest.
+    """
+    interval = float(current_app.config.get("SNAPSHOT_CHECK_S", 1.0))
+    now, store = time.monotonic(), current_app.extensions
+    if now - store.get("snapshot_checked_at", -interval) < interval:
+        return False
+    store["snapshot_checked_at"] = now
+    return True
 
 
 def _matches_config(build: Published, base: str) -> bool:

@@ -202,3 +202,19 @@ def test_cli_builds_the_snapshot(site, runner):
     site.config["PUBLIC_URL"] = ""
     refused = runner.invoke(args=["export", "snapshots"])
     assert refused.exit_code == 2 and "PUBLIC_URL" in refused.output
+
+
+def test_a_file_download_reads_the_data_version_at_most_once_a_check_interval(site, client):
+    camera(site, lat=51.5, lon=-0.1)
+    built(site)
+    site.config["SNAPSHOT_CHECK_S"] = 3600
+    first = client.get(PATHS["geojson"])  # this one checks, and finds the snapshot current
+    camera(site, lat=51.6, lon=-0.2)
+    second = client.get(PATHS["geojson"])  # within the interval: the file, no database read
+    assert second.headers["ETag"] == first.headers["ETag"] and second.json["numberReturned"] == 1
+    assert site.extensions.get("snapshot_builder") is None  # nothing noticed, nothing started
+    site.config["SNAPSHOT_CHECK_S"] = 0
+    client.get(PATHS["geojson"])
+    with site.app_context():
+        snapshots.wait_for_build()
+    assert client.get(PATHS["geojson"]).json["numberReturned"] == 2
