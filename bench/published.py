@@ -81,7 +81,8 @@ def _files(app: Flask, label: str, count: int, runs: int) -> list[Row]:
             fns[ours] = lambda u=path, h=headers: _get(client, u, h)
             rows.append(Row(case, floor, note="same file, bare send_file"))
             rows.append(Row(case, ours, baseline=floor, target=COPY_TARGET, note="snapshot file", paired=True))
-    timings = measure(fns, runs=runs)
+    # Small files take milliseconds, where a burst of load elsewhere weighs most: more pairs.
+    timings = measure(fns, runs=max(runs, 15))
     for row in rows:
         row.timing = ms(timings[row.name])
     return with_ratios(rows)

@@ -23,8 +23,6 @@ import shutil
 import tempfile
 import threading
 import time
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,16 +33,15 @@ from survey import dataset_version
 from survey.dataset_version import Version
 from survey.extensions import db
 from survey.models import utcnow
+from survey.publish import snapshot_files
 from survey.publish.downloads import STREAMS, download_tag, public_base_url
 from survey.publish.filters import CameraFilter
 from survey.publish.geopackage import geopackage_bytes
 
 FILES = {"geojson": "cameras.geojson", "csv": "cameras.csv", "osm": "cameras.osm", "gpkg": "cameras.gpkg"}
 GZIPPED = ("geojson", "csv", "osm")
-GZIP_LEVEL = 6  # made once per version, so worth a smaller file than the streams' level 1
 MANIFEST = "current.json"
 KEEP = 2  # the build served and the one before it, which a download that began earlier may still read
-WRITE_BUFFER = 1 << 20
 MAX_SETTLE_WAIT_S = 10.0  # a steady stream of decisions still gets a build this often
 UNFILTERED = CameraFilter()
 
@@ -107,7 +104,8 @@ def snapshot_for(fmt: str, flt: CameraFilter, base: str, gzip_ok: bool) -> Snaps
         return None
     build = published()
     current = build is not None and _matches_config(build, base)
-    if not current or (_check_due() and build.version != dataset_version.current(db.session)):
+    # Throttled even with no usable build: a build that keeps failing is retried once an interval.
+    if _check_due() and (not current or build.version != dataset_version.current(db.session)):
         start_build()
     if not current:
         return None
@@ -184,14 +182,14 @@ def refresh(block: bool = True) -> Published | None:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
         except BlockingIOError:
             return None
-        _clear_leftovers(root)  # only a dead builder leaves them, and we hold its lock
+        snapshot_files.clear_leftovers(root)  # only a dead builder leaves them, and we hold its lock
         while True:
             target = _settled_version()
             build = published()
             if build is not None and build.version == target and _matches_config(build, public_base_url()):
                 return build
             build = _build(root)
-            _prune(root, build)
+            snapshot_files.prune(root, build.folder, KEEP)
 
 
 def _settled_version() -> Version:
@@ -222,7 +220,7 @@ def _build(root: Path) -> Published:
                 count = _write_formats(work, conn, base, stamp)
         folder = root / f"v{version.number}-{stamp:%Y%m%dT%H%M%S%f}"
         os.replace(work, folder)
-        _fsync_dir(root)
+        snapshot_files.fsync_dir(root)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -236,42 +234,9 @@ def _write_formats(work: Path, conn, base: str, stamp: datetime) -> int:
     counted = []
     for fmt in GZIPPED:
         progress = counted.append if fmt == "geojson" else None
-        _write_text(work / FILES[fmt], STREAMS[fmt](UNFILTERED, base, progress, conn=conn, stamp=stamp))
-    _write_bytes(work / FILES["gpkg"], [geopackage_bytes(UNFILTERED, base, conn=conn, stamp=stamp)])
+        snapshot_files.write_text(work / FILES[fmt], STREAMS[fmt](UNFILTERED, base, progress, conn=conn, stamp=stamp))
+    snapshot_files.write_bytes(work / FILES["gpkg"], [geopackage_bytes(UNFILTERED, base, conn=conn, stamp=stamp)])
     return sum(counted)
-
-
-def _write_text(path: Path, chunks: Iterator[str]) -> None:
-    """The plain file and its gzip in one pass over the stream."""
-    packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)  # 31: a gzip header, mtime 0, so bytes repeat
-    with open(path, "wb", buffering=WRITE_BUFFER) as plain, open(f"{path}.gz", "wb", buffering=WRITE_BUFFER) as packed:
-        for chunk in chunks:
-            data = chunk.encode()
-            plain.write(data)
-            packed.write(packer.compress(data))
-        packed.write(packer.flush())
-        _sync(plain)
-        _sync(packed)
-
-
-def _write_bytes(path: Path, parts) -> None:
-    with open(path, "wb", buffering=WRITE_BUFFER) as out:
-        for part in parts:
-            out.write(part)
-        _sync(out)
-
-
-def _sync(handle) -> None:
-    handle.flush()
-    os.fsync(handle.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_manifest(root: Path, build: Published) -> None:
@@ -287,28 +252,4 @@ def _write_manifest(root: Path, build: Published) -> None:
         "stamp": build.stamp.isoformat(),
         "count": build.count,
     }
-    fd, tmp = tempfile.mkstemp(dir=root, prefix=".manifest-")
-    try:
-        with os.fdopen(fd, "w") as out:
-            json.dump(body, out)
-            _sync(out)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, root / MANIFEST)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    _fsync_dir(root)
-
-
-def _prune(root: Path, build: Published) -> None:
-    """Keep the newest KEEP builds; a download already reading an older file keeps its open handle."""
-    builds = sorted((p for p in root.glob("v*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [p for p in builds if p != build.folder][KEEP - 1 :]:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _clear_leftovers(root: Path) -> None:
-    for path in root.glob(".build-*"):
-        shutil.rmtree(path, ignore_errors=True)
-    for path in root.glob(".manifest-*"):
-        path.unlink(missing_ok=True)
+    snapshot_files.replace_json(root / MANIFEST, body)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from survey.extensions import db
-from survey.publish import snapshots
+from survey.publish import snapshot_files, snapshots
 from tests.support import camera
 
 SITE = "https://cameras.example.org/"
@@ -34,7 +34,7 @@ class Paused:
 
     def __init__(self, monkeypatch):
         self.started, self.release, self.builds = threading.Event(), threading.Event(), 0
-        write, build = snapshots._write_text, snapshots._build
+        write, build = snapshot_files.write_text, snapshots._build
 
         def counted(root):
             self.builds += 1
@@ -50,7 +50,7 @@ class Paused:
 
             write(path, chunks_then_wait())
 
-        monkeypatch.setattr(snapshots, "_write_text", held)
+        monkeypatch.setattr(snapshot_files, "write_text", held)
         monkeypatch.setattr(snapshots, "_build", counted)
 
 
@@ -98,14 +98,14 @@ def test_a_burst_of_decisions_makes_one_more_build(site, client, monkeypatch):
 
 def test_an_error_mid_write_leaves_the_previous_snapshot(site, client, monkeypatch):
     old = first_build(site)
-    write = snapshots._write_text
+    write = snapshot_files.write_text
 
     def failing(path, chunks):
         if path.name == "cameras.csv":
             chunks = (chunk if index == 0 else _fail() for index, chunk in enumerate(chunks))
         write(path, chunks)
 
-    monkeypatch.setattr(snapshots, "_write_text", failing)
+    monkeypatch.setattr(snapshot_files, "write_text", failing)
     camera(site, lat=51.6, lon=-0.2)
     with site.app_context(), pytest.raises(OSError, match="disk gone"):
         snapshots.refresh()
@@ -124,16 +124,16 @@ KILLED_BUILD = """
 import json, os, sys
 from survey import create_app
 from survey.extensions import db
-from survey.publish import snapshots
+from survey.publish import snapshot_files, snapshots
 app = create_app(json.loads(sys.argv[1]))
-write = snapshots._write_text
+write = snapshot_files.write_text
 def dying(path, chunks):
     if path.name == "cameras.csv":
         for index, chunk in enumerate(chunks):
             if index:
                 os._exit(9)  # no clean-up at all, as with a kill -9 or a power cut
     write(path, chunks)
-snapshots._write_text = dying
+snapshot_files.write_text = dying
 with app.app_context():
     snapshots.refresh()
 """
