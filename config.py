@@ -60,6 +60,12 @@ def from_environment(env=None) -> dict:
         "PRODUCTION": env.get("SURVEY_PRODUCTION", "") not in ("", "0"),
         # A street walked longer ago than this is due to be walked again (StreetComplete asks again too).
         "RESURVEY_AFTER_DAYS": _int(env, "RESURVEY_AFTER_DAYS", 365),
+        # Unfiltered downloads served from files built once per data version (needs PUBLIC_URL); "0" streams.
+        "SNAPSHOTS": env.get("SNAPSHOTS", "1") != "0",
+        # Empty: "snapshots" beside DATA_DIR, decided when used (tests and benches move DATA_DIR).
+        "SNAPSHOT_DIR": env.get("SNAPSHOT_DIR") or "",
+        # Behind nginx or Caddy: an internal location that maps onto SNAPSHOT_DIR (e.g. /_snapshots/).
+        "SNAPSHOT_ACCEL_PREFIX": env.get("SNAPSHOT_ACCEL_PREFIX") or "",
     }
 
 

@@ -17,6 +17,7 @@ from bench.harness import Context, Row, exit_code, text_table
 CASES = {
     "ingest": "bench.ingest",
     "export": "bench.export",
+    "published": "bench.published",
     "nearby": "bench.nearby",
     "queue": "bench.queue",
     "memory": "bench.memory",

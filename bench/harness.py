@@ -119,6 +119,27 @@ def time_calls(fn: Callable[..., object], calls: list[tuple], warmup: int = 200)
     return Timing(tuple(samples)), results
 
 
+def time_interleaved(
+    fns: dict[str, Callable[..., object]], calls: list[tuple], warmup: int = 200
+) -> dict[str, tuple[Timing, list]]:
+    """Like time_calls for several functions, taking turns call by call (the first to go rotates),
+    so a burst of load from elsewhere slows every side alike; name -> (timing, results)."""
+    for args in calls[:warmup]:
+        for fn in fns.values():
+            fn(*args)
+    gc.collect()
+    names = list(fns)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    results: dict[str, list] = {name: [] for name in names}
+    for index, args in enumerate(calls):
+        for name in names[index % len(names) :] + names[: index % len(names)]:
+            start = time.perf_counter()
+            result = fns[name](*args)
+            samples[name].append(time.perf_counter() - start)
+            results[name].append(result)
+    return {name: (Timing(tuple(samples[name])), results[name]) for name in names}
+
+
 def ms(timing: Timing) -> Timing:
     return Timing(tuple(s * 1000 for s in timing.samples))
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from bench.apps import dispose, migrated_app, postgres_database, sqlite_url
 from bench.camera_data import CITY, COUNTRY, load_postgres, load_sqlite, pg_conninfo, point_in
-from bench.harness import Context, Row, Target, measure, ms, time_calls, with_ratios
+from bench.harness import Context, Row, Target, measure, ms, time_interleaved, with_ratios
 from survey.geo import bbox_around, distance_m
 from survey.nearby import cameras_near
 
@@ -48,9 +48,8 @@ def within(rows, lat: float, lon: float) -> set[int]:
     return {row[0] for row in rows if distance_m(lat, lon, row[1], row[2]) <= RADIUS_M}
 
 
-def _project(app, points) -> tuple:
-    with app.app_context():
-        return time_calls(lambda lat, lon: cameras_near(lat, lon, RADIUS_M), points)
+def _ours(lat: float, lon: float):
+    return cameras_near(lat, lon, RADIUS_M)
 
 
 def _check(label: str, points, ours: list, reference: list) -> int:
@@ -72,9 +71,16 @@ def _sqlite(ctx: Context, count: int, points: dict, scan_runs: int) -> list[Row]
     btree, rtree = BTREE.format(p="?"), RTREE
     out = []
     for area, pts in points.items():
-        ours, answers = _project(app, pts)
-        r_time, r_rows = time_calls(lambda lat, lon: conn.execute(rtree, box(lat, lon)).fetchall(), pts)
-        b_time, _ = time_calls(lambda lat, lon: conn.execute(btree, box(lat, lon)).fetchall(), pts)
+        with app.app_context():
+            timed = time_interleaved(
+                {
+                    "ours": _ours,
+                    "rtree": lambda lat, lon: conn.execute(rtree, box(lat, lon)).fetchall(),
+                    "btree": lambda lat, lon: conn.execute(btree, box(lat, lon)).fetchall(),
+                },
+                pts,
+            )
+        (ours, answers), (r_time, r_rows), (b_time, _) = timed["ours"], timed["rtree"], timed["btree"]
         scan = measure({"scan": lambda first=pts[0]: conn.execute(FULL_SCAN_SQLITE, box(*first)).fetchall()}, scan_runs)
         hits = _check(f"SQLite {area}", pts, answers, r_rows)
         out += _case_rows(
@@ -103,8 +109,11 @@ def _postgres(ctx: Context, count: int, points: dict, scan_runs: int) -> list[Ro
         btree = BTREE.format(p="%s")
         with psycopg.connect(pg_conninfo(url), autocommit=True) as conn:
             for area, pts in points.items():
-                ours, answers = _project(app, pts)
-                b_time, b_rows = time_calls(lambda lat, lon: conn.execute(btree, box(lat, lon)).fetchall(), pts)
+                with app.app_context():
+                    timed = time_interleaved(
+                        {"ours": _ours, "btree": lambda lat, lon: conn.execute(btree, box(lat, lon)).fetchall()}, pts
+                    )
+                (ours, answers), (b_time, b_rows) = timed["ours"], timed["btree"]
                 conn.execute("SET enable_indexscan = off")
                 conn.execute("SET enable_bitmapscan = off")
                 scan = measure({"scan": lambda first=pts[0]: conn.execute(btree, box(*first)).fetchall()}, scan_runs)
@@ -135,7 +144,8 @@ def _case_rows(case: str, count: int, calls: int, hits: int, ours, baselines: di
             ms(ours),
             baseline=reference,
             target=TARGET,
-            note=f"{count:,} cameras, {calls:,} lookups, {hits} hits",
+            note=f"{count:,} cameras, {calls:,} lookups, {hits} hits, interleaved",
+            paired=True,  # call by call with its baselines
         )
     )
     for row in rows:

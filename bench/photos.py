@@ -6,6 +6,7 @@ import io
 import random
 import struct
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 from PIL.TiffImagePlugin import IFDRational as Fraction
@@ -122,14 +123,17 @@ def phone_jpeg(
     orientation: int = 6,
     quality: int = 90,
     seed: int = 1,
+    image: Image.Image | None = None,
+    qtables: dict | None = None,
 ) -> bytes:
     """A JPEG the way a phone writes one: full EXIF with GPS and an embedded thumbnail."""
-    image = texture(size, seed)
+    image = image or texture(size, seed)
     thumb = io.BytesIO()
     image.resize((160, 120)).save(thumb, "JPEG", quality=80)
     exif = _with_thumbnail(phone_exif(lat, lon, orientation=orientation).tobytes(), thumb.getvalue())
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, exif=exif, subsampling=2)
+    quantization = {"qtables": qtables} if qtables else {"quality": quality}
+    image.save(out, "JPEG", exif=exif, subsampling=2, **quantization)
     return out.getvalue()
 
 
@@ -137,3 +141,34 @@ def variant(data: bytes, number: int) -> bytes:
     """The same photo with a different content hash: a counter written into the maker note."""
     at = data.index(MAKER_NOTE[:32])
     return data[:at] + number.to_bytes(8, "big") + data[at + 8 :]
+
+
+# A real photo's entropy-coded data has 4x the 0xFF bytes of the synthetic texture (6-8 per 1,000
+# bytes against 1.6), and scrubbing, hashing and decoding all pay per byte of it.
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "photos"
+CORPUS_SOURCE = "apple-iphone6plus-north-west-below-sea-level-large.jpg"  # 2448x3264, 4:2:0, a phone's tables
+
+
+def corpus_jpeg(size: tuple[int, int] = (4000, 3000)) -> bytes | None:
+    """A 12 MP phone JPEG made of a corpus photo's own pixels, read in place; None without the corpus.
+
+    The 8 MP photo and its mirror image side by side fill 4000x3000 at native resolution (scaling
+    would smooth the detail away), encoded with that phone's own quantisation tables and with
+    phone_jpeg's EXIF (orientation 6, GPS, maker note): only the picture differs from the synthetic.
+    """
+    source = CORPUS / CORPUS_SOURCE
+    if not source.is_file():
+        return None
+    with Image.open(source) as picture:
+        tables = picture.quantization
+        rgb = picture.convert("RGB")
+    width = min(rgb.width, size[0])
+    canvas = Image.new("RGB", size)
+    canvas.paste(rgb.crop((0, 0, width, size[1])), (0, 0))
+    mirrored = rgb.transpose(Image.Transpose.FLIP_LEFT_RIGHT).crop((0, 0, size[0] - width, size[1]))
+    canvas.paste(mirrored, (width, 0))
+    return phone_jpeg(size, image=canvas, qtables=tables)
+
+
+def ff_per_mille(data: bytes) -> float:
+    return data.count(b"\xff") * 1000 / len(data)

@@ -303,3 +303,13 @@ class Walk(db.Model):
     day: Mapped[date] = mapped_column(Date)
     client_id: Mapped[str] = mapped_column(String(36), unique=True)
     volunteer_key: Mapped[str | None] = mapped_column(String(32))
+
+
+class DataVersion(db.Model):
+    """One row whose number every decision that changes public data raises (survey.dataset_version)."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from survey import create_app
 from survey.extensions import db
+from survey.publish import snapshots
 from tests.dbtools import migrate, postgres_database
 from tests.support import moderator
 
@@ -54,6 +55,8 @@ def test_config(database_url: str, data_dir: Path) -> dict:
         "DATA_DIR": str(data_dir),
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
+        "SNAPSHOT_SETTLE_S": 0,  # build at once: tests wait for the build, they never time it
+        "SNAPSHOT_CHECK_S": 0,  # and every download checks the data version
     }
 
 
@@ -62,6 +65,7 @@ def app(database_url, tmp_path):
     app = create_app(test_config(database_url, tmp_path / "photos"))
     yield app
     with app.app_context():
+        snapshots.wait_for_build()  # a download with PUBLIC_URL set may have started one
         _empty_tables()
         db.engine.dispose()
 

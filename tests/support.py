@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import insert, select
 
+from survey import dataset_version
 from survey.accounts import auth, users
 from survey.extensions import db
 from survey.models import Camera, Photo, Sighting
@@ -109,6 +110,7 @@ def camera(app, **fields) -> int:
     with app.app_context():
         row = Camera(**{**DEFAULTS, **fields})
         db.session.add(row)
+        dataset_version.bump(db.session)  # stands in for the approval that would publish it
         db.session.commit()
         return row.id
 
@@ -120,6 +122,7 @@ def many_cameras(app, count: int, **fields) -> None:
     ]
     with app.app_context():
         db.session.execute(insert(Camera), rows)
+        dataset_version.bump(db.session)
         db.session.commit()
 
 
@@ -136,6 +139,7 @@ def camera_from_upload(client, app, *, seed=1, jpeg=None, camera_fields=None, **
         db.session.flush()
         cam.photo_id = first.id
         sighting.status, sighting.camera_id = "approved", cam.id
+        dataset_version.bump(db.session)
         db.session.commit()
         return {
             "camera_id": cam.id,

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from survey import vocab
+from survey import dataset_version, vocab
 from survey.areas.streets import area_by_id
 from survey.database import begin_write
 from survey.errors import Conflict, Invalid, NotFound
@@ -33,7 +33,9 @@ def record_walk(area_id: int, fields: dict, volunteer_key: str | None) -> tuple[
     begin_write()
     db.session.add(walk)
     try:
-        recompute_street(street.id)  # a walked street can make "no sign found" of "not surveyed"
+        # A walked street can make "no sign found" of "not surveyed": a public change.
+        if recompute_street(street.id).changed:
+            dataset_version.bump(db.session)
         db.session.commit()
     except IntegrityError:  # the same client_id sent twice at once
         db.session.rollback()
@@ -54,7 +56,8 @@ def undo_walk(area_id: int, walk_id: int) -> None:
         raise NotFound("No walk with that id in this area.")
     begin_write()
     db.session.delete(walk)
-    recompute_street(walk.street_id)
+    if recompute_street(walk.street_id).changed:
+        dataset_version.bump(db.session)
     db.session.commit()
 
 

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from survey.errors import BadQuery
+from survey.publish import snapshots
 from survey.publish.downloads import STREAMS, count_matching, public_base_url
 from survey.schemas.publish import load_query
 
@@ -70,6 +71,14 @@ def _command(fmt: str):
 
 for _fmt in STREAMS:
     _command(_fmt)
+
+
+@export.command("snapshots", help="Build the published snapshots of the current data now, if they are behind.")
+def build_snapshots():
+    if not snapshots.enabled():
+        raise click.UsageError("Snapshots need PUBLIC_URL (their links cannot follow each request's host).")
+    build = snapshots.refresh()
+    click.echo(f"Snapshot of data version {build.version.number} ({build.count} cameras) in {build.folder}", err=True)
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import or_, select
 
+from survey import dataset_version
 from survey.database import begin_write
 from survey.extensions import db
 from survey.intake.submit import blur_columns
@@ -81,6 +82,7 @@ def reblur_photo(photo_id: int, threshold: float = DEFAULT_THRESHOLD) -> int:
         photo.thumb_key, photo.thumb_sha256 = thumb_key, thumb_sha
         for name, value in blur_columns(copies).items():
             setattr(photo, name, value)
+        dataset_version.bump(db.session)  # the exports' photo links name the new copies
         db.session.commit()
     _remove_unused(store, old_keys)
     return len(copies.blur.boxes)

@@ -12,13 +12,15 @@ import json
 import re
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Connection, Select, func, select
 
+from survey import dataset_version
 from survey.extensions import db
 from survey.models import Camera
 from survey.publish import osm
@@ -52,6 +54,7 @@ Progress = Callable[[int], None] | None
 class Freshness:
     etag: str
     last_modified: datetime | None
+    version: dataset_version.Version
 
 
 def public_base_url() -> str:
@@ -63,45 +66,58 @@ def public_base_url() -> str:
 
 
 def freshness(fmt: str, flt: CameraFilter, base: str) -> Freshness:
-    """Validators for a download from two cheap aggregates: any change to any camera changes them."""
-    count, newest = db.session.execute(select(func.count(), func.max(Camera.updated_at))).one()
+    """Validators for a streamed download from the data version: one primary-key read at any size."""
+    version = dataset_version.current(db.session)
+    # Weak: the same data gzipped or not, and timeStamp changes with every response.
+    return Freshness(f'W/"{download_tag(fmt, flt, base, version)}"', version.changed_at, version)
+
+
+def download_tag(fmt: str, flt: CameraFilter, base: str, version: dataset_version.Version) -> str:
+    """A digest of everything a download's bytes depend on: format, normalised query, links, data, licence."""
     config = current_app.config
     parts = (
         FORMAT_VERSION,
         fmt,
         urlencode(sorted(flt.query_args().items())),
         base,
-        str(count),
-        newest.isoformat() if newest else "",
+        version.token,
         config["DATA_LICENSE"],
         config["DATA_ATTRIBUTION"],
     )
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-    # Weak: the same data gzipped or not, and timeStamp changes with every response.
-    return Freshness(f'W/"{digest}"', newest)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def collection_members() -> dict:
+def collection_members(stamp: datetime | None = None) -> dict:
     """The FeatureCollection's foreign members: licence, attribution and when it was made."""
     config = current_app.config
     return {
         "license": config["DATA_LICENSE"],
         "attribution": config["DATA_ATTRIBUTION"],
-        "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "timeStamp": (stamp or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+
+
+@contextmanager
+def _connected(source) -> Iterator[Connection]:
+    """The caller's connection (a snapshot reads every format in one transaction), else a new one."""
+    if isinstance(source, Connection):
+        yield source
+        return
+    with source.connect() as conn:
+        yield conn
 
 
 def _batches(engine, query: Select) -> Iterator[list]:
     """Rows in batches from a server-side (PostgreSQL) or lazily stepped (SQLite) cursor."""
-    with engine.connect() as conn:
-        yield from conn.execution_options(yield_per=BATCH_ROWS).execute(query).partitions()
+    with _connected(engine) as conn:
+        yield from conn.execute(query, execution_options={"yield_per": BATCH_ROWS}).partitions()
 
 
 def _text_batches(engine, query: Select) -> Iterator[list[str]]:
     """First-column texts in batches, with no Row objects: they would cost a fifth of a big export."""
-    with engine.connect() as conn:
+    with _connected(engine) as conn:
         if engine.dialect.name != "sqlite":
-            yield from conn.execution_options(yield_per=BATCH_ROWS).execute(query).scalars().partitions()
+            yield from conn.execute(query, execution_options={"yield_per": BATCH_ROWS}).scalars().partitions()
             return
         # pysqlite steps its cursor lazily, so the plain cursor already streams: read it directly.
         cursor = conn.execute(query).cursor
@@ -118,16 +134,19 @@ def _plain_batches(engine, query: Select) -> Iterator[list]:
     if engine.dialect.name != "sqlite":
         yield from _batches(engine, query)
         return
-    with engine.connect() as conn:
+    with _connected(engine) as conn:
         cursor = conn.execute(query).cursor
         while rows := cursor.fetchmany(BATCH_ROWS):
             yield rows
 
 
-def stream_geojson(flt: CameraFilter, base: str, progress: Progress = None) -> Iterator[str]:
-    """An RFC 7946 FeatureCollection as text chunks; numberReturned closes it, once counted."""
-    head = json.dumps({"type": "FeatureCollection", **collection_members()})[:-1] + ',"features":['
-    return _geojson_chunks(db.engine, feature_query(flt, base), head, progress)
+def stream_geojson(flt: CameraFilter, base: str, progress: Progress = None, *, conn=None, stamp=None) -> Iterator[str]:
+    """An RFC 7946 FeatureCollection as text chunks; numberReturned closes it, once counted.
+
+    `conn` reads in the caller's transaction, `stamp` fixes timeStamp (both for snapshots).
+    """
+    head = json.dumps({"type": "FeatureCollection", **collection_members(stamp)})[:-1] + ',"features":['
+    return _geojson_chunks(conn or db.engine, feature_query(flt, base), head, progress)
 
 
 def _geojson_chunks(engine, query: Select, head: str, progress: Progress) -> Iterator[str]:
@@ -166,9 +185,9 @@ def _batch_has_embedded_formula(rows) -> bool:
     return bool(rows) and any(EMBEDDED_FORMULA.search("\x00".join(map(str, columns[i]))) for i in CSV_TEXT)
 
 
-def stream_csv(flt: CameraFilter, base: str, progress: Progress = None) -> Iterator[str]:
+def stream_csv(flt: CameraFilter, base: str, progress: Progress = None, *, conn=None, stamp=None) -> Iterator[str]:
     """UTF-8 CSV with a header row; lat and lon come first."""
-    return _csv_chunks(db.engine, csv_query(flt, base, FORMULA_STARTS), progress)
+    return _csv_chunks(conn or db.engine, csv_query(flt, base, FORMULA_STARTS), progress)
 
 
 def _csv_chunks(engine, query: Select, progress: Progress) -> Iterator[str]:
@@ -195,9 +214,9 @@ def _csv_chunks(engine, query: Select, progress: Progress) -> Iterator[str]:
             progress(len(rows))
 
 
-def stream_osm(flt: CameraFilter, base: str, progress: Progress = None) -> Iterator[str]:
+def stream_osm(flt: CameraFilter, base: str, progress: Progress = None, *, conn=None, stamp=None) -> Iterator[str]:
     """OSM XML of new nodes for JOSM to review; nothing is ever uploaded from here."""
-    return _osm_chunks(db.engine, row_query(flt, base), progress)
+    return _osm_chunks(conn or db.engine, row_query(flt, base), progress)
 
 
 def _osm_chunks(engine, query: Select, progress: Progress) -> Iterator[str]:

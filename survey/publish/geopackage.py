@@ -63,8 +63,9 @@ def _cell(value):
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-def geopackage_bytes(flt: CameraFilter, base: str) -> bytes:
-    """The filtered cameras as one GeoPackage file, built in memory."""
+def geopackage_bytes(flt: CameraFilter, base: str, *, conn=None, stamp: datetime | None = None) -> bytes:
+    """The filtered cameras as one GeoPackage file, built in memory (in `conn`'s transaction if given)."""
+    source = conn if conn is not None else db.session
     con = sqlite3.connect(":memory:")
     try:
         con.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
@@ -74,22 +75,22 @@ def geopackage_bytes(flt: CameraFilter, base: str) -> bytes:
         columns = ", ".join(f'"{name}" {TYPES.get(name, "TEXT")}' for name in PROPERTIES)
         con.execute(f"CREATE TABLE cameras (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT, {columns})")
         placeholders = ", ".join("?" * (len(PROPERTIES) + 2))
-        rows = db.session.execute(row_query(flt, base))
+        rows = source.execute(row_query(flt, base))
         con.executemany(
             f"INSERT INTO cameras VALUES ({placeholders})",
             ((r.id, point_blob(r.lon, r.lat), *(_cell(r._mapping[n]) for n in PROPERTIES)) for r in rows),
         )
-        _register(con, flt, con.execute("SELECT count(*) FROM cameras").fetchone()[0])
+        _register(con, flt, con.execute("SELECT count(*) FROM cameras").fetchone()[0], source, stamp)
         con.commit()
         return con.serialize()
     finally:
         con.close()
 
 
-def _register(con, flt: CameraFilter, count: int) -> None:
-    box = db.session.execute(_extent_query(flt)).one() if count else (None,) * 4
+def _register(con, flt: CameraFilter, count: int, source, stamp: datetime | None) -> None:
+    box = source.execute(_extent_query(flt)).one() if count else (None,) * 4
     # The day only: a time of day here could be matched to a sighting just sent (exports carry days).
-    now = datetime.now(UTC).strftime("%Y-%m-%dT00:00:00.000Z")
+    now = (stamp or datetime.now(UTC)).strftime("%Y-%m-%dT00:00:00.000Z")
     con.execute(
         "INSERT INTO gpkg_contents VALUES ('cameras', 'features', 'cameras', 'Surveyed CCTV cameras', ?, ?, ?, ?, ?, ?)",
         (now, *box, WGS84),

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import distinct, func, select, update
 
-from survey import vocab
+from survey import dataset_version, vocab
 from survey.database import begin_write
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
@@ -211,5 +211,6 @@ def edit_camera(camera_id: int, data: dict, actor_id: int) -> Camera:
         after=audit.snapshot(camera, audit.CAMERA_FIELDS),
         note=data.get("note"),
     )
+    dataset_version.bump(db.session)
     db.session.commit()
     return camera

@@ -6,7 +6,7 @@ audit events and commits, all in one transaction: a change without its audit eve
 
 from dataclasses import dataclass, field
 
-from survey import vocab
+from survey import dataset_version, vocab
 from survey.accounts.volunteers import sighting_for_receipt
 from survey.database import begin_write
 from survey.errors import Invalid, NotFound
@@ -99,6 +99,7 @@ def approve(sighting_id: int, data: dict, actor_id: int) -> Decision:
         conflicts = merge_into_camera(camera, sighting, data, actor_id)
         _record("merged", sighting, before, actor_id, data.get("note"))
     recompute_camera(camera)  # its signage, in this transaction
+    dataset_version.bump(db.session)
     db.session.commit()
     return Decision(sighting, camera, conflicts)
 
@@ -153,6 +154,7 @@ def reopen(sighting_id: int, data: dict, actor_id: int) -> Decision:
         camera = lock_camera(camera_id)
         unlink_sighting(camera, sighting, actor_id, data.get("note"))
         recompute_camera(camera)
+        dataset_version.bump(db.session)  # a camera's counts changed, or it was withdrawn
     db.session.commit()
     return Decision(sighting)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
-from survey import vocab
+from survey import dataset_version, vocab
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.geo import bbox_around, distance_m, within
@@ -101,6 +101,7 @@ def approve_sign(sighting_id: int, data: dict, actor_id: int) -> SignDecision:
     if was is not None:
         positions, cameras = positions + [was[:2]], cameras + [was[2]]
     changed = recompute_near(positions, cameras).changed
+    dataset_version.bump(db.session)  # a sign's position or operator changes cameras' signage
     db.session.commit()
     return SignDecision(sighting, sign, changed)
 
@@ -199,6 +200,7 @@ def reopen_report(sighting_id: int, data: dict, actor_id: int) -> SignDecision:
         sign = lock_sign(sign_id)
         unlink_report(sign, sighting, actor_id, data.get("note"))
         changed = recompute_near([(sign.lat, sign.lon)], [sign.camera_id]).changed
+    dataset_version.bump(db.session)
     db.session.commit()
     return SignDecision(sighting, None, changed)
 

@@ -2,35 +2,71 @@
 
 import json
 
-from flask import Response, request
+from flask import Response, current_app, request, send_file
 from flask_smorest import Blueprint
-from werkzeug.http import is_resource_modified
+from werkzeug.http import http_date, is_resource_modified, quote_etag
 
 from survey.publish.camera import public_camera
 from survey.publish.downloads import FORMATS, STREAMS, freshness, gzipped, public_base_url
 from survey.publish.filters import CameraFilter
 from survey.publish.geopackage import MEDIA_TYPE, geopackage_bytes
+from survey.publish.snapshots import SnapshotFile, snapshot_for
 from survey.schemas.publish import CameraQuery
 
 blp = Blueprint("cameras", __name__, url_prefix="/api/v1", description="Confirmed cameras, for anyone")
 
 
+MEDIA_TYPES = {**FORMATS, "gpkg": MEDIA_TYPE}
+
+
 def send_download(fmt: str, flt: CameraFilter) -> Response:
-    """Stream one format, answering conditional requests with 304 and gzipping when asked."""
+    """The snapshot file when unfiltered, else a stream; 304 for a fresh copy, gzip when asked."""
     base = public_base_url()
+    gzip_ok = request.accept_encodings["gzip"] > 0  # `"gzip" in` is true for gzip;q=0, which refuses it
+    snapshot = snapshot_for(fmt, flt, base, gzip_ok)
+    if snapshot is not None:
+        return send_snapshot(fmt, snapshot)
     fresh = freshness(fmt, flt, base)
-    headers = {"ETag": fresh.etag, "Vary": "Accept-Encoding", "Cache-Control": "public, max-age=60"}
-    if fresh.last_modified:
-        headers["Last-Modified"] = fresh.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    headers = download_headers(fmt, fresh.etag, fresh.last_modified)
     if not is_resource_modified(request.environ, etag=fresh.etag, last_modified=fresh.last_modified):
         return Response(status=304, headers=headers)
-    if fmt != "geojson":
-        headers["Content-Disposition"] = f'attachment; filename="cameras.{fmt}"'
+    if fmt == "gpkg":
+        return Response(geopackage_bytes(flt, base), mimetype=MEDIA_TYPE, headers=headers)
     chunks = STREAMS[fmt](flt, base)
-    if request.accept_encodings["gzip"] > 0:  # `"gzip" in` is true for gzip;q=0, which refuses it
+    if gzip_ok:
         headers["Content-Encoding"] = "gzip"
         chunks = gzipped(chunks)
     return Response(chunks, mimetype=FORMATS[fmt], headers=headers)
+
+
+def download_headers(fmt: str, etag: str, last_modified) -> dict:
+    headers = {"ETag": etag, "Vary": "Accept-Encoding", "Cache-Control": "public, max-age=60"}
+    if last_modified:
+        headers["Last-Modified"] = http_date(last_modified)
+    if fmt != "geojson":
+        headers["Content-Disposition"] = f'attachment; filename="cameras.{fmt}"'
+    return headers
+
+
+def send_snapshot(fmt: str, snapshot: SnapshotFile) -> Response:
+    """A published file: by the proxy when SNAPSHOT_ACCEL_PREFIX is set, else send_file (ranges, 304)."""
+    last_modified = snapshot.version.changed_at
+    headers = download_headers(fmt, quote_etag(snapshot.etag), last_modified)
+    if snapshot.encoding:
+        headers["Content-Encoding"] = snapshot.encoding
+    if not is_resource_modified(request.environ, etag=headers["ETag"], last_modified=last_modified):
+        return Response(status=304, headers=headers)
+    if prefix := current_app.config.get("SNAPSHOT_ACCEL_PREFIX"):
+        # nginx keeps only Content-Type, -Disposition, Cache-Control and a few more of ours; its
+        # gzip_static (Caddy: precompressed) picks the .gz beside the plain file and says so itself.
+        headers.pop("Content-Encoding", None)
+        headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + snapshot.relative.removesuffix(".gz")
+        return Response(mimetype=MEDIA_TYPES[fmt], headers=headers)
+    response = send_file(
+        snapshot.path, MEDIA_TYPES[fmt], conditional=True, etag=snapshot.etag, last_modified=last_modified, max_age=60
+    )
+    response.headers.update(headers)
+    return response
 
 
 @blp.route("/cameras.geojson")
@@ -62,8 +98,7 @@ def cameras_osm(flt):
 @blp.response(200, content_type=MEDIA_TYPE, description="A GeoPackage: the camera id is the feature id.")
 def cameras_gpkg(flt):
     """All confirmed cameras as a GeoPackage, for QGIS."""
-    headers = {"Content-Disposition": 'attachment; filename="cameras.gpkg"', "Cache-Control": "public, max-age=60"}
-    return Response(geopackage_bytes(flt, public_base_url()), mimetype=MEDIA_TYPE, headers=headers)
+    return send_download("gpkg", flt)
 
 
 @blp.route("/cameras/<int:camera_id>")

@@ -1,0 +1,153 @@
+"""Case 2b: the published downloads against the copy floor, and the 304 at a small and a big size.
+
+The floor is the same snapshot file served by the same app and client through a bare send_file
+route: what serving those bytes costs at least. The download routes add the data-version lookup,
+validators and headers (the streamed, filtered downloads are case 2's). A 304 at
+the big size is timed interleaved with a 304 at 10,000 cameras, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, send_file
+
+from bench.apps import dispose, migrated_app, postgres_database, sqlite_url
+from bench.camera_data import load_postgres, load_sqlite
+from bench.harness import Context, Row, Target, measure, ms, with_ratios
+from survey import dataset_version
+from survey.extensions import db
+from survey.publish import snapshots
+
+CASE = "2b published"
+SITE = "http://localhost/"
+SMALL = 10_000
+COPY_TARGET = Target("ratio", 1.5, "<= 1.5x copy floor")
+FRESH_TARGET = Target("ratio", 1.2, "<= 1.2x 304 at 10k")
+FILTERED = "bbox=-180,-90,180,90"  # every camera, but a filter: streamed from the database
+GZIP = {"Accept-Encoding": "gzip"}
+
+
+def published_app(url: str, data_dir: Path, count: int, loader) -> Flask:
+    """A migrated app with `count` cameras, PUBLIC_URL set, its snapshot built, and the copy route."""
+    app = migrated_app(url, data_dir)
+    app.config["PUBLIC_URL"] = SITE
+    app.config["SNAPSHOT_DIR"] = f"{data_dir}-snapshots"  # the two apps of a case share the workdir
+
+    def copy(name: str):
+        # The floor: the snapshot's own file, sent as a static file is.
+        build = snapshots.published()
+        response = send_file(build.folder / name, conditional=True, max_age=60)
+        if name.endswith(".gz"):
+            response.headers["Content-Encoding"] = "gzip"
+        return response
+
+    app.add_url_rule("/bench-copy/<name>", "bench_copy", copy)
+    loader(url, count)
+    with app.app_context():
+        dataset_version.bump(db.session)  # the bulk load stands in for decisions
+        db.session.commit()
+        snapshots.refresh()
+    return app
+
+
+def _get(client, url: str, headers: dict | None = None) -> int:
+    response = client.get(url, base_url=SITE.rstrip("/"), headers=headers or {})
+    if response.status_code != 200:
+        raise AssertionError(f"{url} answered {response.status_code}")
+    size = sum(len(chunk) for chunk in response.iter_encoded())
+    response.close()
+    return size
+
+
+def _not_modified(client, url: str, etag: str) -> None:
+    response = client.get(url, base_url=SITE.rstrip("/"), headers={"If-None-Match": etag})
+    if response.status_code != 304:
+        raise AssertionError(f"{url} answered {response.status_code} to its own ETag")
+
+
+def _files(app: Flask, label: str, count: int, runs: int) -> list[Row]:
+    """Each format, identity and gzip, against the same file through the copy route."""
+    client, case = app.test_client(), f"{CASE} {label} {count:,}"
+    fns, rows = {}, []
+    for fmt, name in (("GeoJSON", "cameras.geojson"), ("CSV", "cameras.csv")):
+        path = f"/api/v1/{name}"
+        for coding, suffix, headers in (("", "", None), (" gzip", ".gz", GZIP)):
+            same = _get(client, path, headers) == _get(client, f"/bench-copy/{name}{suffix}")
+            if not same:
+                raise AssertionError(f"{path}{coding} is not the snapshot's bytes")
+            floor, ours = f"{fmt}{coding} copy floor", f"{fmt}{coding} download"
+            fns[floor] = lambda u=f"/bench-copy/{name}{suffix}": _get(client, u)
+            fns[ours] = lambda u=path, h=headers: _get(client, u, h)
+            rows.append(Row(case, floor, note="same file, bare send_file"))
+            rows.append(Row(case, ours, baseline=floor, target=COPY_TARGET, note="snapshot file", paired=True))
+    # Small files take milliseconds, where a burst of load elsewhere weighs most: more pairs.
+    timings = measure(fns, runs=max(runs, 15))
+    for row in rows:
+        row.timing = ms(timings[row.name])
+    return with_ratios(rows)
+
+
+def _build_time(app: Flask, label: str, count: int, runs: int) -> Row:
+    """One full rebuild (every format, gzip included) after a decision: what a change costs, off-request."""
+
+    def bump():
+        with app.app_context():
+            dataset_version.bump(db.session)
+            db.session.commit()
+
+    def build():
+        with app.app_context():
+            snapshots.refresh()
+
+    timing = measure({"build": build}, runs=runs, warmup=0, setup=bump)["build"]
+    return Row(f"{CASE} {label} {count:,}", "snapshot rebuild", ms(timing), note="4 formats + 3 gzip, background")
+
+
+def _fresh(small: Flask, big: Flask, label: str, count: int, runs: int) -> list[Row]:
+    """304s interleaved at 10,000 and at `count` cameras, unfiltered (a file) and filtered (a stream)."""
+    case, fns, rows = f"{CASE} {label} 304", {}, []
+    for kind, query in (("unfiltered", ""), ("filtered", f"?{FILTERED}")):
+        url = f"/api/v1/cameras.geojson{query}"
+        for size, app in ((SMALL, small), (count, big)):
+            client = app.test_client()
+            etag = client.get(url, base_url=SITE.rstrip("/")).headers["ETag"]
+            name = f"304 {kind} at {size // 1000:,}k"
+            fns[name] = lambda c=client, e=etag, u=url: _not_modified(c, u, e)
+            if size == SMALL:
+                rows.append(Row(case, name, note="If-None-Match"))
+            else:
+                baseline = f"304 {kind} at {SMALL // 1000:,}k"
+                rows.append(Row(case, name, baseline=baseline, target=FRESH_TARGET, paired=True))
+    timings = measure(fns, runs=max(runs, 25))  # each takes a fraction of a millisecond
+    for row in rows:
+        row.timing = ms(timings[row.name])
+    return with_ratios(rows)
+
+
+def _sqlite(ctx: Context, count: int) -> list[Row]:
+    work = Path(ctx.workdir)
+    small = published_app(sqlite_url(work, "published-small.db"), work / "pub-small", SMALL, load_sqlite)
+    big = published_app(sqlite_url(work, "published.db"), work / "pub", count, load_sqlite)
+    rows = _files(big, "SQLite", count, ctx.runs) + [_build_time(big, "SQLite", count, 1 if ctx.quick else 3)]
+    rows += _fresh(small, big, "SQLite", count, ctx.runs)
+    dispose(small), dispose(big)
+    return rows
+
+
+def _postgres(ctx: Context, count: int) -> list[Row]:
+    work = Path(ctx.workdir)
+    with postgres_database(ctx.pg_url) as small_url, postgres_database(ctx.pg_url) as big_url:
+        small = published_app(small_url, work / "pub-pg-small", SMALL, load_postgres)
+        big = published_app(big_url, work / "pub-pg", count, load_postgres)
+        rows = _files(big, "PostgreSQL", count, ctx.runs) + [
+            _build_time(big, "PostgreSQL", count, 1 if ctx.quick else 3)
+        ]
+        rows += _fresh(small, big, "PostgreSQL", count, ctx.runs)
+        dispose(small), dispose(big)
+    return rows
+
+
+def run(ctx: Context) -> list[Row]:
+    count = 1_000_000 if not ctx.quick else 30_000 if ctx.ci else 100_000
+    return _sqlite(ctx, count) + _postgres(ctx, count)

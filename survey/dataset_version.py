@@ -1,0 +1,56 @@
+"""The data version: one row that every decision changing public data raises, in its own transaction.
+
+Downloads take their validators from it and snapshots are built per version, so a freshness check
+is one primary-key read whatever the size of the dataset.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from survey.models import DataVersion, utcnow
+
+ROW_ID = 1
+TABLE = DataVersion.__table__
+_CURRENT = select(TABLE.c.number, TABLE.c.changed_at).where(TABLE.c.id == ROW_ID)
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    changed_at: datetime | None
+
+    @property
+    def token(self) -> str:
+        """Unique across restores too: a restored database may reuse a number, never with its time."""
+        return f"{self.number}-{self.changed_at.timestamp() if self.changed_at else 0}"
+
+
+def bump(session) -> None:
+    """Raise the version inside the caller's transaction (call it just before the commit).
+
+    One upsert: `number = number + 1` is computed by the database under the row's lock, so two
+    decisions at once on PostgreSQL each add one, and SQLite already serialises writers. The insert
+    covers a database whose row is missing (a fresh or emptied one).
+    """
+    now = utcnow()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(TABLE).values(id=ROW_ID, number=1, changed_at=now)
+    statement = statement.on_conflict_do_update(
+        index_elements=[TABLE.c.id], set_={"number": TABLE.c.number + 1, "changed_at": now}
+    )
+    session.execute(statement)
+
+
+def current(session) -> Version:
+    """The version the caller's transaction sees (a session or a connection); 0 before any decision."""
+    row = session.execute(_CURRENT).first()
+    if row is None:
+        return Version(0, None)
+    changed_at = row[1]
+    # A Core read on a Connection skips UTCDateTime's conversion on some paths: keep it aware.
+    if changed_at is not None and changed_at.tzinfo is None:
+        changed_at = changed_at.replace(tzinfo=utcnow().tzinfo)
+    return Version(row[0], changed_at)
