@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
-from survey import vocab
+from survey import dataset_version, vocab
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.geo import BBox, within
@@ -212,10 +212,8 @@ STREAMS = {"geojson": stream_signs_geojson, "csv": stream_signs_csv}
 
 
 def sign_freshness(fmt: str, flt: SignFilter, base: str) -> Freshness:
-    """Validators for a sign download: any change to any sign (or to the licence) changes them."""
-    count, newest = db.session.execute(select(func.count(), func.max(Sign.updated_at))).one()
-    # A sign names its camera only while that camera is public, so camera changes count too.
-    cameras = db.session.scalar(select(func.max(Camera.updated_at)))
+    """Validators from the data version, which every sign and camera decision bumps: one key read."""
+    version = dataset_version.current(db.session)
     config = current_app.config
     parts = (
         FORMAT_VERSION,
@@ -223,11 +221,9 @@ def sign_freshness(fmt: str, flt: SignFilter, base: str) -> Freshness:
         fmt,
         urlencode(sorted(flt.query_args().items())),
         base,
-        str(count),
-        newest.isoformat() if newest else "",
-        cameras.isoformat() if cameras else "",
+        version.token,
         config["DATA_LICENSE"],
         config["DATA_ATTRIBUTION"],
     )
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-    return Freshness(f'W/"{digest}"', newest)
+    return Freshness(f'W/"{digest}"', version.changed_at, version)
