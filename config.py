@@ -49,6 +49,8 @@ def from_environment(env=None) -> dict:
         "PUBLIC_URL": env.get("PUBLIC_URL") or "",
         # A street walked longer ago than this is due to be walked again (StreetComplete asks again too).
         "RESURVEY_AFTER_DAYS": _int(env, "RESURVEY_AFTER_DAYS", 365),
+        # The makers the findings count apart, comma-separated: by default the two the campaigns' sources name.
+        "WATCH_MANUFACTURERS": env.get("WATCH_MANUFACTURERS") or "Hikvision,Dahua",
     }
 
 

@@ -1,7 +1,7 @@
 """The HTTP API: thin flask-smorest blueprints over the rule modules."""
 
 from survey.extensions import api
-from survey.web.api import areas, cameras, sightings, vocab
+from survey.web.api import areas, cameras, findings, sightings, vocab
 
 
 def init_app(app) -> None:
@@ -22,4 +22,5 @@ def init_app(app) -> None:
     api.register_blueprint(auth.blp)
     api.register_blueprint(review.blp)
     api.register_blueprint(areas.blp)
+    api.register_blueprint(findings.blp)
     review.document_security(api)

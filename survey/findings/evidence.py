@@ -1,0 +1,111 @@
+"""An evidence pack for one operator: a PDF report, its cameras and signs as CSV and GeoJSON, their
+public photos, a README with the licence, and a draft freedom-of-information request, in one zip.
+
+Everything comes from the public views (survey.publish), so nothing in the pack says who saw a camera.
+The operator is checked before anything is written: an unknown one is NotFound, never an empty pack.
+"""
+
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from survey.errors import NotFound
+from survey.extensions import db
+from survey.findings import letters, pdf, signs
+from survey.publish.columns import CAMERAS, PHOTOS, row_query
+from survey.publish.downloads import collection_members, count_matching, stream_csv, stream_geojson
+from survey.publish.filters import CameraFilter
+from survey.publish.photos import public_photo
+
+SPOOL_BYTES = 8 * 1024 * 1024  # a small pack stays in memory; a big one goes to a temporary file
+
+
+@dataclass
+class Pack:
+    file: object  # a binary file positioned at its start
+    filename: str
+    cameras: int
+
+
+def slug(text: str) -> str:
+    """'Lambeth Council' -> 'lambeth-council', for file names."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "operator"
+
+
+def check_operator(flt: CameraFilter) -> str:
+    """The operator as most of its cameras spell it; NotFound when no public camera matching the filter names it."""
+    if not count_matching(flt):
+        raise NotFound(f"No public camera matching these filters names the operator {flt.operator!r}.")
+    query = select(CAMERAS.c.operator).where(*flt.clauses()).group_by(CAMERAS.c.operator)
+    return db.session.scalar(query.order_by(func.count().desc(), CAMERAS.c.operator).limit(1))
+
+
+def camera_rows(flt: CameraFilter, base: str) -> list:
+    """The public rows, plus the measured signage and the chosen photo's public copies."""
+    query = row_query(flt, base).add_columns(
+        CAMERAS.c.signage_class, CAMERAS.c.nearest_sign_m, PHOTOS.c.display_sha256, PHOTOS.c.thumb_sha256
+    )
+    return list(db.session.execute(query))
+
+
+def published_copy(kind: str, digest: str | None) -> bytes | None:
+    """A published, EXIF-free copy's bytes; None when there is none (unblurred copies wait for reblur)."""
+    if digest is None:
+        return None
+    try:
+        return public_photo(kind, f"{digest}.jpg")
+    except NotFound:
+        return None
+
+
+def evidence_pack(flt: CameraFilter, base: str, with_report: bool = True) -> Pack:
+    """The whole pack, written before the first byte is sent, so any failure is a clean error.
+
+    with_report=False leaves the PDF out (the benchmark's floor: the same files without it)."""
+    operator = check_operator(flt)
+    made = datetime.now(UTC)
+    rows, sign_rows = camera_rows(flt, base), signs.operator_signs(operator)
+    name = slug(operator)
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the response closes it once sent)
+    stamp = (made.year, made.month, made.day, 0, 0, 0)  # the day made, no time of day
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+
+        def add(path: str, data, stored: bool = False) -> None:
+            archive.writestr(_entry(f"{name}/{path}", stamp, stored), data)
+
+        context = letters.PackContext(operator, base, made.date(), current_app.config, rows, sign_rows)
+        add("README.txt", letters.readme_text(context))
+        add("foi-request.txt", letters.foi_text(context))
+        if with_report:
+            thumbnail = lambda row: published_copy("thumbs", row.thumb_sha256)  # noqa: E731
+            add("report.pdf", pdf.evidence_pdf(context, thumbnail), stored=True)
+        _stream(archive, f"{name}/cameras.csv", stamp, stream_csv(flt, base))
+        _stream(archive, f"{name}/cameras.geojson", stamp, stream_geojson(flt, base))
+        add("signs.csv", signs.signs_csv(sign_rows))
+        add("signs.geojson", signs.signs_geojson(sign_rows, collection_members()))
+        for row in rows:
+            if (data := published_copy("display", row.display_sha256)) is not None:
+                add(f"photos/camera-{row.id}.jpg", data, stored=True)
+    out.seek(0)
+    return Pack(out, f"evidence-{name}.zip", len(rows))
+
+
+def _entry(path: str, stamp: tuple, stored: bool = False) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(path, stamp)
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED  # JPEG and PDF are compressed already
+    info.external_attr = 0o644 << 16  # readable when unzipped, as a download is
+    return info
+
+
+def _stream(archive: zipfile.ZipFile, path: str, stamp: tuple, chunks) -> None:
+    """A download written into the zip chunk by chunk, as it streams from the database."""
+    with archive.open(_entry(path, stamp), "w") as entry:
+        for chunk in chunks:
+            entry.write(chunk.encode())
