@@ -7,7 +7,7 @@ Each chart has a table of the same numbers beside it, for screen readers and for
 from dataclasses import dataclass
 
 WIDTH = 480
-LABEL_PX = 170  # room for the category names left of the bars
+LABEL_PX = 200  # room for the category names left of the bars
 VALUE_PX = 56  # room for the number after each bar
 BAR_PX, GAP_PX = 18, 6
 MAX_BARS = 12  # the table lists every row; the chart the largest
@@ -85,10 +85,13 @@ class MonthChart:
 
 def month_chart(title: str, months: list) -> MonthChart:
     """Cameras first seen (up) and removed (down) by month, on one axis."""
-    height, top = 200, 150.0  # the axis sits at `top`: first seen above, removed below
-    largest = max((max(m.first_seen, m.removed) for m in months), default=0)
-    up_scale = (top - 10) / largest if largest else 0.0
-    down_scale = min(up_scale, (height - top - 24) / largest) if largest else 0.0
+    height, top = 220, 130.0  # the axis sits at `top`: first seen above, removed below
+    most_seen = max((m.first_seen for m in months), default=0)
+    most_removed = max((m.removed for m in months), default=0)
+    up_scale = (top - 10) / most_seen if most_seen else 0.0
+    # One scale both ways, unless the removals would run off the bottom: then theirs is smaller.
+    room = (height - top - 24) / most_removed if most_removed else up_scale
+    down_scale = min(up_scale or room, room)
     step = (WIDTH - 20) / max(len(months), 1)
     columns = [
         Column(m.month, 10 + i * step, m.first_seen * up_scale, m.removed * down_scale, m.first_seen, m.removed)

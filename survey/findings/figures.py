@@ -69,6 +69,29 @@ def totals(groups: list[Group], dimension: str) -> Counter:
     return found
 
 
+def spellings(counter: Counter, canonical=None) -> dict:
+    """Each stored value -> the spelling its name is counted under: case variants of one name are one
+    name ('hikvision' joins 'Hikvision'), shown as its commonest spelling, as the filters ignore case too."""
+
+    def folded(value) -> tuple:
+        name = canonical(value) if canonical and value else value
+        return name, name.lower() if name else None
+
+    variants: dict = {}
+    for value, count in counter.items():
+        name, key = folded(value)
+        variants.setdefault(key, Counter())[name] += count
+    chosen = {key: min(names, key=lambda name: (-names[name], name or "")) for key, names in variants.items()}
+    return {value: chosen[folded(value)[1]] for value in counter}
+
+
+def rekeyed(counter: Counter, names: dict) -> Counter:
+    found = Counter()
+    for value, count in counter.items():
+        found[names[value]] += count
+    return found
+
+
 def first_seen_by_month(clauses: list) -> dict[str, int]:
     month = year_month(CAMERAS.c.first_seen)
     query = select(month, func.count()).where(*clauses, CAMERAS.c.first_seen.is_not(None)).group_by(month)

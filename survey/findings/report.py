@@ -68,7 +68,8 @@ def findings_for(flt: FindingsFilter) -> Findings:
     total = sum(classes.values())
     without = total - sum(classes[name] for name in vocab.SIGNED_CLASSES)
     watched_names = watch_manufacturers()
-    makers = figures.totals(groups, "manufacturer")
+    stored_makers = figures.totals(groups, "manufacturer")
+    makers = figures.rekeyed(stored_makers, figures.spellings(stored_makers, vocab.canonical_manufacturer))
     watch = _watch_list(makers, watched_names)
     found = Findings(
         filter=flt.query_args(),
@@ -120,8 +121,10 @@ def _signage(classes) -> list[Count]:
 
 
 def _operators(groups: list[figures.Group]) -> list[OperatorSignage]:
-    cameras = figures.totals(groups, "operator")
-    unsigned = figures.totals([g for g in groups if not g.signed], "operator")
+    stored = figures.totals(groups, "operator")
+    names = figures.spellings(stored)
+    cameras = figures.rekeyed(stored, names)
+    unsigned = figures.rekeyed(figures.totals([g for g in groups if not g.signed], "operator"), names)
     return [
         OperatorSignage(value, _label(value), count, unsigned[value], share(unsigned[value], count))
         for value, count in _ranked(cameras)
@@ -129,11 +132,8 @@ def _operators(groups: list[figures.Group]) -> list[OperatorSignage]:
 
 
 def _watch_list(makers, watched: list[str]) -> list[Count]:
-    """Cameras by each watched maker, whatever the case of the stored name."""
-    by_lower = {}
-    for value, count in makers.items():
-        if value:
-            by_lower[value.lower()] = by_lower.get(value.lower(), 0) + count
+    """Cameras by each watched maker (the makers' names are merged across case already)."""
+    by_lower = {value.lower(): count for value, count in makers.items() if value}
     return [Count(name, name, by_lower.get(name.lower(), 0)) for name in watched]
 
 

@@ -56,7 +56,7 @@ def city_rows(count: int, seed: int = 7) -> list[dict]:
                 "volunteers_count": 1,
                 "signage_class": signage,
                 "nearest_sign_m": None if signage == "not_surveyed" else rng.uniform(0, 200),
-                "updated_at": datetime(2026, 1, 1, 8, tzinfo=UTC) + timedelta(days=number),
+                "updated_at": datetime(2025, 9, 1, 8, tzinfo=UTC) + timedelta(days=number),
             }
         )
     return rows
@@ -88,7 +88,7 @@ def _removals(cameras) -> dict[int, date]:
         if i % 4 == 3:
             found[camera_id] = cameras_by_id[camera_id].updated_at.date()  # no event: its last change counts
             continue
-        day = datetime(2025, 6, 1, 9, 30, tzinfo=UTC) + timedelta(days=17 * i)
+        day = datetime(2025, 6, 1, 9, 30, tzinfo=UTC) + timedelta(days=6 * i)
         # An earlier removal (restored since) must not count: the last one does.
         db.session.add(AuditEvent(action="camera_removed", camera_id=camera_id, at=day - timedelta(days=90)))
         db.session.add(AuditEvent(action="camera_removed", camera_id=camera_id, at=day))
