@@ -3,7 +3,7 @@
 The rooms, top to bottom (imports only go down; `lint-imports` checks it):
 
     web/        thin Flask blueprints: api/ (JSON), ogcapi, console, capture page, public map, findings, media
-    cli/        flask commands: users, export, storage check, backup and restore
+    cli/        flask commands: users, export, storage check, backup and restore, findings
     schemas/    marshmallow schemas at the edges, in and out
     findings/   what the survey found: counts, signage shares, by street; an operator's evidence pack
     intake/     a volunteer's sighting arrives: checks, idempotency, plausibility warnings
