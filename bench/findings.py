@@ -29,13 +29,14 @@ FLOOR_SQL = {
 
 
 def floor_statements(dialect: str) -> list[str]:
-    """What findings_for asks, written by hand: the five-way GROUP BY, the two month counts, the signs."""
+    """What findings_for asks, written by hand: the five-way GROUP BY, first seen by day, removals by
+    month, the signs (ours then adds groups up: that, and building the SQL, is what the ratio measures)."""
     month = FLOOR_SQL[dialect]
     return [
-        "SELECT manufacturer, operator, camera_type, zone, signage_class, count(*) FROM cameras "
-        "WHERE status = 'active' GROUP BY manufacturer, operator, camera_type, zone, signage_class",
-        f"SELECT {month.format('first_seen')}, count(*) FROM cameras WHERE status <> 'withdrawn' "
-        "AND first_seen IS NOT NULL GROUP BY 1",
+        "SELECT status, manufacturer, operator, camera_type, zone, signage_class, count(*) FROM cameras "
+        "WHERE status = 'active' GROUP BY status, manufacturer, operator, camera_type, zone, signage_class",
+        "SELECT status, first_seen, count(*) FROM cameras WHERE status <> 'withdrawn' "
+        "AND first_seen IS NOT NULL GROUP BY status, first_seen",
         f"SELECT {month.format('coalesce(a.at, c.updated_at)')}, count(*) FROM cameras c LEFT JOIN "
         "(SELECT camera_id, max(at) AS at FROM audit_events WHERE action = 'camera_removed' GROUP BY camera_id) a "
         "ON a.camera_id = c.id WHERE c.status <> 'withdrawn' AND c.status = 'removed' GROUP BY 1",

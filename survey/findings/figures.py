@@ -40,8 +40,9 @@ def _month_postgresql(element, compiler, **kw):
 
 @dataclass(frozen=True)
 class Group:
-    """Cameras sharing one value of every dimension."""
+    """Cameras sharing one value of every dimension (and a status: see camera_groups)."""
 
+    status: str
     manufacturer: str | None
     operator: str | None
     camera_type: str | None
@@ -55,10 +56,14 @@ class Group:
 
 
 def camera_groups(clauses: list) -> list[Group]:
-    """The filtered cameras grouped by every dimension at once."""
-    columns = [CAMERAS.c[name] for name in DIMENSIONS]
+    """The filtered cameras grouped by every dimension at once.
+
+    Status leads the groups as it leads ix_cameras_findings: read in the index's order, the GROUP BY
+    needs no sort, even for active and removed together.
+    """
+    columns = [CAMERAS.c[name] for name in ("status", *DIMENSIONS)]
     query = select(*columns, func.count()).where(*clauses).group_by(*columns)
-    return [Group(*row) for row in db.session.execute(query)]
+    return [Group(*row) for row in db.session.execute(query).all()]  # all(): one fetch, not one per row
 
 
 def totals(groups: list[Group], dimension: str) -> Counter:
@@ -93,9 +98,13 @@ def rekeyed(counter: Counter, names: dict) -> Counter:
 
 
 def first_seen_by_month(clauses: list) -> dict[str, int]:
-    month = year_month(CAMERAS.c.first_seen)
-    query = select(month, func.count()).where(*clauses, CAMERAS.c.first_seen.is_not(None)).group_by(month)
-    return dict(db.session.execute(query).all())
+    """Grouped by status and day, as ix_cameras_status_first_seen is ordered (no sort); the days add up to months."""
+    columns = (CAMERAS.c.status, CAMERAS.c.first_seen)
+    query = select(*columns, func.count()).where(*clauses, CAMERAS.c.first_seen.is_not(None)).group_by(*columns)
+    months = Counter()
+    for _, day, count in db.session.execute(query).all():
+        months[day.year, day.month] += count
+    return {f"{year:04d}-{month:02d}": count for (year, month), count in months.items()}
 
 
 def removed_by_month(clauses: list) -> dict[str, int]:
