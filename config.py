@@ -66,6 +66,8 @@ def from_environment(env=None) -> dict:
         "SNAPSHOT_DIR": env.get("SNAPSHOT_DIR") or "",
         # Behind nginx or Caddy: an internal location that maps onto SNAPSHOT_DIR (e.g. /_snapshots/).
         "SNAPSHOT_ACCEL_PREFIX": env.get("SNAPSHOT_ACCEL_PREFIX") or "",
+        # The makers the findings count apart, comma-separated: by default the two the campaigns' sources name.
+        "WATCH_MANUFACTURERS": env.get("WATCH_MANUFACTURERS") or "Hikvision,Dahua",
     }
 
 

@@ -24,6 +24,7 @@ CASES = {
     "ogcapi": "bench.ogcapi",
     "map": "bench.map",
     "signage": "bench.signage",
+    "findings": "bench.findings",
 }
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

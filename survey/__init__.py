@@ -2,9 +2,10 @@
 
 The rooms, top to bottom (imports only go down; `lint-imports` checks it):
 
-    web/        thin Flask blueprints: api/ (JSON), ogcapi, console, capture page, public map, media
-    cli/        flask commands: users, export, storage check, backup and restore
+    web/        thin Flask blueprints: api/ (JSON), ogcapi, console, capture page, public map, findings, media
+    cli/        flask commands: users, export, storage check, backup and restore, findings
     schemas/    marshmallow schemas at the edges, in and out
+    findings/   what the survey found: counts, signage shares, by street; an operator's evidence pack
     intake/     a volunteer's sighting (a camera or a sign) arrives: checks, idempotency, plausibility
     review/     moderators' decisions, camera merges, the queue, bulk actions, the audit trail
     publish/    the confirmed cameras for anyone: filters, columns, downloads, OSM, OGC API
@@ -66,9 +67,10 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     cors.init_app(app)
     cli.init_app(app)
-    from survey.web import console, media, ogcapi, public_map
+    from survey.web import console, findings, media, ogcapi, public_map
 
     app.register_blueprint(media.blp)
+    app.register_blueprint(findings.blp)
     app.register_blueprint(ogcapi.blp)
     app.register_blueprint(public_map.blp)
     app.register_blueprint(console.blp)

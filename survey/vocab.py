@@ -253,3 +253,8 @@ SURVEILLANCE_BY_ZONE: Final = {
     "bank": "indoor",
     "building": "indoor",
 }
+
+# Findings (survey/findings): a camera counts as signed when a sign is on its structure or within
+# SIGN_RADIUS_M; every other class is "no sign within 50 m" (not_surveyed says how many of those are unsure).
+SIGNED_CLASSES = ("on_structure", "within_50m")
+NOT_RECORDED_LABEL: Final = "Not recorded"

@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register command groups; each rule module brings its own."""
-    from survey.cli import areas, export, operations, photos, signs, users
+    from survey.cli import areas, export, findings, operations, photos, signs, users
 
     export.init_app(app)
     operations.init_app(app)
@@ -13,3 +13,4 @@ def init_app(app: Flask) -> None:
     areas.init_app(app)
     photos.init_app(app)
     signs.init_app(app)
+    findings.init_app(app)

@@ -123,6 +123,9 @@ def public_urls(shown: dict) -> list[str]:
         f"/api/v1/areas/{shown['area_id']}/coverage",
         "/api/v1/signs.geojson?status=all",
         "/api/v1/signs.csv?status=all",
+        "/api/v1/findings?status=all",
+        f"/api/v1/findings?area={shown['area_id']}",
+        f"/findings?status=all&area={shown['area_id']}",
     ]
     urls += [f"/api/v1/cameras.{fmt}?status=all" for fmt in ("geojson", "csv", "osm")]
     urls += [f"{u}{'&' if '?' in u else '?'}f=html" for u in urls if u.startswith("/ogcapi")]

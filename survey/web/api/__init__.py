@@ -1,7 +1,7 @@
 """The HTTP API: thin flask-smorest blueprints over the rule modules."""
 
 from survey.extensions import api
-from survey.web.api import areas, cameras, sightings, signs, vocab
+from survey.web.api import areas, cameras, findings, sightings, signs, vocab
 
 
 def init_app(app) -> None:
@@ -24,4 +24,5 @@ def init_app(app) -> None:
     api.register_blueprint(areas.blp)
     api.register_blueprint(signs.blp)
     api.register_blueprint(signs.moderation)
+    api.register_blueprint(findings.blp)
     review.document_security(api)
