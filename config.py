@@ -27,6 +27,10 @@ def from_environment(env=None) -> dict:
         # Longer URLs get a JSON 414; gunicorn's own limit (--limit-request-line, 4094) must be above it.
         "MAX_URL_LENGTH": _int(env, "MAX_URL_LENGTH", 4000),
         "MAX_IMAGE_PIXELS": _int(env, "MAX_IMAGE_PIXELS", 60_000_000),
+        # Memory decoding may take (survey.photos.images.decode_cost), per photo and per request: a
+        # 233 KB PNG can decode to 480 MB, and decode time follows these bytes, so they bound CPU too.
+        "MAX_DECODE_BYTES": _int(env, "MAX_DECODE_BYTES", 256 * 2**20),
+        "MAX_REQUEST_DECODE_BYTES": _int(env, "MAX_REQUEST_DECODE_BYTES", 320 * 2**20),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
         # A brisk volunteer sends a camera every 20 s or so (180 an hour); the address limit, above

@@ -20,6 +20,7 @@ CASES = {
     "nearby": "bench.nearby",
     "queue": "bench.queue",
     "memory": "bench.memory",
+    "budget": "bench.budget",
 }
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

@@ -17,7 +17,14 @@ from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
 from survey.nearby import Nearby, cameras_near
 from survey.photos.blur import DEFAULT_THRESHOLD
 from survey.photos.exif import PhotoMeta, read_photo_meta
-from survey.photos.images import ImageTooLarge, PublicCopies, make_public_copies, sniff_format
+from survey.photos.images import (
+    ImageTooLarge,
+    PublicCopies,
+    check_budget,
+    decode_cost,
+    make_public_copies,
+    sniff_format,
+)
 from survey.photos.scrub import scrub_original
 from survey.storage import photo_files
 
@@ -38,6 +45,7 @@ class Upload:
 def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None = None) -> tuple[Sighting, bool]:
     """Store a new pending sighting; return (sighting, created). Retries return the stored one."""
     uploads = check_uploads(photos)
+    check_decode_budget(uploads)
     client_id = str(fields["client_id"]) if fields.get("client_id") else None
     if client_id and (existing := find_retry(client_id, uploads)):
         return existing, False
@@ -53,6 +61,7 @@ def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None
             upload.data,
             orientation=upload.meta.orientation,
             max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+            max_decode_bytes=current_app.config["MAX_DECODE_BYTES"],
             blur_threshold=DEFAULT_THRESHOLD,
         )
     begin_write()
@@ -74,6 +83,15 @@ def check_uploads(photos: list[bytes]) -> list[Upload]:
             raise ImageTooLarge(f"A photo may be at most {config['MAX_PHOTO_BYTES'] // (1024 * 1024)} MB.")
         uploads.append(Upload(data=data, sha256=photo_files.sha256(data), format=sniff_format(data)))
     return uploads
+
+
+def check_decode_budget(uploads: list[Upload]) -> None:
+    """413 before any pixel is decoded when one photo, or all of them together, would cost too much."""
+    config = current_app.config
+    costs = [decode_cost(u.data, max_pixels=config["MAX_IMAGE_PIXELS"]) for u in uploads]
+    for cost in costs:
+        check_budget(cost, config["MAX_DECODE_BYTES"])
+    check_budget(sum(costs), config["MAX_REQUEST_DECODE_BYTES"])
 
 
 def find_retry(client_id: str, uploads: list[Upload]) -> Sighting | None:
