@@ -31,6 +31,12 @@ def from_environment(env=None) -> dict:
         # 233 KB PNG can decode to 480 MB, and decode time follows these bytes, so they bound CPU too.
         "MAX_DECODE_BYTES": _int(env, "MAX_DECODE_BYTES", 256 * 2**20),
         "MAX_REQUEST_DECODE_BYTES": _int(env, "MAX_REQUEST_DECODE_BYTES", 320 * 2**20),
+        # A stuck database is a 503 within seconds, not a hung worker: PostgreSQL's connect (and pool
+        # wait), statement and lock timeouts; SQLite's busy timeout for a held write lock.
+        "DB_CONNECT_TIMEOUT_S": _int(env, "DB_CONNECT_TIMEOUT_S", 2),
+        "DB_STATEMENT_TIMEOUT_MS": _int(env, "DB_STATEMENT_TIMEOUT_MS", 5000),
+        "DB_LOCK_TIMEOUT_MS": _int(env, "DB_LOCK_TIMEOUT_MS", 3000),
+        "SQLITE_BUSY_TIMEOUT_S": _int(env, "SQLITE_BUSY_TIMEOUT_S", 5),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
         # A brisk volunteer sends a camera every 20 s or so (180 an hour); the address limit, above
