@@ -250,3 +250,7 @@ SURVEILLANCE_BY_ZONE: Final = {
     "bank": "indoor",
     "building": "indoor",
 }
+
+# Plausibility warnings a moderator sees but the volunteer's receipt leaves out: a duplicate photo
+# names another volunteer's sighting, so telling the sender would tell them about someone else.
+MODERATOR_ONLY_WARNINGS = frozenset({"duplicate_photo"})

@@ -47,7 +47,7 @@ def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None
     uploads = check_uploads(photos)
     check_decode_budget(uploads)
     client_id = str(fields["client_id"]) if fields.get("client_id") else None
-    if client_id and (existing := find_retry(client_id, uploads)):
+    if client_id and (existing := find_retry(client_id, uploads, volunteer_key)):
         return existing, False
     db.session.rollback()  # end the read; the slow image work holds no transaction
     for upload in uploads:
@@ -94,15 +94,22 @@ def check_decode_budget(uploads: list[Upload]) -> None:
     check_budget(sum(costs), config["MAX_REQUEST_DECODE_BYTES"])
 
 
-def find_retry(client_id: str, uploads: list[Upload]) -> Sighting | None:
-    """The stored sighting for a retried client_id, or 409 if that id was used for other photos."""
+def find_retry(client_id: str, uploads: list[Upload], volunteer_key: str | None) -> Sighting | None:
+    """The stored sighting for a retry: same client_id, same photos, same device; else 409, naming nothing."""
     sighting = db.session.scalar(select(Sighting).where(Sighting.client_id == client_id))
     if sighting is None:
         return None
-    if sorted(p.sha256 for p in sighting.photos) != sorted(u.sha256 for u in uploads):
-        # Names nothing: the id may be another volunteer's, and a client_id must not reveal who sent what.
-        raise Conflict("This client_id was already used for a different photo: make a new one.")
+    if not is_same_sender(sighting, uploads, volunteer_key):
+        # One answer for every mismatch: the id may be another volunteer's, and neither its photos
+        # nor its device may be confirmed to whoever guessed or copied it.
+        raise Conflict("This client_id was already used: make a new one.")
     return sighting
+
+
+def is_same_sender(sighting: Sighting, uploads: list[Upload], volunteer_key: str | None) -> bool:
+    """A replay only when the photos and the device (its key; none for a script without one) match."""
+    same_photos = sorted(p.sha256 for p in sighting.photos) == sorted(u.sha256 for u in uploads)
+    return same_photos and sighting.volunteer_key == volunteer_key
 
 
 def build_sighting(fields: dict, uploads: list[Upload]) -> Sighting:
@@ -174,7 +181,7 @@ def store_sighting(sighting: Sighting, uploads: list[Upload]) -> tuple[Sighting,
     except IntegrityError:
         db.session.rollback()
         _remove(store, created)
-        existing = find_retry(sighting.client_id, uploads) if sighting.client_id else None
+        existing = find_retry(sighting.client_id, uploads, sighting.volunteer_key) if sighting.client_id else None
         if existing is None:
             raise
         return existing, False
@@ -251,6 +258,11 @@ class Receipt:
     @classmethod
     def with_nearby(cls, sighting: Sighting) -> "Receipt":
         return cls(sighting, cameras_near(sighting.lat, sighting.lon, NEARBY_RADIUS_M))
+
+    @property
+    def warnings(self) -> list[dict]:
+        """The sighting's warnings less those about other volunteers' sightings (vocab.MODERATOR_ONLY_WARNINGS)."""
+        return [w for w in self.sighting.warnings or [] if w.get("code") not in vocab.MODERATOR_ONLY_WARNINGS]
 
     @property
     def moderator_note(self) -> str | None:
