@@ -39,6 +39,13 @@ def from_environment(env=None) -> dict:
         "SQLITE_BUSY_TIMEOUT_S": _int(env, "SQLITE_BUSY_TIMEOUT_S", 5),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        # Redis down: count in this worker's memory until it is back, rather than answer 500; and give
+        # up on an unanswering Redis in half a second, not the socket's default of never.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust no header).
+        # Limits key on the address the nearest trusted proxy saw, so clients behind it stay apart.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         # A brisk volunteer sends a camera every 20 s or so (180 an hour); the address limit, above
         # the device limit so a shared address still fits one such volunteer and more, stops floods.
         "UPLOAD_RATE_LIMIT": env.get("UPLOAD_RATE_LIMIT") or "600 per hour;60 per minute",

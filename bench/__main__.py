@@ -21,6 +21,7 @@ CASES = {
     "queue": "bench.queue",
     "memory": "bench.memory",
     "budget": "bench.budget",
+    "slow": "bench.slow_clients",
 }
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

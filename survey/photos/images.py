@@ -8,6 +8,7 @@ failure a hostile or damaged upload can cause becomes an ``ImageError``.
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,6 +64,10 @@ _TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+# One full-size decode per process at a time: a threaded worker's requests share its memory, so the
+# budget of one request would otherwise be multiplied by its threads. What follows (faces, encoding)
+# works on the display copy and runs outside it.
+_DECODE_SLOT = threading.Lock()
 _CODEC_COPIES = {"heif": 2, "avif": 2, "webp": 4}
 # The modes Image.reduce works on; "1", "P" and 16-bit grey must be converted first.
 _REDUCIBLE_MODES = {"L", "LA", "La", "PA", "RGB", "RGBA", "RGBa", "RGBX", "CMYK", "YCbCr", "I", "F"}
@@ -217,7 +222,7 @@ def make_public_copies(
     fmt = sniff_format(data)
     if max_decode_bytes is not None:
         check_budget(decode_cost(data, max_pixels=max_pixels, display_px=display_px), max_decode_bytes)
-    with _decoder_errors():
+    with _DECODE_SLOT, _decoder_errors():
         im = _open_checked(data, fmt, max_pixels)
         original_size = im.size
         if fmt == "jpeg":
