@@ -33,8 +33,25 @@ def from_environment(env=None) -> dict:
         # Longer URLs get a JSON 414; gunicorn's own limit (--limit-request-line, 4094) must be above it.
         "MAX_URL_LENGTH": _int(env, "MAX_URL_LENGTH", 4000),
         "MAX_IMAGE_PIXELS": _int(env, "MAX_IMAGE_PIXELS", 60_000_000),
+        # Memory decoding may take (survey.photos.images.decode_cost), per photo and per request: a
+        # 233 KB PNG can decode to 480 MB, and decode time follows these bytes, so they bound CPU too.
+        "MAX_DECODE_BYTES": _int(env, "MAX_DECODE_BYTES", 256 * 2**20),
+        "MAX_REQUEST_DECODE_BYTES": _int(env, "MAX_REQUEST_DECODE_BYTES", 320 * 2**20),
+        # A stuck database is a 503 within seconds, not a hung worker: PostgreSQL's connect (and pool
+        # wait), statement and lock timeouts; SQLite's busy timeout for a held write lock.
+        "DB_CONNECT_TIMEOUT_S": _int(env, "DB_CONNECT_TIMEOUT_S", 2),
+        "DB_STATEMENT_TIMEOUT_MS": _int(env, "DB_STATEMENT_TIMEOUT_MS", 5000),
+        "DB_LOCK_TIMEOUT_MS": _int(env, "DB_LOCK_TIMEOUT_MS", 3000),
+        "SQLITE_BUSY_TIMEOUT_S": _int(env, "SQLITE_BUSY_TIMEOUT_S", 5),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        # Redis down: count in this worker's memory until it is back, rather than answer 500; and give
+        # up on an unanswering Redis in half a second, not the socket's default of never.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust no header).
+        # Limits key on the address the nearest trusted proxy saw, so clients behind it stay apart.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         # A brisk volunteer sends a camera every 20 s or so (180 an hour); the address limit, above
         # the device limit so a shared address still fits one such volunteer and more, stops floods.
         "UPLOAD_RATE_LIMIT": env.get("UPLOAD_RATE_LIMIT") or "600 per hour;60 per minute",

@@ -25,6 +25,8 @@ CASES = {
     "map": "bench.map",
     "signage": "bench.signage",
     "findings": "bench.findings",
+    "budget": "bench.budget",
+    "slow": "bench.slow_clients",
 }
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

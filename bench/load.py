@@ -1,6 +1,8 @@
-"""Full-size load run: `python -m bench.load [--uploads 200] [--db sqlite|postgres|both]`.
+"""Full-size load run: `python -m bench.load [--uploads 200] [--db sqlite|postgres|both] [--slow-clients 20]`.
 
 Prints and saves (bench/out/load.json) uploads held, lost, duplicated, 500s, throughput, p50/p99.
+With --slow-clients N, also /map and a download's p99 while N clients trickle uploads at 1 byte/s
+(bench.slow_clients), under gunicorn.conf.py; the run fails if that p99 reaches 1 s.
 """
 
 import argparse
@@ -41,20 +43,31 @@ def run_one(kind: str, uploads: int, workers: int, clients: int) -> dict:
             }
 
 
+def slow_clients_p99(count: int) -> dict:
+    from bench.slow_clients import SETUPS, measure
+
+    return measure(SETUPS["gunicorn.conf.py (gthread)"], count, 20)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--uploads", type=int, default=200)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--slow-clients", type=int, default=0, help="also /map p99 while N slow clients hold on")
     args = parser.parse_args(argv)
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
     results = [run_one(kind, args.uploads, args.workers, args.clients) for kind in kinds]
+    slow = slow_clients_p99(args.slow_clients) if args.slow_clients else None
     out = Path(__file__).resolve().parent / "out"
     out.mkdir(exist_ok=True)
     (out / "load.json").write_text(json.dumps(results, indent=1))
     for r in results:
         print(json.dumps(r))
+    if slow is not None:
+        print(json.dumps({"slow_clients": slow}))
+        (out / "load-slow-clients.json").write_text(json.dumps(slow, indent=1))
     ok = all(
         r["sightings"] == r["uploads"]
         and not (
@@ -62,6 +75,7 @@ def main(argv=None) -> int:
         )
         for r in results
     )
+    ok = ok and (slow is None or (slow["p99_s"] < 1 and not slow["failed"]))
     return 0 if ok else 1
 
 

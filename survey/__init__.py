@@ -36,8 +36,17 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     settings.check_public_origin(app.config)
+    _trust_proxies(app)
     _init_extensions(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from the headers of TRUSTED_PROXIES proxies, and no others."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    if (hops := app.config["TRUSTED_PROXIES"]) > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _api_settings() -> dict:

@@ -1,14 +1,18 @@
-"""Engine settings: SQLite in WAL mode with write transactions that wait instead of failing."""
+"""Engine settings: SQLite in WAL mode with write transactions that wait, briefly, instead of failing;
+PostgreSQL with connect, lock and statement timeouts, so a stuck database is a quick 503, not a hung worker.
+"""
 
+import os
+import socket
 import sqlite3
+import threading
+import time
 
 from flask import Flask
-from sqlalchemy import Select, TextClause, event
+from sqlalchemy import Select, TextClause, event, exc
 from sqlalchemy.engine import Dialect, Engine
 
 from survey.extensions import db
-
-SQLITE_BUSY_TIMEOUT_S = 30
 
 
 @event.listens_for(Engine, "connect")
@@ -21,7 +25,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
         "journal_mode=WAL",
         "synchronous=NORMAL",
         "foreign_keys=ON",
-        f"busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}",
     ):
         dbapi_connection.execute(f"PRAGMA {pragma}")
 
@@ -72,13 +75,99 @@ def _compiled(statement: Select | TextClause, dialect: Dialect) -> tuple[str, tu
     return _COMPILED[key][1:]
 
 
-def engine_options(uri: str) -> dict:
+def engine_options(uri: str, config: dict) -> dict:
     if uri.startswith("sqlite"):
-        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}}
+        # pysqlite's timeout is SQLite's busy timeout: a held write lock makes writers wait this long,
+        # then fail (503), rather than queue every request behind it.
+        return {"connect_args": {"timeout": config["SQLITE_BUSY_TIMEOUT_S"], "check_same_thread": False}}
     # No JIT: the planner's guess for a page's candidate boxes (a VALUES list joined to the cameras)
     # passes jit_above_cost, and compiling took 6 ms of a 20 ms queue page for a 2 ms query. Our
     # queries are short lookups and streamed exports, which JIT does not speed up.
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10, "connect_args": {"options": "-c jit=off"}}
+    options = "-c jit=off" + "".join(
+        f" -c {name}={config[key]}"
+        for name, key in (("statement_timeout", "DB_STATEMENT_TIMEOUT_MS"), ("lock_timeout", "DB_LOCK_TIMEOUT_MS"))
+    )
+    return {
+        "pool_size": 5,
+        "max_overflow": 10,
+        "pool_timeout": config["DB_CONNECT_TIMEOUT_S"],  # all connections busy: 503 rather than a queue
+        "connect_args": {"options": options, "connect_timeout": config["DB_CONNECT_TIMEOUT_S"]},
+    }
+
+
+class Watchdog:
+    """Shuts the socket of a PostgreSQL call that outlives its deadline, so the blocked call fails.
+
+    The server's statement_timeout needs a server that runs; one that accepted the connection and
+    then stopped (SIGSTOP, a frozen VM) never answers, and the kernel keeps acknowledging, so only
+    the client can give up. A shut socket makes psycopg raise OperationalError: a 503.
+    """
+
+    def __init__(self) -> None:
+        self._deadlines: dict[int, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, dbapi_connection, seconds: float) -> None:
+        with self._lock:
+            self._deadlines[id(dbapi_connection)] = (time.monotonic() + seconds, dbapi_connection)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
+                self._thread.start()
+
+    def release(self, dbapi_connection) -> None:
+        with self._lock:
+            self._deadlines.pop(id(dbapi_connection), None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(0.2)
+            now = time.monotonic()
+            with self._lock:
+                late = [conn for key, (at, conn) in list(self._deadlines.items()) if at <= now]
+                for conn in late:
+                    self._deadlines.pop(id(conn), None)
+            for conn in late:
+                _shut(conn)
+
+
+def _shut(dbapi_connection) -> None:
+    try:
+        with socket.socket(fileno=os.dup(dbapi_connection.pgconn.socket)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except Exception:  # closed meanwhile (psycopg raises its own error for that): nothing to unblock
+        pass
+
+
+WATCHDOG = Watchdog()
+
+
+def _watch_postgres(engine: Engine, seconds: float, ping_seconds: float) -> None:
+    """Every statement and every checkout ping on this engine gets a client-side deadline."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        WATCHDOG.watch(conn.connection.dbapi_connection, seconds)
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, parameters, context, executemany):
+        WATCHDOG.release(conn.connection.dbapi_connection)
+
+    @event.listens_for(engine, "handle_error")
+    def _failed(context):
+        if context.connection is not None and context.connection.connection.dbapi_connection is not None:
+            WATCHDOG.release(context.connection.connection.dbapi_connection)
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, proxy):
+        # pool_pre_ping's own ping runs outside the statement events, so a stuck server would hang it.
+        WATCHDOG.watch(dbapi_connection, ping_seconds)
+        try:
+            dbapi_connection.execute("SELECT 1")
+        except Exception as error:
+            raise exc.DisconnectionError() from error  # the pool tries a fresh connection once more
+        finally:
+            WATCHDOG.release(dbapi_connection)
 
 
 def render_item(type_, obj, autogen_context):
@@ -90,5 +179,10 @@ def render_item(type_, obj, autogen_context):
 
 def init_app(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(uri))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(uri, app.config))
     db.init_app(app)
+    if not uri.startswith("sqlite"):
+        with app.app_context():
+            # A little past the server's own statement timeout, which answers first when it can.
+            config = app.config
+            _watch_postgres(db.engine, config["DB_STATEMENT_TIMEOUT_MS"] / 1000 + 1, config["DB_CONNECT_TIMEOUT_S"])

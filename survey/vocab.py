@@ -258,3 +258,6 @@ SURVEILLANCE_BY_ZONE: Final = {
 # SIGN_RADIUS_M; every other class is "no sign within 50 m" (not_surveyed says how many of those are unsure).
 SIGNED_CLASSES = ("on_structure", "within_50m")
 NOT_RECORDED_LABEL: Final = "Not recorded"
+# Plausibility warnings a moderator sees but the volunteer's receipt leaves out: a duplicate photo
+# names another volunteer's sighting, so telling the sender would tell them about someone else.
+MODERATOR_ONLY_WARNINGS = frozenset({"duplicate_photo"})

@@ -114,3 +114,52 @@ def valid_position(meta) -> bool:
         and -180 <= meta.lon <= 180
         and (meta.lat, meta.lon) != (0.0, 0.0)
     )
+
+
+# Highly compressed images near the pixel limit, in the modes that cost most to decode: PNG's colour
+# type and bit depth for each. A flat image compresses about 1000:1, so 240 MB of pixels fit in 233 KB.
+BOMB_SHAPES = [
+    ("RGBA", 6, 8, (8944, 6706)),  # 59.98 MP: the hostile afternoon's file
+    ("RGB", 2, 8, (8944, 6706)),
+    ("L", 0, 8, (8944, 6706)),
+    ("P", 3, 8, (8944, 6706)),
+    ("I;16", 0, 16, (8944, 6706)),
+    ("LA", 4, 8, (8944, 6706)),
+    ("RGBA", 6, 8, (6000, 4000)),  # 24 MP: within the budget, decoded and reduced
+    ("RGB", 2, 8, (7746, 7746)),  # 60.0 MP and a bit: over the pixel limit
+]
+_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    import zlib
+
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def bomb_png(colour_type: int, depth: int, size: tuple[int, int]) -> bytes:
+    """A valid flat PNG of `size`, compressed row by row so it never exists uncompressed."""
+    import zlib
+
+    width, height = size
+    row = b"\x00" + b"\x00" * (width * _CHANNELS[colour_type] * depth // 8)  # filter byte, then pixels
+    packer = zlib.compressobj(9)
+    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    chunks = [_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0))]
+    if colour_type == 3:
+        chunks.append(_chunk(b"PLTE", bytes(range(256)) * 3))
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks) + _chunk(b"IDAT", body) + _chunk(b"IEND", b"")
+
+
+def bomb_files() -> list[tuple[str, bytes]]:
+    return [(f"{mode}-{w}x{h}.png", bomb_png(kind, depth, (w, h))) for mode, kind, depth, (w, h) in BOMB_SHAPES]
+
+
+@st.composite
+def pixel_bombs(draw, files: list[tuple[str, bytes]]) -> bytes:
+    """A pixel bomb as made, or with its header or stream damaged."""
+    _, original = draw(st.sampled_from(files))
+    data = bytearray(original)
+    if draw(st.booleans()):
+        data = draw(st.sampled_from([_flip, _truncate, _garbage]))(draw, data)
+    return bytes(data)

@@ -18,7 +18,14 @@ from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
 from survey.nearby import Nearby, cameras_near
 from survey.photos.blur import DEFAULT_THRESHOLD
 from survey.photos.exif import PhotoMeta, read_photo_meta
-from survey.photos.images import ImageTooLarge, PublicCopies, make_public_copies, sniff_format
+from survey.photos.images import (
+    ImageTooLarge,
+    PublicCopies,
+    check_budget,
+    decode_cost,
+    make_public_copies,
+    sniff_format,
+)
 from survey.photos.scrub import scrub_original
 from survey.storage import photo_files
 
@@ -39,8 +46,9 @@ class Upload:
 def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None = None) -> tuple[Sighting, bool]:
     """Store a new pending sighting; return (sighting, created). Retries return the stored one."""
     uploads = check_uploads(photos)
+    check_decode_budget(uploads)
     client_id = str(fields["client_id"]) if fields.get("client_id") else None
-    if client_id and (existing := find_retry(client_id, uploads)):
+    if client_id and (existing := find_retry(client_id, uploads, volunteer_key)):
         return existing, False
     check_sign_report(fields)
     db.session.rollback()  # end the read; the slow image work holds no transaction
@@ -55,6 +63,7 @@ def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None
             upload.data,
             orientation=upload.meta.orientation,
             max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+            max_decode_bytes=current_app.config["MAX_DECODE_BYTES"],
             blur_threshold=DEFAULT_THRESHOLD,
         )
     begin_write()
@@ -78,15 +87,31 @@ def check_uploads(photos: list[bytes]) -> list[Upload]:
     return uploads
 
 
-def find_retry(client_id: str, uploads: list[Upload]) -> Sighting | None:
-    """The stored sighting for a retried client_id, or 409 if that id was used for other photos."""
+def check_decode_budget(uploads: list[Upload]) -> None:
+    """413 before any pixel is decoded when one photo, or all of them together, would cost too much."""
+    config = current_app.config
+    costs = [decode_cost(u.data, max_pixels=config["MAX_IMAGE_PIXELS"]) for u in uploads]
+    for cost in costs:
+        check_budget(cost, config["MAX_DECODE_BYTES"])
+    check_budget(sum(costs), config["MAX_REQUEST_DECODE_BYTES"])
+
+
+def find_retry(client_id: str, uploads: list[Upload], volunteer_key: str | None) -> Sighting | None:
+    """The stored sighting for a retry: same client_id, same photos, same device; else 409, naming nothing."""
     sighting = db.session.scalar(select(Sighting).where(Sighting.client_id == client_id))
     if sighting is None:
         return None
-    if sorted(p.sha256 for p in sighting.photos) != sorted(u.sha256 for u in uploads):
-        # Names nothing: the id may be another volunteer's, and a client_id must not reveal who sent what.
-        raise Conflict("This client_id was already used for a different photo: make a new one.")
+    if not is_same_sender(sighting, uploads, volunteer_key):
+        # One answer for every mismatch: the id may be another volunteer's, and neither its photos
+        # nor its device may be confirmed to whoever guessed or copied it.
+        raise Conflict("This client_id was already used: make a new one.")
     return sighting
+
+
+def is_same_sender(sighting: Sighting, uploads: list[Upload], volunteer_key: str | None) -> bool:
+    """A replay only when the photos and the device (its key; none for a script without one) match."""
+    same_photos = sorted(p.sha256 for p in sighting.photos) == sorted(u.sha256 for u in uploads)
+    return same_photos and sighting.volunteer_key == volunteer_key
 
 
 def build_sighting(fields: dict, uploads: list[Upload]) -> Sighting:
@@ -159,7 +184,7 @@ def store_sighting(sighting: Sighting, uploads: list[Upload]) -> tuple[Sighting,
     except IntegrityError:
         db.session.rollback()
         _remove(store, created)
-        existing = find_retry(sighting.client_id, uploads) if sighting.client_id else None
+        existing = find_retry(sighting.client_id, uploads, sighting.volunteer_key) if sighting.client_id else None
         if existing is None:
             raise
         return existing, False
@@ -236,6 +261,11 @@ class Receipt:
     @classmethod
     def with_nearby(cls, sighting: Sighting) -> "Receipt":
         return cls(sighting, cameras_near(sighting.lat, sighting.lon, NEARBY_RADIUS_M))
+
+    @property
+    def warnings(self) -> list[dict]:
+        """The sighting's warnings less those about other volunteers' sightings (vocab.MODERATOR_ONLY_WARNINGS)."""
+        return [w for w in self.sighting.warnings or [] if w.get("code") not in vocab.MODERATOR_ONLY_WARNINGS]
 
     @property
     def moderator_note(self) -> str | None:

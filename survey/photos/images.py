@@ -8,6 +8,7 @@ failure a hostile or damaged upload can cause becomes an ``ImageError``.
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,6 +64,13 @@ _TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+# One full-size decode per process at a time: a threaded worker's requests share its memory, so the
+# budget of one request would otherwise be multiplied by its threads. What follows (faces, encoding)
+# works on the display copy and runs outside it.
+_DECODE_SLOT = threading.Lock()
+_CODEC_COPIES = {"heif": 2, "avif": 2, "webp": 4}
+# The modes Image.reduce works on; "1", "P" and 16-bit grey must be converted first.
+_REDUCIBLE_MODES = {"L", "LA", "La", "PA", "RGB", "RGBA", "RGBa", "RGBX", "CMYK", "YCbCr", "I", "F"}
 _WIDE_GREY_MODES = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
 # A DCT-scaled JPEG decode may land this far below display_px (a 4000 or 4032 px
 # phone photo halves to 2000/2016 px): a full decode plus resample would cost
@@ -97,6 +105,14 @@ class ImageTooLarge(ImageError):
     message = (
         "This image has too many pixels to process safely. Please upload a "
         "smaller version (most phones can share a reduced size)."
+    )
+
+
+class OverBudget(ImageTooLarge):
+    code_name = "image_over_budget"
+    message = (
+        "These photos would take too much memory to process at once. Please send fewer photos "
+        "with this sighting, or smaller versions of them."
     )
 
 
@@ -154,11 +170,38 @@ def _isobmff_format(data: bytes) -> str | None:
     return None
 
 
+def decode_cost(data: bytes, *, max_pixels: int = 60_000_000, display_px: int = 2048) -> int:
+    """Bytes of memory that decoding ``data`` for its copies takes at its peak, read from headers only.
+
+    The pixel limit is checked on the way (ImageTooLarge); a damaged header is a CorruptImage.
+    """
+    fmt = sniff_format(data)
+    with _decoder_errors():
+        im = _open_checked(data, fmt, max_pixels)
+        width, height = im.size
+        if fmt == "jpeg":
+            width, height = _draft_size(im.size, display_px)
+        return width * height * _peak_bytes_per_pixel(im.mode, fmt)
+
+
+def _peak_bytes_per_pixel(mode: str, fmt: str) -> int:
+    """Pillow holds 1, 2 or 4 bytes a pixel; a mode that cannot be box-reduced is converted first."""
+    held = 1 if mode in ("1", "L", "P") else 2 if mode.startswith("I;16") else 4
+    if mode not in _REDUCIBLE_MODES:
+        held += 4  # the full-size conversion (to RGBA or F) before the reduce
+    if mode in ("LA", "RGBA"):
+        held *= 2  # Image.reduce premultiplies alpha in a full-size copy
+    # The codec's own buffers, measured (bench/budget.py): libheif and libavif decode into one that
+    # Pillow then copies; Pillow's WebP decoder keeps an RGBA canvas and a copy of it besides.
+    return held * _CODEC_COPIES.get(fmt, 1)
+
+
 def make_public_copies(
     data: bytes,
     *,
     orientation: int | None = None,
     max_pixels: int = 60_000_000,
+    max_decode_bytes: int | None = None,
     display_px: int = 2048,
     thumb_px: int = 400,
     quality: int = 85,
@@ -172,17 +215,22 @@ def make_public_copies(
     ``Image.MAX_IMAGE_PIXELS`` (Pillow's guard, 89 MP by default) caps max_pixels.
     With ``blur_threshold``, faces found on the display copy are blurred in it, and so in the
     thumbnail made from it; ``PublicCopies.blur`` records what was done.
+    ``max_decode_bytes`` bounds the memory decoding may take (see decode_cost); beyond it, OverBudget.
     """
     if min(max_pixels, display_px, thumb_px) < 1 or not 1 <= quality <= 100:
         raise ValueError("max_pixels, display_px and thumb_px must be >= 1, quality 1-100")
     fmt = sniff_format(data)
-    with _decoder_errors():
+    if max_decode_bytes is not None:
+        check_budget(decode_cost(data, max_pixels=max_pixels, display_px=display_px), max_decode_bytes)
+    with _DECODE_SLOT, _decoder_errors():
         im = _open_checked(data, fmt, max_pixels)
         original_size = im.size
         if fmt == "jpeg":
             _draft_jpeg(im, display_px)
         im.load()
         turn = _orientation(im, fmt, orientation)
+        # Shrink before any conversion, so a big PNG or HEIC is held at full size only once.
+        im = _reduce_early(im, display_px)
         display = _resize(_to_rgb(im), display_px)
         if turn in _TRANSPOSE:
             display = display.transpose(_TRANSPOSE[turn])
@@ -236,14 +284,41 @@ def _open_checked(data: bytes, fmt: str, max_pixels: int) -> Image.Image:
     return im
 
 
-def _draft_jpeg(im: Image.Image, display_px: int) -> None:
-    """Have libjpeg decode at 1/8, 1/4 or 1/2 scale if that still fills the display."""
-    width, height = im.size
+def check_budget(cost: int, budget: int) -> None:
+    """OverBudget, saying how far over, when ``cost`` bytes of decoding exceed ``budget``."""
+    if cost > budget:
+        raise OverBudget(
+            f"Processing this would take {cost / 2**20:.0f} MB of memory; the limit is {budget / 2**20:.0f} MB. "
+            "Please send fewer photos with this sighting, or smaller versions of them."
+        )
+
+
+def _draft_size(size: tuple[int, int], display_px: int) -> tuple[int, int]:
+    """The size libjpeg decodes at after _draft_jpeg: 1/8, 1/4 or 1/2 scale if that still fills the display."""
+    width, height = size
     for scale in (8, 4, 2):
         scaled_long_side = -(-max(width, height) // scale)
         if scaled_long_side >= display_px * (1 - _DCT_SHORTFALL):
-            im.draft("RGB", (max(1, width // scale), max(1, height // scale)))
-            return
+            return -(-width // scale), -(-height // scale)
+    return size
+
+
+def _draft_jpeg(im: Image.Image, display_px: int) -> None:
+    """Have libjpeg decode at a DCT scale that still fills the display."""
+    if (scaled := _draft_size(im.size, display_px)) != im.size:
+        im.draft("RGB", scaled)
+
+
+def _reduce_early(im: Image.Image, display_px: int) -> Image.Image:
+    """A box reduce by a whole factor that keeps the long side at or above display_px; frees the full size."""
+    factor = max(im.size) // display_px
+    if factor < 2:
+        return im
+    if im.mode not in _REDUCIBLE_MODES:
+        im = im.convert("F" if im.mode.startswith("I;16") else "RGBA" if im.has_transparency_data else "RGB")
+    small = im.reduce(factor)
+    small.info = im.info  # the transparency key and the like, which _to_rgb reads
+    return small
 
 
 def _orientation(im: Image.Image, fmt: str, given: int | None) -> int:

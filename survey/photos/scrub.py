@@ -4,7 +4,10 @@ Pure: bytes in, bytes out, never raises. Serial numbers, owner and artist names,
 ids, user comments and maker notes (where vendors keep serials) are overwritten with zeros
 in place, so every offset in the file stays valid. In JPEGs, segments moderators never need
 (XMP, IPTC, vendor blocks such as FLIR and GoPro, comments) and anything after the image are
-dropped. Position, heading and time stay: they are the evidence moderators check.
+dropped. In the other formats (PNG, TIFF, WebP, HEIC, AVIF) the same fields are blanked where
+they lie: XMP creator, rights and serials, TIFF IPTC and Photoshop blocks; PNG, whose chunks
+hold no offsets, also loses its author and rights text chunks. Position, heading and time stay:
+they are the evidence moderators check.
 """
 
 import re
@@ -13,15 +16,39 @@ import zlib
 
 from survey.photos.exif_fallback import TIFF_HEADERS
 
-# IFD0: Artist, Copyright, XPAuthor, XPComment, CameraSerialNumber (DNG).
+# IFD0: Artist, Copyright, XPAuthor, XPComment, CameraSerialNumber (DNG), IPTC-NAA, Photoshop (IPTC inside).
 # Exif IFD: UserComment, MakerNote, ImageUniqueID, CameraOwnerName, BodySerialNumber, LensSerialNumber.
-IDENTIFYING_TAGS = frozenset({0x013B, 0x8298, 0x9C9D, 0x9C9C, 0xC62F, 0x9286, 0x927C, 0xA420, 0xA430, 0xA431, 0xA435})
+IDENTIFYING_TAGS = frozenset(
+    {0x013B, 0x8298, 0x9C9D, 0x9C9C, 0xC62F, 0x83BB, 0x8649, 0x9286, 0x927C, 0xA420, 0xA430, 0xA431, 0xA435}
+)
 SUB_IFDS = (0x8769, 0x8825, 0xA005)  # Exif, GPS, Interoperability
 TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
-XMP_VALUE = re.compile(
-    rb"((?:aux|exifEX|photoshop|dc|xmpRights):(?:\w*SerialNumber|OwnerName|CameraOwnerName|Author|Creator|Owner)"
-    rb"(?:=\"|='|>))([^\"'<]*)"
+# XMP properties naming a person, their rights or a device: as attributes or as elements (whose
+# values may be nested rdf:Seq/Alt/Bag lists). Every xmpRights and xmpMM (document ids) property.
+_XMP_NAME = (
+    rb"(?:(?:dc|photoshop|Iptc4xmpCore|plus):(?:creator|rights|contributor|publisher|AuthorsPosition|Credit|"
+    rb"CaptionWriter|CreatorContactInfo|CopyrightOwner|ImageCreator|Licensor)"
+    rb"|(?:aux|exifEX|tiff|exif):(?:\w*SerialNumber|\w*OwnerName|Artist|Copyright|ImageUniqueID)"
+    rb"|xmpRights:\w+|xmpMM:\w*ID)"
 )
+XMP_ATTRIBUTE = re.compile(rb"\b(" + _XMP_NAME + rb")\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
+XMP_ELEMENT = re.compile(rb"<(" + _XMP_NAME + rb")(?:\s[^>]*)?(?<!/)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+# PNG text chunks whose keyword says they name a person or their rights (PNG spec 11.3.4.2, ImageMagick's
+# raw profiles); a PNG's XMP is blanked like any other.
+PNG_TEXT_CHUNKS = {b"tEXt", b"zTXt", b"iTXt"}
+PNG_IDENTIFYING_KEYWORDS = {
+    b"author",
+    b"artist",
+    b"copyright",
+    b"comment",
+    b"description",
+    b"disclaimer",
+    b"source",
+    b"warning",
+    b"raw profile type iptc",
+    b"raw profile type 8bim",
+}
+PNG_XMP_KEYWORD = b"XML:com.adobe.xmp"
 KEEP_JPEG_APPS = {0xE0: b"JFIF", 0xE1: b"Exif\x00", 0xE2: b"ICC_PROFILE", 0xEE: b"Adobe"}
 MAX_IFDS = 64
 
@@ -35,7 +62,7 @@ def scrub_original(data: bytes, fmt: str) -> bytes:
         for start in [0] if fmt == "tiff" else _tiff_starts(buffer):
             _scrub_tiff(buffer, start)
         _blank_xmp(buffer)
-        return bytes(_fix_png_crcs(buffer) if fmt == "png" else buffer)
+        return _scrub_png(buffer) if fmt == "png" else bytes(buffer)
     except Exception:  # a file we cannot walk is kept as it came; its copies are clean anyway
         return data
 
@@ -82,20 +109,41 @@ def _scrub_ifd(buffer: bytearray, start: int, at: int, order: str) -> list[int]:
 
 
 def _blank_xmp(buffer: bytearray) -> None:
-    for match in XMP_VALUE.finditer(bytes(buffer)):
-        buffer[match.start(2) : match.end(2)] = b" " * (match.end(2) - match.start(2))
+    """Spaces over identifying XMP values, in place: the packet keeps its length and stays well-formed."""
+    text = bytes(buffer)
+    spans = [m.span(2) if m.group(2) is not None else m.span(3) for m in XMP_ATTRIBUTE.finditer(text)]
+    spans += [m.span(2) for m in XMP_ELEMENT.finditer(text)]
+    for begin, end in spans:
+        buffer[begin:end] = b" " * (end - begin)
 
 
-def _fix_png_crcs(buffer: bytearray) -> bytearray:
-    at = 8
+def _scrub_png(buffer: bytearray) -> bytes:
+    """The chunks again, without identifying text chunks, with XMP blanked even when compressed; CRCs redone."""
+    out, at = bytearray(buffer[:8]), 8
     while at + 12 <= len(buffer):
         length = struct.unpack_from(">I", buffer, at)[0]
-        end = at + 8 + length
-        if end + 4 > len(buffer):
+        kind, body = bytes(buffer[at + 4 : at + 8]), bytes(buffer[at + 8 : at + 8 + length])
+        if len(body) < length:
             break
-        struct.pack_into(">I", buffer, end, zlib.crc32(buffer[at + 4 : end]))
-        at = end + 4
-    return buffer
+        at += 12 + length
+        if kind in PNG_TEXT_CHUNKS:
+            keyword = body.split(b"\x00", 1)[0]
+            if keyword.lower() in PNG_IDENTIFYING_KEYWORDS:
+                continue
+            if kind == b"iTXt" and keyword == PNG_XMP_KEYWORD:
+                body = _png_xmp(body)
+        out += struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return bytes(out + buffer[at:])
+
+
+def _png_xmp(body: bytes) -> bytes:
+    """An iTXt XMP chunk's body, blanked and stored uncompressed (it may have come compressed)."""
+    keyword, rest = body.split(b"\x00", 1)
+    compressed, tail = rest[0], rest[2:]  # compression flag and method
+    language, translated, text = tail.split(b"\x00", 2)
+    packet = bytearray(zlib.decompress(text) if compressed else text)
+    _blank_xmp(packet)
+    return b"\x00".join((keyword, b"\x00\x00" + language, translated, bytes(packet)))
 
 
 def _scrub_jpeg(data: bytes) -> bytes:

@@ -81,7 +81,7 @@ class NearbyOut(Out):
 class SightingOut(Beside, SightingBase):
     """What the volunteer sees of their own sighting: an intake.submit.Receipt."""
 
-    ROW, OWN = "sighting", ("moderator_note", "nearby_cameras")
+    ROW, OWN = "sighting", ("moderator_note", "nearby_cameras", "warnings")
     receipt = fields.String()
     photos = Count(metadata={"description": "How many photos were stored."})
     moderator_note = fields.String(
@@ -97,11 +97,17 @@ class NearbyAnswerIn(Schema):
     answer = fields.String(required=True, validate=validate.OneOf(vocab.NEARBY_ANSWERS))
 
 
+def _header_only(_value) -> None:
+    raise ValidationError("Send the receipt in the X-Receipt header: a URL ends up in access logs.")
+
+
 class ReceiptQuery(Schema):
+    """Receipts travel only in the X-Receipt header; one in the query is refused, never read."""
+
     class Meta:
         unknown = EXCLUDE
 
-    receipt = fields.String(validate=validate.Length(min=1, max=64))
+    receipt = fields.Raw(load_only=True, validate=_header_only, metadata={"description": "Refused: use X-Receipt."})
 
 
 class AdditionIn(Schema):

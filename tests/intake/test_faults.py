@@ -94,10 +94,9 @@ def test_sqlite_writers_wait_for_a_held_write_lock_instead_of_failing(tmp_path):
 
 @SQLITE_ONLY
 def test_sqlite_lock_held_past_the_busy_timeout_gives_503_and_writes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr("survey.database.SQLITE_BUSY_TIMEOUT_S", 1)
     url = f"sqlite:///{tmp_path / 'locked.db'}"
     migrate(url)
-    app = create_app(settings_for(url, tmp_path / "photos"))
+    app = create_app({**settings_for(url, tmp_path / "photos"), "SQLITE_BUSY_TIMEOUT_S": 1})
     holder = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

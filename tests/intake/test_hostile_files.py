@@ -196,6 +196,9 @@ def test_a_non_ascii_receipt_is_404_not_a_crash(client):
     created = upload(client, photo(*LONDON), client_id=new_client_id()).json
     for receipt in ("\u0080", "é" * 24, "\udcff"[:0] + "ü"):
         response = client.get(f"/api/v1/sightings/{created['id']}", query_string={"receipt": receipt})
+        assert response.status_code == 400 and response.json["code"] == 400  # receipts only in X-Receipt
+        sent = receipt.encode().decode("latin-1")  # the same bytes as a header value
+        response = client.get(f"/api/v1/sightings/{created['id']}", headers={"X-Receipt": sent})
         assert response.status_code == 404 and response.json["code"] == 404
     header = client.get(f"/api/v1/sightings/{created['id']}", headers={"X-Receipt": "é".encode().decode("latin-1")})
     assert header.status_code == 404

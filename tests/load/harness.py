@@ -32,10 +32,18 @@ def free_port() -> int:
 class Gunicorn:
     """`gunicorn wsgi:app` in its own process group, so SIGKILL reaches master and workers."""
 
-    def __init__(self, database_url: str, data_dir: Path, workdir: Path, workers: int = 3, env: dict | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        data_dir: Path,
+        workdir: Path,
+        workers: int = 3,
+        env: dict | None = None,
+        options: tuple[str, ...] = (),
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.workers, self.workdir = workers, workdir
+        self.workers, self.workdir, self.options = workers, workdir, options
         self.log = workdir / f"gunicorn-{self.port}.log"
         self.env = {
             **os.environ,
@@ -59,6 +67,7 @@ class Gunicorn:
             "120",
             "--graceful-timeout",
             "5",
+            *self.options,  # e.g. ("-c", "gunicorn.conf.py"): flags above still win over the file
             "wsgi:app",
         ]
         with open(self.log, "ab") as log:

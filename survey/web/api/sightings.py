@@ -46,9 +46,8 @@ def create_sighting(fields, files):
 @blp.arguments(ReceiptQuery, location="query", error_status_code=400)
 @blp.response(200, SightingOut)
 def get_sighting(query, sighting_id):
-    """A volunteer's own sighting, shown to whoever holds its receipt (query or X-Receipt header)."""
-    receipt = request.headers.get("X-Receipt") or query.get("receipt")
-    sighting = sighting_for_receipt(sighting_id, receipt)
+    """A volunteer's own sighting, shown to whoever holds its receipt (X-Receipt header only)."""
+    sighting = sighting_for_receipt(sighting_id, request.headers.get("X-Receipt"))
     if sighting is None:
         raise NotFound("No sighting with that id and receipt.")
     return Receipt(sighting)
