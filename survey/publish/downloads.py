@@ -8,6 +8,7 @@ faster than making them in Python.
 import csv
 import hashlib
 import io
+import itertools
 import json
 import re
 import zlib
@@ -234,6 +235,16 @@ STREAMS = {"geojson": stream_geojson, "csv": stream_csv, "osm": stream_osm}
 def count_matching(flt: CameraFilter) -> int:
     """How many cameras a filter selects (for progress bars and numberMatched)."""
     return db.session.scalar(select(func.count()).select_from(Camera.__table__).where(*flt.clauses()))
+
+
+def started(chunks: Iterator[str]) -> Iterator[str]:
+    """The stream with its query already run: its head and first batch (or its end) are read now.
+
+    A database fault (a lock timeout, a server that stopped answering) is then a clean 503 before the
+    first byte, never a 200 cut short.
+    """
+    first = list(itertools.islice(chunks, 2))
+    return itertools.chain(first, chunks)
 
 
 def gzipped(chunks: Iterator[str]) -> Iterator[bytes]:

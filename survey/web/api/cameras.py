@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 
 from survey.publish.camera import public_camera
-from survey.publish.downloads import FORMATS, STREAMS, freshness, gzipped, public_base_url
+from survey.publish.downloads import FORMATS, STREAMS, freshness, gzipped, public_base_url, started
 from survey.publish.filters import CameraFilter
 from survey.publish.geopackage import MEDIA_TYPE, geopackage_bytes
 from survey.publish.snapshots import SnapshotFile, snapshot_for
@@ -32,7 +32,7 @@ def send_download(fmt: str, flt: CameraFilter) -> Response:
         return Response(status=304, headers=headers)
     if fmt == "gpkg":
         return Response(geopackage_bytes(flt, base), mimetype=MEDIA_TYPE, headers=headers)
-    chunks = STREAMS[fmt](flt, base)
+    chunks = started(STREAMS[fmt](flt, base))
     if gzip_ok:
         headers["Content-Encoding"] = "gzip"
         chunks = gzipped(chunks)

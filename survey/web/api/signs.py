@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from werkzeug.http import is_resource_modified
 
 from survey.accounts.auth import current_actor, require_role
-from survey.publish.downloads import gzipped, public_base_url
+from survey.publish.downloads import gzipped, public_base_url, started
 from survey.publish.signs import FORMATS, STREAMS, SignFilter, public_sign, sign_freshness
 from survey.review import signs
 from survey.schemas.signs import SignApproveIn, SignCandidateOut, SignDecisionOut, SignQuery
@@ -30,7 +30,7 @@ def send_signs(fmt: str, flt: SignFilter) -> Response:
         return Response(status=304, headers=headers)
     if fmt != "geojson":
         headers["Content-Disposition"] = f'attachment; filename="signs.{fmt}"'
-    chunks = STREAMS[fmt](flt, base)
+    chunks = started(STREAMS[fmt](flt, base))
     if request.accept_encodings["gzip"] > 0:
         headers["Content-Encoding"] = "gzip"
         chunks = gzipped(chunks)
