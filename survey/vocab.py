@@ -250,3 +250,11 @@ SURVEILLANCE_BY_ZONE: Final = {
     "bank": "indoor",
     "building": "indoor",
 }
+
+# How likely a merge candidate is the same camera (review/likelihood.py gives the score).
+LIKELY_SAME: Final = "likely_same"
+POSSIBLE: Final = "possible"
+NEIGHBOUR: Final = "neighbour"
+LIKELIHOODS = (LIKELY_SAME, POSSIBLE, NEIGHBOUR)
+LIKELIHOOD_LABELS = {LIKELY_SAME: "very likely the same", POSSIBLE: "possible", NEIGHBOUR: "a neighbour"}
+VOCABULARIES["likelihood"] = (LIKELIHOODS, LIKELIHOOD_LABELS)

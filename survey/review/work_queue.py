@@ -14,8 +14,9 @@ from survey.errors import BadQuery, NotFound
 from survey.extensions import db
 from survey.geo import within
 from survey.models import Photo, Sighting, utcnow
-from survey.nearby import Nearby, cameras_near, cameras_near_each
+from survey.nearby import cameras_near, cameras_near_each
 from survey.photos.images import FORMATS
+from survey.review.candidates import Candidate, ranked_each
 from survey.storage import photo_files
 
 CANDIDATE_RADIUS_M = 50
@@ -28,6 +29,8 @@ SORTS = {
 # An exact count reads the whole queue index on every page (~40 ms at 500,000 pending); past
 # this many, "1000+" tells a moderator as much.
 TOTAL_CAP = 1_000
+# How many rows one page filtered by likelihood reads at most, so a rare match cannot make it slow.
+REPEAT_SCAN = 500
 BAD_CURSOR = "That cursor is not one this server gave out for this sort."
 
 
@@ -53,7 +56,7 @@ class ReviewItem:
 
     sighting: Sighting
     photos: list  # Photo rows, or plain (id, width, height, format) rows
-    candidates: list[Nearby]  # nearest first
+    candidates: list[Candidate]  # most likely the same camera first
 
 
 @dataclass
@@ -71,10 +74,43 @@ def list_queue(filters: dict) -> QueuePage:
     query = filtered(filters)
     total = _count_upto(query, TOTAL_CAP + 1)
     after = decode_cursor(filters["cursor"], sort) if filters.get("cursor") else None
+    if filters.get("likely_repeat") is not None:
+        items, cursor = _repeats(query, sort, limit, after, filters["likely_repeat"])
+        return QueuePage(items, cursor, min(total, TOTAL_CAP), total > TOTAL_CAP)
     rows = _rows(query, keys, limit + 1, after)
     page, more = rows[:limit], len(rows) > limit
     cursor = encode_cursor(page[-1], sort) if more else None
     return QueuePage(_items(page), cursor, min(total, TOTAL_CAP), total > TOTAL_CAP)
+
+
+def _repeats(query, sort: str, limit: int, after: list | None, wanted: bool) -> tuple[list, str | None]:
+    """Items whose best candidate is (or is not) very likely the same camera, and the next cursor.
+
+    The likelihood is not a column, so this reads the sort's pages in turn and keeps the matches,
+    up to REPEAT_SCAN rows: a page can hold fewer than `limit`, and its cursor goes on from where
+    the reading stopped, so following next_cursor still reaches every match.
+    """
+    keys, kept, read = SORTS[sort], [], 0
+    while read < REPEAT_SCAN:
+        rows = _rows(query, keys, limit, after)
+        read += len(rows)
+        for item in _items(rows):
+            if is_likely_repeat(item) == wanted:
+                kept.append(item)
+                if len(kept) == limit:
+                    return kept, encode_cursor(item.sighting, sort)
+        if len(rows) < limit:
+            return kept, None
+        after = _key(rows[-1], sort)
+    return kept, encode_cursor(rows[-1], sort)
+
+
+def is_likely_repeat(item: "ReviewItem") -> bool:
+    return bool(item.candidates) and item.candidates[0].kind == vocab.LIKELY_SAME
+
+
+def _key(sighting: Sighting, sort: str) -> list:
+    return [getattr(sighting, column.key) for column, _ in SORTS[sort]]
 
 
 def _count_upto(query, limit: int) -> int:
@@ -123,8 +159,7 @@ def _beyond(keys, values):
 
 
 def encode_cursor(sighting: Sighting, sort: str) -> str:
-    values = [getattr(sighting, column.key) for column, _ in SORTS[sort]]
-    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in _key(sighting, sort)]
     return base64.urlsafe_b64encode(json.dumps({"s": sort, "k": plain}).encode()).decode().rstrip("=")
 
 
@@ -155,7 +190,8 @@ def _items(page: list[Sighting]) -> list[ReviewItem]:
     """The page's items, with the photos and merge candidates of all of them fetched at once."""
     photos = _photos([s.id for s in page])
     nearby = cameras_near_each([(s.lat, s.lon) for s in page], CANDIDATE_RADIUS_M)
-    return [ReviewItem(s, photos.get(s.id, []), near) for s, near in zip(page, nearby)]
+    candidates = ranked_each(page, nearby)
+    return [ReviewItem(s, photos.get(s.id, []), near) for s, near in zip(page, candidates)]
 
 
 def _photos(sighting_ids: list[int]) -> dict[int, list]:
@@ -169,8 +205,9 @@ def _photos(sighting_ids: list[int]) -> dict[int, list]:
 
 
 def review_item(sighting: Sighting) -> ReviewItem:
-    """One sighting as a moderator sees it, with merge candidates nearest first."""
-    return ReviewItem(sighting, sighting.photos, cameras_near(sighting.lat, sighting.lon, CANDIDATE_RADIUS_M))
+    """One sighting as a moderator sees it, with merge candidates most likely first."""
+    near = cameras_near(sighting.lat, sighting.lon, CANDIDATE_RADIUS_M)
+    return ReviewItem(sighting, sighting.photos, ranked_each([sighting], [near])[0])
 
 
 VARIANT_KEYS = {"original": "original_key", "display": "display_key", "thumb": "thumb_key"}

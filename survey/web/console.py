@@ -17,7 +17,7 @@ blp = Blueprint("console", __name__, url_prefix="/console")
 
 # The attributes a moderator picks from a vocabulary (the template reads its terms from `vocab`); the rest are free text.
 CLOSED_ATTRIBUTES = ("camera_type", "mount", "surveillance_type", "zone", "signage")
-FILTER_ARGS = ("status", "sort", "has_warning", "bbox", "min_age_hours", "max_age_hours")
+FILTER_ARGS = ("status", "sort", "has_warning", "bbox", "min_age_hours", "max_age_hours", "likely_repeat")
 
 
 @blp.app_context_processor
