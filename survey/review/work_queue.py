@@ -14,12 +14,12 @@ from survey.errors import BadQuery, NotFound
 from survey.extensions import db
 from survey.geo import within
 from survey.models import Photo, Sighting, utcnow
-from survey.nearby import cameras_near, cameras_near_each
+from survey.nearby import Candidate, cameras_near_each, ranked
 from survey.photos.images import FORMATS
-from survey.review.candidates import Candidate, ranked_each
 from survey.storage import photo_files
 
-CANDIDATE_RADIUS_M = 50
+CANDIDATE_RADIUS_M = 50  # at least; a poor fix looks further (candidate_radius)
+MAX_CANDIDATE_RADIUS_M = 150
 # The columns of each sort in vocab.QUEUE_SORTS, as (column, direction); the id last makes every key unique.
 SORTS = {
     vocab.OLDEST: ((Sighting.submitted_at, "asc"), (Sighting.id, "asc")),
@@ -189,9 +189,14 @@ def _key_value(column, raw):
 def _items(page: list[Sighting]) -> list[ReviewItem]:
     """The page's items, with the photos and merge candidates of all of them fetched at once."""
     photos = _photos([s.id for s in page])
-    nearby = cameras_near_each([(s.lat, s.lon) for s in page], CANDIDATE_RADIUS_M)
-    candidates = ranked_each(page, nearby)
-    return [ReviewItem(s, photos.get(s.id, []), near) for s, near in zip(page, candidates)]
+    nearby = cameras_near_each([(s.lat, s.lon) for s in page], [candidate_radius(s.accuracy_m) for s in page])
+    return [ReviewItem(s, photos.get(s.id, []), ranked(s, near)) for s, near in zip(page, nearby)]
+
+
+def candidate_radius(accuracy_m: float | None) -> float:
+    """How far to look for the camera a sighting shows: twice its fix's accuracy and the few metres
+    a volunteer stands away, so a 40 m fix still finds its camera, and never less than 50 m."""
+    return min(max(CANDIDATE_RADIUS_M, 2 * (accuracy_m or 0) + 15), MAX_CANDIDATE_RADIUS_M)
 
 
 def _photos(sighting_ids: list[int]) -> dict[int, list]:
@@ -206,8 +211,8 @@ def _photos(sighting_ids: list[int]) -> dict[int, list]:
 
 def review_item(sighting: Sighting) -> ReviewItem:
     """One sighting as a moderator sees it, with merge candidates most likely first."""
-    near = cameras_near(sighting.lat, sighting.lon, CANDIDATE_RADIUS_M)
-    return ReviewItem(sighting, sighting.photos, ranked_each([sighting], [near])[0])
+    near = cameras_near_each([(sighting.lat, sighting.lon)], candidate_radius(sighting.accuracy_m))[0]
+    return ReviewItem(sighting, sighting.photos, ranked(sighting, near))
 
 
 VARIANT_KEYS = {"original": "original_key", "display": "display_key", "thumb": "thumb_key"}

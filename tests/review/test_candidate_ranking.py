@@ -2,9 +2,10 @@
 
 import re
 
-from sqlalchemy import event
+from sqlalchemy import text
 
 from survey.extensions import db
+from survey.review import work_queue
 from tests.support import PASSWORD, all_pages, camera, make_user, submit
 
 QUEUE = "/api/v1/moderation/sightings"
@@ -57,32 +58,29 @@ def test_likely_repeat_filter_pages_through_every_match(app, client, mod):
     assert bad.status_code == 400 and "likely_repeat" in bad.json["errors"]
 
 
-def test_the_page_reads_merged_sightings_once_not_per_item(app, client, mod):
+def test_the_candidates_query_has_one_shape_for_any_page(app, client, mod):
+    """One statement per page whatever its length, so PostgreSQL's driver prepares it (it prepares
+    only a statement it has seen several times with the same shape)."""
     camera(app, lat=at(0)[0], lon=POLE[1], direction=0)
     for i in range(6):
         submit(client, *at(3 + i), heading=180, seed=i)
-
-    def statements(limit: int) -> tuple[int, int]:
-        """How many statements one page ran through SQLAlchemy, and how many read merged sightings."""
+    with app.test_request_context():
+        raw = db.session.connection().connection.dbapi_connection
+        postgres = db.engine.dialect.name == "postgresql"
         seen = []
-
-        def record(conn, cursor, sql, *args):
-            seen.append(sql)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            response = client.get(QUEUE, query_string={"limit": limit}, headers=mod)
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-        assert response.status_code == 200 and len(response.json["items"]) == limit
-        assert all(item["candidates"] for item in response.json["items"])
-        return sum("sightings.camera_id IN" in sql for sql in seen), len(seen)
-
-    statements(1)  # the first request also opens the connection
-    assert statements(1) == statements(6)
-    assert statements(6)[0] == 1
+        if not postgres:
+            raw.set_trace_callback(seen.append)
+        for limit in (1, 6, 3, 6, 2, 6, 1, 5):
+            items = work_queue.list_queue({"limit": limit}).items
+            assert len(items) == limit and all(item.candidates for item in items)
+        if postgres:
+            prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
+            assert sum("WITH ORDINALITY AS boxes" in sql for sql in prepared) == 1
+        else:
+            raw.set_trace_callback(None)
+            # SQLite traces the statement with its values bound: the boxes are one JSON text.
+            boxes = [re.sub(r"json_each\('[^']*'\)", "json_each(?)", sql) for sql in seen if "json_each" in sql]
+            assert len(boxes) == 8 and len(set(boxes)) == 1 and "json_each(?)" in boxes[0]
 
 
 def test_openapi_documents_the_likelihood(client):

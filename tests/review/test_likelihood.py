@@ -3,7 +3,15 @@
 import pytest
 
 from survey import vocab
-from survey.review.likelihood import CameraSignals, SightingSignals, angle_between, likelihood, spread_m
+from survey.likelihood import (
+    FLOOR_M,
+    CameraSignals,
+    SightingSignals,
+    angle_between,
+    camera_sigma,
+    heading_term,
+    likelihood,
+)
 
 LAT, LON = 52.2053, 0.1218
 M = 1 / 111_195  # degrees of latitude in a metre
@@ -43,7 +51,7 @@ def test_two_cameras_one_metre_apart_facing_opposite_ways_are_told_apart_by_head
 
 
 def test_merged_headings_count_when_the_camera_has_no_direction():
-    merged = ((*north(3), 90.0), (*north(-2), 100.0))
+    merged = ((*north(3), 90.0, 10.0), (*north(-2), 100.0, None))
     camera = CameraSignals(*north(0), merged=merged)
     along = likelihood(SightingSignals(*north(2), accuracy_m=10, heading=95), camera)
     across = likelihood(SightingSignals(*north(2), accuracy_m=10, heading=275), camera)
@@ -56,9 +64,13 @@ def test_distance_counts_against_the_combined_uncertainty():
     vague = likelihood(SightingSignals(*north(30), accuracy_m=40), camera)
     assert vague.score > precise.score
     assert precise.kind == vocab.NEIGHBOUR and precise.reasons == ["30 m"]
-    spread = CameraSignals(*north(0), merged=((*north(25), None), (*north(-25), None)))
-    assert spread_m(spread) == pytest.approx(25, abs=0.1)
-    assert likelihood(SightingSignals(*north(30), accuracy_m=5), spread).score > precise.score
+    # Merged sightings as far off as their own accuracies say: the camera's place is as good as its floor.
+    explained = CameraSignals(*north(0), merged=((*north(12), None, 15.0), (*north(-10), None, 15.0)))
+    assert camera_sigma(explained) == FLOOR_M
+    # Precise fixes 60 m either side: the camera was placed from a poor one, so a gap counts for less.
+    vaguely = CameraSignals(*north(0), merged=((*north(60), None, 5.0), (*north(-60), None, 5.0)))
+    assert camera_sigma(vaguely) > 30
+    assert likelihood(SightingSignals(*north(30), accuracy_m=5), vaguely).score > precise.score
 
 
 def test_disagreeing_attributes_count_against():
@@ -90,3 +102,19 @@ def test_no_accuracy_and_no_heading_still_scores():
 @pytest.mark.parametrize(("a", "b", "angle"), [(0, 0, 0), (350, 10, 20), (10, 350, 20), (0, 180, 180), (90, 271, 179)])
 def test_angle_between(a, b, angle):
     assert angle_between(a, b) == pytest.approx(angle)
+
+
+def test_the_heading_term_is_flat_where_a_volunteer_stands_and_falls_beyond():
+    dead_on, side, across, behind = (heading_term(off) for off in (0, 30, 90, 180))
+    assert dead_on > 1 and dead_on - side < 0.3  # anywhere in front of the camera is as good
+    assert across < -3 and behind == across  # floored: a compass can be wildly off
+    assert heading_term(60) < 0 < heading_term(50)
+
+
+def test_the_heading_says_where_the_volunteer_stood():
+    camera = CameraSignals(*north(0), direction=0)
+    # 8 m north, looking south: right where one stands to photograph it; 8 m south, looking south:
+    # the volunteer would have the camera behind them.
+    in_front = likelihood(SightingSignals(*north(8), accuracy_m=6, heading=180), camera)
+    behind = likelihood(SightingSignals(*north(-8), accuracy_m=6, heading=180), camera)
+    assert in_front.score > behind.score
