@@ -28,6 +28,17 @@ class PhotoUrl(fields.String):
         return f"{_photos_url()}/{value}/{self.variant}"
 
 
+class CameraPhotoUrl(PhotoUrl):
+    """The URL of one variant of a camera's chosen photo, or null when it has none."""
+
+    def __init__(self, variant: str, **kwargs):
+        super().__init__(variant, allow_none=True, **kwargs)
+        self.attribute = "photo_id"
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else super()._serialize(value, attr, obj, **kwargs)
+
+
 class PhotoOut(Out):
     """A photo of the sighting (a models.Photo, or the queue's plain row of it)."""
 
@@ -75,6 +86,8 @@ class CandidateOut(Beside, CameraOut):
     """A confirmed camera near the sighting, to merge into (a review.candidates.Candidate)."""
 
     ROW, OWN = "camera", ("distance_m", "likelihood", "kind", "label", "reasons")
+    thumb_url = CameraPhotoUrl("thumb", metadata={"description": "The camera's chosen photo, small; null if none."})
+    display_url = CameraPhotoUrl("display")
     distance_m = Rounded(1)
     likelihood = Rounded(3, metadata={"description": "0 to 1: how likely this is the sighting's camera."})
     kind = fields.String(validate=validate.OneOf(LIKELIHOODS))
