@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, select, text
 
 from survey import vocab
 from survey.database import plain_rows
 from survey.extensions import db
 from survey.geo import bbox_around, distance_m
 from survey.likelihood import COMPARED, CameraSignals, Likelihood, SightingSignals, likelihood
+from survey.models import Camera
 
 CAMERA_FIELDS = (
     "id",
@@ -63,7 +64,7 @@ class NearbyCamera(NamedTuple):
     @classmethod
     def from_row(cls, row: tuple) -> "NearbyCamera":
         # Plain rows skip SQLAlchemy's type conversion: SQLite keeps dates as ISO text, and its JSON too.
-        *columns, merged = row
+        columns, merged = row[: len(CAMERA_FIELDS)], row[len(CAMERA_FIELDS) :] and row[-1]
         merged = json.loads(merged) if isinstance(merged, str) else merged or ()
         camera = cls(*columns, merged=tuple(tuple(each) for each in merged))
         return camera._replace(first_seen=_date(camera.first_seen), last_confirmed=_date(camera.last_confirmed))
@@ -79,9 +80,25 @@ class Nearby:
     distance_m: float
 
 
+_columns = Camera.__table__.c
+# Served by ix_cameras_lat_lon: a range on lat, lon checked inside the index, status on the few rows left.
+_NEAR = select(*(_columns[name] for name in CAMERA_FIELDS)).where(
+    _columns.lat.between(bindparam("min_lat"), bindparam("max_lat")),
+    _columns.lon.between(bindparam("min_lon"), bindparam("max_lon")),
+    _columns.status == bindparam("status"),
+)
+
+
 def cameras_near(lat: float, lon: float, radius_m: float, status: str = vocab.ACTIVE) -> list[Nearby]:
-    """Cameras within radius_m, nearest first."""
-    return cameras_near_each([(lat, lon)], radius_m, status)[0]
+    """Cameras within radius_m, nearest first, without their merged sightings: a plain indexed box
+    query refined by exact distance, for a check that only needs to know they are there."""
+    box = bbox_around(lat, lon, radius_m)
+    found = []
+    for west, east in box.lon_ranges():  # two ranges only beside the antimeridian
+        params = {"min_lat": box.min_lat, "max_lat": box.max_lat, "min_lon": west, "max_lon": east, "status": status}
+        found += [NearbyCamera.from_row(row) for row in plain_rows(_NEAR, params)]
+    near = [Nearby(cam, distance_m(lat, lon, cam.lat, cam.lon)) for cam in found]
+    return sorted((n for n in near if n.distance_m <= radius_m), key=lambda n: n.distance_m)
 
 
 def cameras_near_each(
@@ -182,4 +199,4 @@ def camera_signals(camera: NearbyCamera) -> CameraSignals:
 
 def likely_near(sighting, radius_m: float) -> list[Candidate]:
     """The active cameras within radius_m of a sighting, most likely the one it shows first."""
-    return ranked(sighting, cameras_near(sighting.lat, sighting.lon, radius_m))
+    return ranked(sighting, cameras_near_each([(sighting.lat, sighting.lon)], radius_m)[0])

@@ -114,3 +114,12 @@ def test_console_badges_a_likely_repeat_apart_from_a_neighbour(app, client):
     assert "very likely the same" in html and "same mount, heading matches, 5 m" in html
     only = client.get("/console", query_string={"likely_repeat": "false"}).get_data(as_text=True)
     assert f'data-id="{neighbour["id"]}"' in only and f'data-id="{repeat["id"]}"' not in only
+
+
+def test_the_capture_pages_same_camera_question_asks_about_the_likely_one(app, client):
+    facing_north = camera(app, lat=at(0)[0], lon=POLE[1], direction=0, mount="pole")
+    facing_south = camera(app, lat=at(1)[0], lon=POLE[1], direction=180, mount="pole")
+    # North of the pole, looking south: nearer the south-facing camera, but photographing the other.
+    sent = submit(client, *at(6), heading=180, mount="pole", accuracy_m=8)
+    assert [c["id"] for c in sent["nearby_cameras"]] == [facing_north, facing_south]
+    assert sent["nearby_cameras"][0]["distance_m"] > sent["nearby_cameras"][1]["distance_m"]
