@@ -13,9 +13,10 @@ The rooms, top to bottom (imports only go down; `lint-imports` checks it):
     accounts/   moderator accounts, sessions and tokens; volunteers' receipts
     photos/     bytes in, values out: EXIF, image checks and copies, scrubbing (no Flask, no database)
     storage/    the only code that touches photo files: writes, consistency check, backup
-    nearby      confirmed cameras around a point
+    nearby      confirmed cameras around a point, most likely the one a sighting shows first
     signage     a camera's signage measured from the approved signs and walks around it
     models, database, extensions   the tables, transactions and the shared Flask extensions
+    likelihood  how likely a camera is the one a sighting shows (plain values in, a score out)
     geo, vocab, errors, privacy    geometry, every enumeration, the error family, salted hashes
 
 Read create_app first, then models, then one feature package and its views.

@@ -261,3 +261,75 @@ NOT_RECORDED_LABEL: Final = "Not recorded"
 # Plausibility warnings a moderator sees but the volunteer's receipt leaves out: a duplicate photo
 # names another volunteer's sighting, so telling the sender would tell them about someone else.
 MODERATOR_ONLY_WARNINGS = frozenset({"duplicate_photo"})
+
+# How likely a merge candidate is the same camera (survey/likelihood.py gives the score).
+LIKELY_SAME: Final = "likely_same"
+POSSIBLE: Final = "possible"
+NEIGHBOUR: Final = "neighbour"
+LIKELIHOODS = (LIKELY_SAME, POSSIBLE, NEIGHBOUR)
+LIKELIHOOD_LABELS = {LIKELY_SAME: "very likely the same", POSSIBLE: "possible", NEIGHBOUR: "a neighbour"}
+VOCABULARIES["likelihood"] = (LIKELIHOODS, LIKELIHOOD_LABELS)
+
+# Plausibility warnings: intake stores a code and its values, warning_message words them for people.
+LOW_ACCURACY: Final = "low_accuracy"
+POSITION_MISMATCH: Final = "position_mismatch"
+POSITION_NOT_FROM_PHOTO: Final = "position_not_from_photo"
+TIME_IN_FUTURE: Final = "time_in_future"
+TIME_OLD: Final = "time_old"
+DUPLICATE_PHOTO: Final = "duplicate_photo"
+WARNING_SENTENCES = {
+    LOW_ACCURACY: "The position is only known to within {accuracy_m:distance} (worse than {limit_m:distance}).",
+    POSITION_MISMATCH: "The photo's GPS is {distance_m:distance} from the phone's position.",
+    POSITION_NOT_FROM_PHOTO: "Photo picked from the gallery: the position{heading:and heading} is the phone's when"
+    " sending, not necessarily where the photo was taken.",
+    TIME_IN_FUTURE: "The photo's time is {ahead_s:duration} in the future.",
+    TIME_OLD: "The photo was taken {age_s:duration} ago.",
+    DUPLICATE_PHOTO: "The same photo was already sent with sighting {sighting_id}.",
+}
+WARNINGS = tuple(WARNING_SENTENCES)
+WARNING_LABELS = {
+    LOW_ACCURACY: "vague position",
+    POSITION_MISMATCH: "positions disagree",
+    POSITION_NOT_FROM_PHOTO: "gallery photo",
+    TIME_IN_FUTURE: "time in the future",
+    TIME_OLD: "old photo",
+    DUPLICATE_PHOTO: "photo sent before",
+}
+VOCABULARIES["warning"] = (WARNINGS, WARNING_LABELS)  # the badge; warning_message gives the sentence
+
+
+class _Worded(dict):
+    """A warning's values, formatted the way a person reads them."""
+
+    def __getitem__(self, name):
+        return _Value(dict.get(self, name))
+
+
+class _Value:
+    def __init__(self, value):
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        v = self.value
+        if spec == "distance":
+            return f"{v:,.0f} m" if v < 1000 else f"{v / 1000:,.1f} km" if v < 10_000 else f"{v / 1000:,.0f} km"
+        if spec == "duration":
+            for unit, seconds in (("year", 31_557_600), ("day", 86_400), ("hour", 3_600), ("minute", 60)):
+                if v >= seconds:
+                    n = int(v // seconds)
+                    return f"{n:,} {unit}{'s' if n != 1 else ''}"
+            return f"{v:.0f} seconds"
+        if spec == "and heading":
+            return " and heading" if v else ""
+        return format(v, spec)
+
+
+def warning_message(warning: dict) -> str:
+    """A stored warning in words: its code and values made a sentence; an older row keeps its own."""
+    template, values = WARNING_SENTENCES.get(warning.get("code")), warning.get("values")
+    if template is None or values is None:
+        return warning.get("message") or str(warning.get("code", "")).replace("_", " ")
+    try:
+        return template.format_map(_Worded(values))
+    except (TypeError, ValueError):  # a value of the wrong kind: say what is known rather than fail a page
+        return warning.get("message") or warning["code"].replace("_", " ")

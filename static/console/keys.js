@@ -3,7 +3,7 @@ import { togglePick } from "./bulk.js";
 import { selectCandidate } from "./candidates.js";
 import { approve, closePanels, currentMode, merge, openInfo, openReject, pickReason, submitReject } from "./decisions.js";
 import { focusForm } from "./form.js";
-import { toggleZoom } from "./photo.js";
+import { fullScreen, showOriginal, toggleZoom, zoomFit, zoomIn, zoomOut } from "./photo.js";
 import { go, goOn } from "./queue.js";
 import { item } from "./sighting.js";
 import { values } from "./vocab.js";
@@ -12,7 +12,7 @@ const TYPING = "input[type=text], input:not([type]), input[type=number], select,
 const ACTIONS = {
   a: approve, m: merge, e: focusForm, r: openReject, i: openInfo,
   j: () => { currentMode() === "merged" ? goOn() : go(1); }, k: () => { go(-1); },
-  z: toggleZoom, x: togglePick,
+  z: toggleZoom, x: togglePick, "+": zoomIn, "=": zoomIn, "-": zoomOut, 0: zoomFit, f: fullScreen, o: showOriginal,
 };
 // Keys that decide: they do nothing once the sighting on show is decided.
 const DECIDING = ["a", "m", "r", "i"];

@@ -5,6 +5,17 @@ import { say } from "./message.js";
 import { item } from "./sighting.js";
 
 const COLOURS = { exif: "#1f6feb", device: "#d97706", manual: "#7c3aed" };
+const M_LAT = 111195;
+
+// A view wedge: `radius` metres from (lat, lon) around `bearing`, `half` degrees either side.
+function wedge(L, lat, lon, bearing, radius, half, options) {
+  const points = [[lat, lon]];
+  for (let a = bearing - half; a <= bearing + half + 0.01; a += half / 4) {
+    const rad = (a * Math.PI) / 180;
+    points.push([lat + (radius * Math.cos(rad)) / M_LAT, lon + (radius * Math.sin(rad)) / (M_LAT * Math.cos((lat * Math.PI) / 180))]);
+  }
+  return L.polygon(points, { weight: 1, fillOpacity: 0.25, ...options });
+}
 
 function label(text) {
   const span = document.createElement("span");
@@ -22,14 +33,28 @@ function drawPositions(L, map, points) {
   });
 }
 
+// Each candidate with the way it faces; the first (most likely) drawn strongest.
 function drawCandidates(L, map, points) {
   item.candidates.forEach((c, index) => {
     points.push([c.lat, c.lon]);
-    L.circleMarker([c.lat, c.lon], { radius: 7, color: "#b91c1c", fillOpacity: 0.6 })
-      .bindTooltip(label((index + 1) + ": camera #" + c.id + ", " + c.distance_m + " m"))
+    const colour = index === 0 ? "#b91c1c" : "#9a3412";
+    const text = (index + 1) + ": camera #" + c.id + ", " + c.label + ", " + c.distance_m + " m";
+    if (c.direction !== null) {
+      wedge(L, c.lat, c.lon, c.direction, 18, 30, { color: colour, className: "wedge camera-wedge" })
+        .bindTooltip(label(text)).on("click", () => { selectCandidate(index); }).addTo(map);
+    }
+    L.circleMarker([c.lat, c.lon], { radius: 7, color: colour, fillOpacity: 0.6, className: "candidate-marker" })
+      .bindTooltip(label(text))
       .on("click", () => { selectCandidate(index); })
       .addTo(map);
   });
+}
+
+// Where the phone pointed: the camera is somewhere in front of the volunteer.
+function drawHeading(L, map) {
+  if (!item.heading) return;
+  wedge(L, item.location.lat, item.location.lon, item.heading.degrees, 25, 12, { color: "#1f6feb", className: "wedge heading-wedge" })
+    .bindTooltip(label("the phone pointed " + Math.round(item.heading.degrees) + "°")).addTo(map);
 }
 
 function drawPin(L, map) {
@@ -51,6 +76,7 @@ function drawMap(L, el) {
   const points = [[item.location.lat, item.location.lon]];
   drawPositions(L, map, points);
   drawCandidates(L, map, points);
+  drawHeading(L, map);
   drawPin(L, map);
   map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 19 });
 }

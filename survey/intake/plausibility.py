@@ -16,7 +16,8 @@ MAX_AGE = timedelta(days=365)
 
 
 def plausibility_warnings(sighting: Sighting, photo_hashes: list[str], capture: str | None = None) -> list[dict]:
-    """Every warning that applies, as {code, message}; `capture` is the page's camera or gallery, if sent."""
+    """Every warning that applies, as {code, values} (vocab.warning_message words it); `capture` is the
+    page's camera or gallery, if sent."""
     found = [
         _accuracy(sighting),
         _source_gap(sighting),
@@ -27,13 +28,13 @@ def plausibility_warnings(sighting: Sighting, photo_hashes: list[str], capture: 
     return [w for w in found if w]
 
 
-def _warning(code: str, message: str) -> dict:
-    return {"code": code, "message": message}
+def _warning(code: str, **values) -> dict:
+    return {"code": code, "values": values}
 
 
 def _accuracy(s: Sighting):
     if s.accuracy_m is not None and s.accuracy_m > MAX_ACCURACY_M:
-        return _warning("low_accuracy", f"Position accuracy is {s.accuracy_m:.0f} m (worse than {MAX_ACCURACY_M} m).")
+        return _warning(vocab.LOW_ACCURACY, accuracy_m=s.accuracy_m, limit_m=MAX_ACCURACY_M)
     return None
 
 
@@ -42,7 +43,7 @@ def _source_gap(s: Sighting):
         return None
     gap = distance_m(s.exif_lat, s.exif_lon, s.device_lat, s.device_lon)
     if gap > MAX_SOURCE_GAP_M:
-        return _warning("position_mismatch", f"Photo and device positions are {gap:.0f} m apart.")
+        return _warning(vocab.POSITION_MISMATCH, distance_m=round(gap, 1))
     return None
 
 
@@ -51,12 +52,7 @@ def _not_from_photo(s: Sighting, capture: str | None):
     # sending says nothing about where it was taken. A pin or the photo's own GPS does.
     if capture != "gallery" or s.location_source != vocab.DEVICE:
         return None
-    heading = " and heading" if s.heading_source == vocab.DEVICE else ""
-    return _warning(
-        "position_not_from_photo",
-        f"Photo picked from the gallery: the position{heading} is the phone's when sending, "
-        "not necessarily where the photo was taken.",
-    )
+    return _warning(vocab.POSITION_NOT_FROM_PHOTO, heading=s.heading_source == vocab.DEVICE)
 
 
 def _time(s: Sighting):
@@ -64,9 +60,9 @@ def _time(s: Sighting):
         return None
     now = utcnow()
     if s.captured_at > now + CLOCK_SKEW:
-        return _warning("time_in_future", "The photo's time is in the future.")
+        return _warning(vocab.TIME_IN_FUTURE, ahead_s=round((s.captured_at - now).total_seconds()))
     if s.captured_at < now - MAX_AGE:
-        return _warning("time_old", "The photo was taken more than a year ago.")
+        return _warning(vocab.TIME_OLD, age_s=round((now - s.captured_at).total_seconds()))
     return None
 
 
@@ -74,5 +70,5 @@ def _duplicate(photo_hashes: list[str]):
     query = select(Photo.sighting_id).where(Photo.sha256.in_(photo_hashes)).limit(1)
     other = db.session.scalar(query)
     if other is not None:
-        return _warning("duplicate_photo", f"The same photo was already sent with sighting {other}.")
+        return _warning(vocab.DUPLICATE_PHOTO, sighting_id=other)
     return None

@@ -15,7 +15,7 @@ from survey.extensions import db
 from survey.intake.plausibility import plausibility_warnings
 from survey.intake.signs import apply_sign_report, check_sign_report
 from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
-from survey.nearby import Nearby, cameras_near
+from survey.nearby import Candidate, cameras_near, likely_near
 from survey.photos.blur import DEFAULT_THRESHOLD
 from survey.photos.exif import PhotoMeta, read_photo_meta
 from survey.photos.images import (
@@ -256,11 +256,11 @@ class Receipt:
     """A sighting as the volunteer holding its receipt sees it; just after sending, with the cameras near it."""
 
     sighting: Sighting
-    nearby_cameras: list[Nearby] = field(default_factory=list)
+    nearby_cameras: list[Candidate] = field(default_factory=list)  # most likely the same camera first
 
     @classmethod
     def with_nearby(cls, sighting: Sighting) -> "Receipt":
-        return cls(sighting, cameras_near(sighting.lat, sighting.lon, NEARBY_RADIUS_M))
+        return cls(sighting, likely_near(sighting, NEARBY_RADIUS_M))
 
     @property
     def warnings(self) -> list[dict]:

@@ -14,11 +14,12 @@ from survey.errors import BadQuery, NotFound
 from survey.extensions import db
 from survey.geo import within
 from survey.models import Photo, Sighting, utcnow
-from survey.nearby import Nearby, cameras_near, cameras_near_each
+from survey.nearby import Candidate, cameras_near_each, ranked
 from survey.photos.images import FORMATS
 from survey.storage import photo_files
 
-CANDIDATE_RADIUS_M = 50
+CANDIDATE_RADIUS_M = 50  # at least; a poor fix looks further (candidate_radius)
+MAX_CANDIDATE_RADIUS_M = 150
 # The columns of each sort in vocab.QUEUE_SORTS, as (column, direction); the id last makes every key unique.
 SORTS = {
     vocab.OLDEST: ((Sighting.submitted_at, "asc"), (Sighting.id, "asc")),
@@ -28,6 +29,8 @@ SORTS = {
 # An exact count reads the whole queue index on every page (~40 ms at 500,000 pending); past
 # this many, "1000+" tells a moderator as much.
 TOTAL_CAP = 1_000
+# How many rows one page filtered by likelihood reads at most, so a rare match cannot make it slow.
+REPEAT_SCAN = 500
 BAD_CURSOR = "That cursor is not one this server gave out for this sort."
 
 
@@ -55,7 +58,7 @@ class ReviewItem:
 
     sighting: Sighting
     photos: list  # Photo rows, or plain (id, width, height, format) rows
-    candidates: list[Nearby]  # nearest first
+    candidates: list[Candidate]  # most likely the same camera first
 
 
 @dataclass
@@ -73,10 +76,43 @@ def list_queue(filters: dict) -> QueuePage:
     query = filtered(filters)
     total = _count_upto(query, TOTAL_CAP + 1)
     after = decode_cursor(filters["cursor"], sort) if filters.get("cursor") else None
+    if filters.get("likely_repeat") is not None:
+        items, cursor = _repeats(query, sort, limit, after, filters["likely_repeat"])
+        return QueuePage(items, cursor, min(total, TOTAL_CAP), total > TOTAL_CAP)
     rows = _rows(query, keys, limit + 1, after)
     page, more = rows[:limit], len(rows) > limit
     cursor = encode_cursor(page[-1], sort) if more else None
     return QueuePage(_items(page), cursor, min(total, TOTAL_CAP), total > TOTAL_CAP)
+
+
+def _repeats(query, sort: str, limit: int, after: list | None, wanted: bool) -> tuple[list, str | None]:
+    """Items whose best candidate is (or is not) very likely the same camera, and the next cursor.
+
+    The likelihood is not a column, so this reads the sort's pages in turn and keeps the matches,
+    up to REPEAT_SCAN rows: a page can hold fewer than `limit`, and its cursor goes on from where
+    the reading stopped, so following next_cursor still reaches every match.
+    """
+    keys, kept, read = SORTS[sort], [], 0
+    while read < REPEAT_SCAN:
+        rows = _rows(query, keys, limit, after)
+        read += len(rows)
+        for item in _items(rows):
+            if is_likely_repeat(item) == wanted:
+                kept.append(item)
+                if len(kept) == limit:
+                    return kept, encode_cursor(item.sighting, sort)
+        if len(rows) < limit:
+            return kept, None
+        after = _key(rows[-1], sort)
+    return kept, encode_cursor(rows[-1], sort)
+
+
+def is_likely_repeat(item: "ReviewItem") -> bool:
+    return bool(item.candidates) and item.candidates[0].kind == vocab.LIKELY_SAME
+
+
+def _key(sighting: Sighting, sort: str) -> list:
+    return [getattr(sighting, column.key) for column, _ in SORTS[sort]]
 
 
 def _count_upto(query, limit: int) -> int:
@@ -125,8 +161,7 @@ def _beyond(keys, values):
 
 
 def encode_cursor(sighting: Sighting, sort: str) -> str:
-    values = [getattr(sighting, column.key) for column, _ in SORTS[sort]]
-    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in _key(sighting, sort)]
     return base64.urlsafe_b64encode(json.dumps({"s": sort, "k": plain}).encode()).decode().rstrip("=")
 
 
@@ -156,8 +191,14 @@ def _key_value(column, raw):
 def _items(page: list[Sighting]) -> list[ReviewItem]:
     """The page's items, with the photos and merge candidates of all of them fetched at once."""
     photos = _photos([s.id for s in page])
-    nearby = cameras_near_each([(s.lat, s.lon) for s in page], CANDIDATE_RADIUS_M)
-    return [ReviewItem(s, photos.get(s.id, []), near) for s, near in zip(page, nearby)]
+    nearby = cameras_near_each([(s.lat, s.lon) for s in page], [candidate_radius(s.accuracy_m) for s in page])
+    return [ReviewItem(s, photos.get(s.id, []), ranked(s, near)) for s, near in zip(page, nearby)]
+
+
+def candidate_radius(accuracy_m: float | None) -> float:
+    """How far to look for the camera a sighting shows: twice its fix's accuracy and the few metres
+    a volunteer stands away, so a 40 m fix still finds its camera, and never less than 50 m."""
+    return min(max(CANDIDATE_RADIUS_M, 2 * (accuracy_m or 0) + 15), MAX_CANDIDATE_RADIUS_M)
 
 
 def _photos(sighting_ids: list[int]) -> dict[int, list]:
@@ -171,8 +212,9 @@ def _photos(sighting_ids: list[int]) -> dict[int, list]:
 
 
 def review_item(sighting: Sighting) -> ReviewItem:
-    """One sighting as a moderator sees it, with merge candidates nearest first."""
-    return ReviewItem(sighting, sighting.photos, cameras_near(sighting.lat, sighting.lon, CANDIDATE_RADIUS_M))
+    """One sighting as a moderator sees it, with merge candidates most likely first."""
+    near = cameras_near_each([(sighting.lat, sighting.lon)], candidate_radius(sighting.accuracy_m))[0]
+    return ReviewItem(sighting, sighting.photos, ranked(sighting, near))
 
 
 VARIANT_KEYS = {"original": "original_key", "display": "display_key", "thumb": "thumb_key"}

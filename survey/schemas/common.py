@@ -62,8 +62,21 @@ class HeadingOut(Out):
 
 
 class WarningOut(Out):
-    code = fields.String()
-    message = fields.String()
+    """A plausibility warning: its code, its values, and both in words (vocab.warning_message)."""
+
+    code = fields.String(validate=validate.OneOf(vocab.WARNINGS))
+    message = fields.String(metadata={"description": "e.g. \"The photo's GPS is 1,480 km from the phone's position.\""})
+    values = fields.Dict(dump_default=dict, metadata={"description": "The figures the message gives, by name."})
+
+    def get_attribute(self, obj, attr, default):
+        return vocab.warning_message(obj) if attr == "message" else super().get_attribute(obj, attr, default)
+
+    def getter(self):
+        # The compiled dump reads a stored dict through a wrapper that holds it as `_data`.
+        plain = super().getter()
+        return lambda attr: (
+            (lambda obj: vocab.warning_message(getattr(obj, "_data", obj))) if attr == "message" else plain(attr)
+        )
 
 
 class SightingBase(Out):

@@ -51,6 +51,12 @@ class QueueQuery(QueueFilter):
     sort = fields.String(validate=validate.OneOf(vocab.QUEUE_SORTS), load_default=vocab.OLDEST)
     cursor = fields.String(validate=validate.Length(max=500))
     limit = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
+    likely_repeat = fields.Boolean(
+        metadata={
+            "description": "true: only sightings whose best candidate is very likely the same camera; false: the rest."
+            " A page may then hold fewer than limit: follow next_cursor. total counts before this filter."
+        }
+    )
 
 
 class BulkFilter(QueueFilter):

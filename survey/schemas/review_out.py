@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 from survey.review.work_queue import TOTAL_CAP
 from survey.schemas.common import AttributesOut, SightingBase
 from survey.schemas.dumping import Beside, Out, Part, Rounded
-from survey.vocab import CAMERA_STATUSES, SIGHTING_STATUSES
+from survey.vocab import CAMERA_STATUSES, LIKELIHOOD_LABELS, LIKELIHOODS, SIGHTING_STATUSES
 
 
 def _photos_url() -> str:
@@ -26,6 +26,17 @@ class PhotoUrl(fields.String):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return f"{_photos_url()}/{value}/{self.variant}"
+
+
+class CameraPhotoUrl(PhotoUrl):
+    """The URL of one variant of a camera's chosen photo, or null when it has none."""
+
+    def __init__(self, variant: str, **kwargs):
+        super().__init__(variant, allow_none=True, **kwargs)
+        self.attribute = "photo_id"
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else super()._serialize(value, attr, obj, **kwargs)
 
 
 class PhotoOut(Out):
@@ -72,10 +83,16 @@ class CameraOut(Out):
 
 
 class CandidateOut(Beside, CameraOut):
-    """A confirmed camera near the sighting, to merge into (a nearby.Nearby)."""
+    """A confirmed camera near the sighting, to merge into (a review.candidates.Candidate)."""
 
-    ROW, OWN = "camera", ("distance_m",)
+    ROW, OWN = "camera", ("distance_m", "likelihood", "kind", "label", "reasons")
+    thumb_url = CameraPhotoUrl("thumb", metadata={"description": "The camera's chosen photo, small; null if none."})
+    display_url = CameraPhotoUrl("display")
     distance_m = Rounded(1)
+    likelihood = Rounded(3, metadata={"description": "0 to 1: how likely this is the sighting's camera."})
+    kind = fields.String(validate=validate.OneOf(LIKELIHOODS))
+    label = fields.String(metadata={"description": "The kind in words: " + ", ".join(LIKELIHOOD_LABELS.values())})
+    reasons = fields.List(fields.String(), metadata={"description": 'Why, e.g. "same mount and maker", "4 m".'})
 
 
 class SightingItemOut(Beside, SightingBase):
@@ -91,7 +108,9 @@ class SightingItemOut(Beside, SightingBase):
     decided_at = fields.DateTime(allow_none=True)
     decided_by = fields.Integer(allow_none=True)
     photos = fields.List(fields.Nested(PhotoOut))
-    candidates = fields.List(fields.Nested(CandidateOut), metadata={"description": "Nearest first."})
+    candidates = fields.List(
+        fields.Nested(CandidateOut), metadata={"description": "Most likely the same camera first."}
+    )
 
 
 class QueueOut(Out):

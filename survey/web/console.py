@@ -17,7 +17,8 @@ blp = Blueprint("console", __name__, url_prefix="/console")
 
 # The attributes a moderator picks from a vocabulary (the template reads its terms from `vocab`); the rest are free text.
 CLOSED_ATTRIBUTES = ("camera_type", "mount", "surveillance_type", "zone", "signage")
-FILTER_ARGS = ("status", "sort", "kind", "has_warning", "bbox", "min_age_hours", "max_age_hours")
+COMPASS = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"]  # a camera's direction in words, by 45° sector
+FILTER_ARGS = ("status", "sort", "kind", "has_warning", "bbox", "min_age_hours", "max_age_hours", "likely_repeat")
 
 
 @blp.app_context_processor
@@ -53,6 +54,7 @@ def queue_page():
         actor=auth.current_actor(),
         attribute_names=ATTRIBUTE_NAMES,
         closed_attributes=CLOSED_ATTRIBUTES,
+        compass=COMPASS,
         bulk=set(filters["status"]) <= set(vocab.OPEN_SIGHTING_STATUSES),  # only open sightings can be decided
         query_string=urlencode(keep),
         next_page=urlencode(keep | {"cursor": page["next_cursor"]}),
