@@ -59,6 +59,8 @@ REVIEWER: Final = "reviewer"
 LOCATION_SOURCES = (EXIF, DEVICE, MANUAL, REVIEWER)
 HEADING_SOURCES = LOCATION_SOURCES
 SENT_SOURCES = (DEVICE, MANUAL)
+# Which candidate the volunteer confirmed on the page's map (position_choice): that one is stored.
+POSITION_CHOICES = (MANUAL, EXIF, DEVICE)
 LOCATION_SOURCE_LABELS = {
     EXIF: "the photo's GPS",
     DEVICE: "the phone's location",
