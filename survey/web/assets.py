@@ -10,6 +10,7 @@ blp = Blueprint("assets", __name__)
 VENDOR = {
     "leaflet": "leaflet/dist",
     "leaflet.markercluster": "leaflet.markercluster/dist",
+    "exifr": "exifr/dist",  # the capture page reads a photo's GPS before sending
 }
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, render_template
 
 import config as settings
 from survey import vocab
+from survey.intake.start_view import map_centre
 
 CAPTURE = settings.ROOT / "static" / "capture"
 
@@ -28,6 +29,7 @@ def shell_version() -> str:
     digest.update((settings.ROOT / "package-lock.json").read_bytes())
     digest.update(f"{current_app.config['TILE_URL']}\0{current_app.config['TILE_ATTRIBUTION']}".encode())
     digest.update(json.dumps(vocab.served()).encode())  # the shell embeds the vocabularies too
+    digest.update(repr(map_centre()).encode())  # and where its map opens
     return digest.hexdigest()[:16]
 
 
@@ -35,8 +37,12 @@ def shell_version() -> str:
 def capture_page():
     """The capture page (the app shell the service worker keeps for offline use)."""
     config = current_app.config
+    centre = map_centre()
     html = render_template(
-        "capture/index.html", tile_url=config["TILE_URL"], tile_attribution=config["TILE_ATTRIBUTION"]
+        "capture/index.html",
+        tile_url=config["TILE_URL"],
+        tile_attribution=config["TILE_ATTRIBUTION"],
+        map_centre=",".join(f"{x:.6f}" for x in centre) if centre else "",
     )
     return _no_cache(Response(html, mimetype="text/html"))
 
