@@ -107,7 +107,8 @@ function drawPlace({ status, fix, compass }) {
   const help = $("location-help");
   const quality = !fix ? "wait" : fix.accuracy_m <= 20 ? "good" : fix.accuracy_m <= 50 ? "fair" : "poor";
   text.className = `fix fix-${quality}`;
-  text.textContent = fix ? `Position ±${Math.round(fix.accuracy_m)} m` : {
+  const age = fix ? Math.round((Date.now() - fix.at) / 1000) : 0;
+  text.textContent = fix ? `Position ±${Math.round(fix.accuracy_m)} m${age * 1000 > place.FRESH_MS ? `, ${age} s old` : ""}` : {
     denied: "Location blocked", unavailable: "No GPS signal yet", unsupported: "No location on this device",
   }[status] || "Finding your position…";
   help.hidden = !["denied", "unavailable", "unsupported"].includes(status) || Boolean(fix);
@@ -137,6 +138,7 @@ async function resumeDraft() {
 async function main() {
   details.init({ show, toast });
   place.subscribe(drawPlace);
+  setInterval(() => drawPlace(place.snapshot()), 2000); // a fix ages while no new one comes
   place.watchPosition();
   place.watchCompass();
   outbox.subscribe(onOutbox);
