@@ -132,7 +132,7 @@ function pinText(d, where, fix) {
       : "No position yet: tap the map where the camera is.";
   }
   if (where.choice === "manual") return `Pin moved by hand: ${d.pin.lat.toFixed(6)}, ${d.pin.lon.toFixed(6)}`;
-  const drag = "Drag the pin onto the camera if it is off.";
+  const drag = "Drag the pin onto the camera.";
   if (where.choice === "exif") {
     const accuracy = where.accuracy_m === null ? "" : ` (±${Math.round(where.accuracy_m)} m)`;
     return `The photo's own GPS${accuracy}. ${drag}`;

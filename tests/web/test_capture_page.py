@@ -233,7 +233,7 @@ def test_a_pin_moved_off_the_photos_gps_is_stored_and_the_photos_gps_kept(phone,
     photo_lat, photo_lon = 51.5041, -0.1183  # about 130 m from the phone's fix: plausible, so the pin starts there
     page = phone()
     capture(page, jpeg_file("with-gps.jpg", photo(photo_lat, photo_lon, size=(640, 480), seed=51)))
-    expect(page.locator("#pin-text")).to_have_text("The photo's own GPS. Drag the pin onto the camera if it is off.")
+    expect(page.locator("#pin-text")).to_have_text("The photo's own GPS. Drag the pin onto the camera.")
     pin_lat, pin_lon = drag_pin(page)
     expect(page.get_by_role("button", name="Back to the photo's position")).to_be_visible()
     save_and_send(page)
@@ -394,7 +394,7 @@ def test_a_gallery_photo_asks_for_the_pin_and_sends_no_live_fix_or_heading(phone
     expect(page.locator(".leaflet-marker-icon")).to_have_count(0)
     expect(page.locator("#heading-text")).to_have_text("No compass: slide to the direction you faced.")
     shoot(page, "12-gallery-pin")
-    page.locator("#map").click(position={"x": 120, "y": 150})
+    page.locator("#map").click(position={"x": 120, "y": 90})
     expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
     with page.expect_request(lambda r: r.url.endswith("/api/v1/sightings") and r.method == "POST") as sent:
         save_and_send(page)

@@ -33,9 +33,7 @@ def test_a_gallery_photo_shows_its_own_gps_before_sending_and_needs_no_pin(phone
     page = phone()
     capture(page, str(corpus() / HEIC), input_id="gallery-input")
     expected = truth(HEIC)
-    expect(page.locator("#pin-text")).to_have_text(
-        "The photo's own GPS (±39 m). Drag the pin onto the camera if it is off."
-    )
+    expect(page.locator("#pin-text")).to_have_text("The photo's own GPS (±39 m). Drag the pin onto the camera.")
     expect(page.locator("#gallery-hint")).to_be_hidden()  # its own GPS: no pin needed
     gps = local_draft(page)["photo_gps"]
     assert (gps["lat"], gps["lon"]) == (
