@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, render_template
 import config as settings
 from survey import vocab
 from survey.intake.start_view import map_centre
+from survey.web.compression import compress
 
 CAPTURE = settings.ROOT / "static" / "capture"
 
@@ -16,9 +17,9 @@ blp = Blueprint("pages", __name__, template_folder=str(settings.ROOT / "static")
 
 
 def _no_cache(response: Response) -> Response:
-    """Revalidate every time, so a new release reaches phones on their next visit."""
+    """Revalidate every time, so a new release reaches phones on their next visit; compressed."""
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    return compress(response)
 
 
 def shell_version() -> str:
