@@ -9,6 +9,7 @@ import config as settings
 from survey import vocab
 from survey.intake.start_view import map_centre
 from survey.web.compression import compress
+from survey.web.security import content_security_policy, tile_origin
 
 CAPTURE = settings.ROOT / "static" / "capture"
 
@@ -50,9 +51,17 @@ def capture_page():
 
 @blp.route("/sw.js")
 def service_worker():
-    """The service worker, served from the root so that its scope covers the page at /."""
+    """The service worker, served from the root so that its scope covers the page at /.
+
+    Its own policy lets it fetch map tiles (the page's CSP allows them only as images), to keep
+    the ones the volunteer viewed for offline use.
+    """
     source = (CAPTURE / "sw.js").read_text().replace("__SHELL_VERSION__", shell_version())
-    return _no_cache(Response(source, mimetype="text/javascript"))
+    response = Response(source, mimetype="text/javascript")
+    tiles = tile_origin(current_app.config["TILE_URL"])
+    policy = content_security_policy().replace("connect-src 'self'", f"connect-src 'self' {tiles}")
+    response.headers["Content-Security-Policy"] = policy
+    return _no_cache(response)
 
 
 @blp.route("/manifest.webmanifest")

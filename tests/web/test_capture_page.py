@@ -37,6 +37,7 @@ def _tile() -> bytes:
 
 
 TILE = _tile()
+TILE_HEADERS = {"Access-Control-Allow-Origin": "*"}  # as OpenStreetMap's tile servers send
 
 
 def jpeg_file(name: str, data: bytes) -> dict:
@@ -53,7 +54,7 @@ def phone(browser, live_server, app):
         context = browser.new_context(**PHONE, **grants)
         contexts.append(context)
         tiles = f"{tile_origin(app.config['TILE_URL'])}/**"
-        context.route(tiles, lambda route: route.fulfill(body=TILE, content_type="image/png"))
+        context.route(tiles, lambda route: route.fulfill(body=TILE, content_type="image/png", headers=TILE_HEADERS))
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(error))
         page.goto(f"{live_server.url}/")
@@ -492,7 +493,7 @@ def test_map_tiles_carry_the_sites_origin_as_referer(phone, app, live_server):
 
     def tile(route):
         referers.append(route.request.header_value("referer"))
-        route.fulfill(body=TILE, content_type="image/png")
+        route.fulfill(body=TILE, content_type="image/png", headers=TILE_HEADERS)
 
     page.context.route(f"{tile_origin(app.config['TILE_URL'])}/**", tile)
     capture(page, jpeg_file("no-gps.jpg", photo(size=(320, 240), seed=31)))
