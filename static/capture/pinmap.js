@@ -3,7 +3,7 @@
 // configured centre, always at street zoom: a pin placed on a view of the world is a guess.
 import { lastView } from "./place.js";
 
-export const STREET_ZOOM = 17;
+export const STREET_ZOOM = 18; // about 0.4-0.6 m a pixel: a thumb places the pin within a metre or two
 export const MIN_PIN_ZOOM = 16; // below this a tap zooms in instead of placing the pin
 const KEY_STEP_PX = 4; // an arrow key moves the pin this far (about 2 m at street zoom); with Shift, 5 times
 

@@ -80,8 +80,6 @@ def pin_warnings(s: Sighting) -> list[dict]:
         gap = distance_m(s.manual_lat, s.manual_lon, lat, lon)
         allowed = (UNKNOWN_ACCURACY_M if accuracy is None else accuracy) + VIEW_DISTANCE_M
         if gap > allowed:
-            message = (
-                f"The volunteer's pin is {gap:.0f} m from {name}, more than its accuracy allows ({allowed:.0f} m)."
-            )
+            message = f"The pin is {gap:.0f} m from {name}, more than its accuracy allows ({allowed:.0f} m)."
             found.append({"code": code, "message": message})
     return found

@@ -97,8 +97,8 @@ def test_with_location_denied_the_map_opens_at_street_zoom_on_the_survey_area(ph
     page = phone(geolocation=None)
     capture(page, jpeg_file("no-gps.jpg", photo(size=(320, 240), seed=64)))
     tiles = tile_coordinates(page)
-    assert {z for z, _, _ in tiles} == {17}
-    assert tile_x(0.1218, 17) in {x for _, x, _ in tiles}
+    assert {z for z, _, _ in tiles} == {18}
+    assert tile_x(0.1218, 18) in {x for _, x, _ in tiles}
     expect(page.locator(".leaflet-marker-icon")).to_have_count(0)
 
     for _ in range(6):  # zoomed out to a whole region, a tap cannot place a pin...
@@ -132,7 +132,7 @@ def test_with_no_area_the_map_opens_at_the_configured_centre(phone, app):
     page = phone(geolocation=None)
     capture(page, jpeg_file("no-gps.jpg", photo(size=(320, 240), seed=65)))
     tiles = tile_coordinates(page)
-    assert {z for z, _, _ in tiles} == {17} and tile_x(2.2945, 17) in {x for _, x, _ in tiles}
+    assert {z for z, _, _ in tiles} == {18} and tile_x(2.2945, 18) in {x for _, x, _ in tiles}
 
 
 def test_the_page_refuses_nothing_itself_but_the_server_refuses_zero_zero(phone, live_server):

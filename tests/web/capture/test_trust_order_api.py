@@ -53,7 +53,7 @@ def test_a_pin_the_volunteer_confirmed_outranks_the_photos_gps_and_every_candida
     # 130 m from the photo's GPS is more than its ±5 m and a street's width; 10 m from the phone is not.
     assert "pin_far_from_photo" in codes and "pin_far_from_device" not in codes
     assert (
-        codes["pin_far_from_photo"].startswith("The volunteer's pin is 130 m from the photo's GPS")
+        codes["pin_far_from_photo"].startswith("The pin is 130 m from the photo's GPS")
         and "(35 m)" in codes["pin_far_from_photo"]
     )
 
