@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n 2
+# `make run HOST=0.0.0.0 PORT=8080`: port 5000 is taken by AirPlay on macOS.
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
-.PHONY: run setup setup-dev lint test test-sqlite test-postgres bench bench-quick bench-ci bench-load bench-fuzz migrate clean
+.PHONY: audit-pages run setup setup-dev lint test test-sqlite test-postgres bench bench-quick bench-ci bench-load bench-fuzz migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +38,7 @@ migrate: setup
 	$(BIN)/flask --app wsgi db upgrade
 
 run: migrate
-	SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-0} $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 # Lint first: a broken layer or an unformatted file fails the suite before any test runs.
 lint: setup-dev
@@ -71,3 +74,8 @@ bench-load: setup-dev
 
 bench-fuzz: setup-dev
 	$(BIN)/python -m bench.fuzz --cases $${FUZZ_CASES:-10000}
+
+# Lighthouse (mobile) and axe-core against a local server; scores to docs/page-audit.md. Needs npx
+# and network for the two npm tools (run on demand, not installed); not part of CI.
+audit-pages: setup-dev
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python tools/audit_pages.py

@@ -65,6 +65,8 @@ def from_environment(env=None) -> dict:
         "TILE_URL": env.get("TILE_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION")
         or '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        # Where the capture page's map opens with no fix and no survey area: "lat,lon" (default central London).
+        "DEFAULT_MAP_CENTRE": _centre(env.get("DEFAULT_MAP_CENTRE") or "51.5074,-0.1278"),
         "DATA_LICENSE": env.get("DATA_LICENSE") or "ODbL-1.0",
         "DATA_ATTRIBUTION": env.get("DATA_ATTRIBUTION") or "cctv-survey volunteers",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "1") != "0",
@@ -86,6 +88,13 @@ def from_environment(env=None) -> dict:
         # The makers the findings count apart, comma-separated: by default the two the campaigns' sources name.
         "WATCH_MANUFACTURERS": env.get("WATCH_MANUFACTURERS") or "Hikvision,Dahua",
     }
+
+
+def _centre(text: str) -> tuple[float, float]:
+    lat, lon = (float(part) for part in text.split(","))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"DEFAULT_MAP_CENTRE out of range: {text}")
+    return lat, lon
 
 
 def _dev_secret(instance: Path) -> str:

@@ -59,6 +59,8 @@ REVIEWER: Final = "reviewer"
 LOCATION_SOURCES = (EXIF, DEVICE, MANUAL, REVIEWER)
 HEADING_SOURCES = LOCATION_SOURCES
 SENT_SOURCES = (DEVICE, MANUAL)
+# Which candidate the volunteer confirmed on the page's map (position_choice): that one is stored.
+POSITION_CHOICES = (MANUAL, EXIF, DEVICE)
 LOCATION_SOURCE_LABELS = {
     EXIF: "the photo's GPS",
     DEVICE: "the phone's location",
@@ -277,6 +279,8 @@ POSITION_NOT_FROM_PHOTO: Final = "position_not_from_photo"
 TIME_IN_FUTURE: Final = "time_in_future"
 TIME_OLD: Final = "time_old"
 DUPLICATE_PHOTO: Final = "duplicate_photo"
+PIN_FAR_FROM_PHOTO: Final = "pin_far_from_photo"
+PIN_FAR_FROM_DEVICE: Final = "pin_far_from_device"
 WARNING_SENTENCES = {
     LOW_ACCURACY: "The position is only known to within {accuracy_m:distance} (worse than {limit_m:distance}).",
     POSITION_MISMATCH: "The photo's GPS is {distance_m:distance} from the phone's position.",
@@ -285,6 +289,10 @@ WARNING_SENTENCES = {
     TIME_IN_FUTURE: "The photo's time is {ahead_s:duration} in the future.",
     TIME_OLD: "The photo was taken {age_s:duration} ago.",
     DUPLICATE_PHOTO: "The same photo was already sent with sighting {sighting_id}.",
+    PIN_FAR_FROM_PHOTO: "The pin is {distance_m:distance} from the photo's GPS, more than its accuracy allows"
+    " ({allowed_m:distance}).",
+    PIN_FAR_FROM_DEVICE: "The pin is {distance_m:distance} from the phone's position, more than its accuracy"
+    " allows ({allowed_m:distance}).",
 }
 WARNINGS = tuple(WARNING_SENTENCES)
 WARNING_LABELS = {
@@ -294,6 +302,8 @@ WARNING_LABELS = {
     TIME_IN_FUTURE: "time in the future",
     TIME_OLD: "old photo",
     DUPLICATE_PHOTO: "photo sent before",
+    PIN_FAR_FROM_PHOTO: "pin far from photo",
+    PIN_FAR_FROM_DEVICE: "pin far from phone",
 }
 VOCABULARIES["warning"] = (WARNINGS, WARNING_LABELS)  # the badge; warning_message gives the sentence
 

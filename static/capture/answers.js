@@ -26,11 +26,21 @@ export function renderChoices(form) {
     for (const [value, text] of CHOICES[name]) {
       const id = `${name}-${value}`;
       const input = Object.assign(document.createElement("input"), { type: "radio", name, value, id });
-      const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: text, className: "chip" });
+      // "Unknown" is the default and takes no room: tapping the chosen chip again goes back to it.
+      const className = value === "unknown" ? "chip chip-unknown" : "chip";
+      const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: text, className });
+      if (value !== "unknown") label.addEventListener("click", (event) => untick(event, input, form, name));
       row.append(input, label);
     }
     fieldset.append(row);
   }
+}
+
+function untick(event, input, form, name) {
+  if (!input.checked) return;
+  event.preventDefault();
+  form.elements[name].value = "unknown";
+  form.dispatchEvent(new Event("change"));
 }
 
 export function readAnswers(form) {

@@ -8,6 +8,7 @@ import { awaitingAnswer, nearbyQuestion, refreshStatuses, renderMine, sentNotice
 
 const $ = (id) => document.getElementById(id);
 const SCREENS = ["capture", "details", "mine"];
+const BACKGROUND_MS = 60 * 1000;
 let toastTimer = null;
 let toastAt = 0;
 
@@ -63,13 +64,19 @@ async function redraw() {
   $("network").classList.toggle("pill-offline", !navigator.onLine);
   waiting = count("queued");
   drawProgress();
-  const questions = records.filter((r) => r.nearby && !r.nearby.answer).map((r) => nearbyQuestion(r, handlers.answer));
+  // Every pending "Same camera?" in one card, one question at a time, below Take photo.
+  const pending = records.filter((r) => r.nearby && !r.nearby.answer);
+  const questions = pending.length ? [nearbyQuestion(pending[0], handlers.answer, pending.length)] : [];
   const failed = count("failed") ? [failedNotice(count("failed"))] : [];
   const asked = awaitingAnswer(records) ? [askedNotice(awaitingAnswer(records))] : [];
   const sent = sentNotice(records, lastStarted());
   if (sent && Number(sent.dataset.sentAt) > toastAt) $("toast").hidden = true; // "Sending…" is out of date
   $("prompts").replaceChildren(...(sent ? [sent] : []), ...questions, ...asked, ...failed);
   $("mine-empty").hidden = renderMine($("mine-list"), records, handlers) > 0;
+  const asking = awaitingAnswer(records);
+  $("tab-badge").hidden = asking === 0;
+  $("tab-badge").textContent = String(asking);
+  $("tab-badge").setAttribute("aria-label", `${asking} question${asking === 1 ? "" : "s"} from a moderator`);
 }
 
 function drawProgress() {
@@ -94,11 +101,15 @@ function askedNotice(n) {
   return notice;
 }
 
+let refreshing = false;
+
 async function refreshMine(event) {
-  if (!navigator.onLine) return;
+  if (!navigator.onLine || refreshing) return;
+  refreshing = true;
   $("refresh").disabled = true;
   try { await refreshStatuses({ force: Boolean(event) }); } catch { /* offline after all: keep what we have */ }
   $("refresh").disabled = false;
+  refreshing = false;
   redraw();
 }
 
@@ -107,7 +118,8 @@ function drawPlace({ status, fix, compass }) {
   const help = $("location-help");
   const quality = !fix ? "wait" : fix.accuracy_m <= 20 ? "good" : fix.accuracy_m <= 50 ? "fair" : "poor";
   text.className = `fix fix-${quality}`;
-  text.textContent = fix ? `Position ±${Math.round(fix.accuracy_m)} m` : {
+  const age = fix ? Math.round((Date.now() - fix.at) / 1000) : 0;
+  text.textContent = fix ? `Position ±${Math.round(fix.accuracy_m)} m${age * 1000 > place.FRESH_MS ? `, ${age} s old` : ""}` : {
     denied: "Location blocked", unavailable: "No GPS signal yet", unsupported: "No location on this device",
   }[status] || "Finding your position…";
   help.hidden = !["denied", "unavailable", "unsupported"].includes(status) || Boolean(fix);
@@ -137,10 +149,16 @@ async function resumeDraft() {
 async function main() {
   details.init({ show, toast });
   place.subscribe(drawPlace);
+  setInterval(() => drawPlace(place.snapshot()), 2000); // a fix ages while no new one comes
   place.watchPosition();
   place.watchCompass();
   outbox.subscribe(onOutbox);
   $("refresh").addEventListener("click", refreshMine);
+  // Statuses and moderators' questions arrive without a tap: every minute while open and online,
+  // and as soon as the volunteer comes back to the tab.
+  setInterval(() => { if (!document.hidden) refreshMine(null); }, BACKGROUND_MS);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) refreshMine(null); });
+  window.addEventListener("online", () => refreshMine(null));
   window.addEventListener("hashchange", () => show(location.hash === "#mine" ? "mine" : "capture"));
   show(location.hash === "#mine" ? "mine" : "capture");
   await resumeDraft();

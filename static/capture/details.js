@@ -3,7 +3,10 @@ import * as store from "./db.js";
 import * as outbox from "./outbox.js";
 import * as place from "./place.js";
 import { describe, lastAnswers, readAnswers, rememberAnswers, renderChoices, writeAnswers } from "./answers.js";
-import { MAX_PHOTOS, addFiles, apiForm, hasPosition, improveFix, newDraft, saveDraft, usesLiveFix } from "./draft.js";
+import {
+  MAX_PHOTOS, addFiles, apiForm, chosen, fixTrouble, hasPosition, improveFix, newDraft, photoGap, saveDraft, usesLiveFix,
+} from "./draft.js";
+import { ageText, distanceM, distanceText } from "./photogps.js";
 import { createPinMap } from "./pinmap.js";
 
 const $ = (id) => document.getElementById(id);
@@ -11,6 +14,8 @@ let draft = null;
 let map = null;
 let previews = [];
 let confirmedNoPosition = false;
+let confirmedStaleFix = false;
+const OLD_PHOTO_MS = 60 * 60 * 1000; // a photo older than this is said to be old
 
 export function current() {
   return draft;
@@ -25,6 +30,10 @@ export function init({ show, toast }) {
   $("more-input").addEventListener("change", (e) => capture(e.target, "camera", show, toast));
   $("camera-button").addEventListener("click", () => { place.markShutter(); place.askCompassPermission(); });
   $("pin-reset").addEventListener("click", () => { draft.pin = null; saveAndDraw(); });
+  $("use-other").addEventListener("click", () => {
+    draft.prefer = chosen(draft)?.choice === "exif" ? "device" : "exif";
+    saveAndDraw();
+  });
   $("heading-input").addEventListener("input", (e) => { draft.heading_manual = Number(e.target.value); saveAndDraw(); });
   $("heading-compass").addEventListener("click", () => { draft.heading_manual = null; saveAndDraw(); });
   $("repeat-last").addEventListener("click", () => {
@@ -44,11 +53,14 @@ export function init({ show, toast }) {
 export function open(record, answers, show) {
   draft = record;
   confirmedNoPosition = false;
+  confirmedStaleFix = false;
   const form = $("details-form");
   writeAnswers(form, answers);
   showMakerName(form);
   show("details");
-  map ??= createPinMap($("map"), (lat, lon) => { draft.pin = { lat, lon }; saveAndDraw(); });
+  map ??= createPinMap($("map"), (lat, lon) => { draft.pin = { lat, lon }; saveAndDraw(); }, (text) => {
+    $("pin-text").textContent = text;
+  });
   map.resize();
   drawPhotos();
   draw();
@@ -77,7 +89,7 @@ async function capture(input, source, show, toast) {
   }
   navigator.storage?.persist?.(); // ask the browser not to evict the outbox when space runs low
   if (fresh) open(record, {}, show);
-  else drawPhotos();
+  else { drawPhotos(); draw(); } // an added photo may bring its own GPS
 }
 
 function saveAndDraw() {
@@ -87,14 +99,22 @@ function saveAndDraw() {
 
 function draw() {
   const fix = usesLiveFix(draft) ? draft.fix : null;
-  map?.show(fix, draft.pin);
-  $("pin-reset").hidden = !(draft.pin && fix);
-  $("gallery-hint").hidden = draft.source !== "gallery";
-  $("pin-text").textContent = draft.pin
-    ? `Pin moved by hand: ${draft.pin.lat.toFixed(6)}, ${draft.pin.lon.toFixed(6)}`
-    : fix ? `Your position (±${Math.round(fix.accuracy_m)} m). Drag the pin onto the camera if it is off.`
-      : draft.source === "gallery" ? "Tap the map where the camera in the photo is."
-        : "No position yet: tap the map where the camera is.";
+  const where = chosen(draft);
+  map?.show({ fix, photo: draft.photo_gps, where });
+  $("pin-reset").hidden = !(draft.pin && (fix || draft.photo_gps));
+  $("pin-reset").textContent = chosen({ ...draft, pin: null })?.choice === "exif" ? "Back to the photo's position"
+    : "Back to my position";
+  $("gallery-hint").hidden = draft.source !== "gallery" || Boolean(draft.photo_gps);
+  $("pin-text").textContent = pinText(draft, where, fix);
+  drawPhotoGps(fix, where);
+  const trouble = where?.choice === "device" ? fixTrouble(draft) : null;
+  $("fix-warning").hidden = !trouble;
+  if (trouble) {
+    $("fix-warning").textContent = `Waiting for a better fix: ±${trouble.accuracy_m} m, ${trouble.age_s} s old. `
+      + "Stay where you took the photo, drag the pin onto the camera, or send anyway.";
+  }
+  if (!trouble) confirmedStaleFix = false;
+  $("send").textContent = trouble && confirmedStaleFix ? "Send anyway" : confirmedNoPosition ? "Send without a position" : "Save & send";
   const manual = draft.heading_manual;
   const heading = manual ?? draft.compass;
   $("heading-text").textContent = heading === null ? "No compass: slide to the direction you faced."
@@ -104,6 +124,37 @@ function draw() {
   const last = lastAnswers();
   $("repeat-last").hidden = !last || !describe(last);
   if (last) $("repeat-last").textContent = `Repeat last: ${describe(last)}`;
+}
+
+function pinText(d, where, fix) {
+  if (!where) {
+    return d.source === "gallery" ? "Tap the map where the camera in the photo is."
+      : "No position yet: tap the map where the camera is.";
+  }
+  if (where.choice === "manual") return `Pin moved by hand: ${d.pin.lat.toFixed(6)}, ${d.pin.lon.toFixed(6)}`;
+  const drag = "Drag the pin onto the camera.";
+  if (where.choice === "exif") {
+    const accuracy = where.accuracy_m === null ? "" : ` (±${Math.round(where.accuracy_m)} m)`;
+    return `The photo's own GPS${accuracy}. ${drag}`;
+  }
+  return `Your position (±${Math.round(fix.accuracy_m)} m). ${drag}`;
+}
+
+/** The photo's GPS in words: how far from the phone, how old, and which of the two the pin is on. */
+function drawPhotoGps(fix, where) {
+  const gps = draft.photo_gps;
+  const box = $("photo-gps");
+  box.hidden = !gps;
+  if (!gps) return;
+  const parts = [];
+  if (gps.taken_at) parts.push(`Taken ${ageText(Date.now() - gps.taken_at)}.`);
+  if (fix) parts.push(`This photo's GPS is ${distanceText(distanceM(gps, fix))} from you.`);
+  const far = photoGap(draft) !== null;
+  const old = gps.taken_at && Date.now() - gps.taken_at > OLD_PHOTO_MS;
+  box.classList.toggle("notice-warn", far || Boolean(old));
+  $("photo-gps-text").textContent = parts.join(" ") || "The photo carries its own GPS position.";
+  $("use-other").hidden = !fix || where?.choice === "manual";
+  $("use-other").textContent = where?.choice === "exif" ? "Use my position instead" : "Use the photo's position";
 }
 
 function drawPhotos() {
@@ -131,6 +182,12 @@ async function send(form, show, toast) {
     confirmedNoPosition = true;
     $("send").textContent = "Send without a position";
     toast("No position: the photo's own GPS will be used if it has one. Tap the map to place the pin.");
+    return;
+  }
+  if (chosen(draft)?.choice === "device" && fixTrouble(draft) && !confirmedStaleFix) {
+    confirmedStaleFix = true; // the position would be a poor or old fix: the volunteer decides
+    $("send").textContent = "Send anyway";
+    $("fix-warning").scrollIntoView({ block: "nearest" });
     return;
   }
   const answers = readAnswers(form);

@@ -2,11 +2,15 @@
 // so a page killed while the volunteer taps answers loses nothing.
 import * as store from "./db.js";
 import { apiFields } from "./answers.js";
-import { bestFix, captureHeading } from "./place.js";
+import { GOOD_M, captureHeading, fixNearest, fixProblem } from "./place.js";
+import { distanceM, readPhotoGps } from "./photogps.js";
 
 export const MAX_PHOTOS = 5;
 const STARTED_KEY = "cctv-capture-started";
-const IMPROVE_MS = 60 * 1000; // a better fix this soon after capture still describes the same spot
+const WAIT_MS = 30 * 1000; // a good fix this soon after the shutter, while the volunteer waits, is the spot
+// A photo just taken whose own GPS is this much farther from the phone's fix than both their
+// accuracies is not plausible as this shot's position: the phone's fix is used, and both are shown.
+const PHOTO_GAP_M = 100;
 
 export function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -44,8 +48,9 @@ export function newDraft(source) {
     client_id: uuid(), created_at: now.getTime(), state: "draft", source,
     // A gallery photo was taken earlier, maybe elsewhere: the clock, fix and compass now are not its own.
     captured_at: fresh ? localIso(now) : null,
-    fix: fresh ? bestFix() : null, compass: fresh ? captureHeading() : null,
-    pin: null, heading_manual: null, photos: [], thumb: null,
+    shutter_at: now.getTime(), fix: fresh ? fixNearest(now.getTime()) : null,
+    compass: fresh ? captureHeading() : null,
+    pin: null, heading_manual: null, photos: [], thumb: null, photo_gps: null, prefer: null,
   };
 }
 
@@ -83,6 +88,7 @@ export async function addFiles(draft, files) {
   await store.putPhotos(draft.client_id, added, draft.photos.length);
   draft.photos.push(...added);
   draft.thumb ??= await thumbnail(draft.photos[0].blob);
+  for (const photo of added) draft.photo_gps ??= await readPhotoGps(photo.blob);
   await saveDraft(draft);
 }
 
@@ -100,16 +106,53 @@ async function thumbnail(blob) {
   }
 }
 
-/** Keep a fix that arrives soon after capture if it is more accurate (GPS settles in seconds). */
+const shutterOf = (draft) => draft.shutter_at ?? draft.created_at;
+
+/**
+ * A fix that arrives after the shutter replaces the draft's when it is nearer in time to it, or when
+ * the draft's was not good and this one is, within 30 s (the volunteer waited where they stood).
+ */
 export function improveFix(draft, fix) {
-  if (!fix || !usesLiveFix(draft) || Date.now() - draft.created_at > IMPROVE_MS) return false;
-  if (draft.fix && draft.fix.accuracy_m <= fix.accuracy_m) return false;
-  draft.fix = fix;
+  if (!fix || !usesLiveFix(draft) || draft.fix === fix) return false;
+  const shutter = shutterOf(draft);
+  const nearer = !draft.fix || Math.abs(fix.at - shutter) < Math.abs(draft.fix.at - shutter);
+  const waited = fixProblem(draft.fix, shutter) && !fixProblem(fix, fix.at) && fix.at - shutter <= WAIT_MS;
+  if (!nearer && !waited) return false;
+  draft.fix = waited && !nearer ? { ...fix, at: shutter } : fix; // a waited-for fix counts as the shutter's
   return true;
 }
 
+/** The fix's trouble for this shot ({accuracy_m, age_s}), or null when it is fresh and good. */
+export function fixTrouble(draft) {
+  return usesLiveFix(draft) ? fixProblem(draft.fix, shutterOf(draft)) : null;
+}
+
+/** Is the photo's own GPS far from the phone's fix, beyond both accuracies? (metres, or null) */
+export function photoGap(draft) {
+  const fix = usesLiveFix(draft) ? draft.fix : null;
+  if (!draft.photo_gps || !fix) return null;
+  const gap = distanceM(draft.photo_gps, fix);
+  const allowed = PHOTO_GAP_M + fix.accuracy_m + (draft.photo_gps.accuracy_m ?? GOOD_M);
+  return gap > allowed ? gap : null;
+}
+
+/**
+ * The trust order: a pin the volunteer moved; else the photo's own GPS when plausible (a gallery
+ * photo's always is; a photo just taken must agree with the phone); else a fresh device fix.
+ * `prefer` is the volunteer's "use the other one" when both are there.
+ */
+export function chosen(draft) {
+  if (draft.pin) return { choice: "manual", lat: draft.pin.lat, lon: draft.pin.lon, accuracy_m: null };
+  const fix = usesLiveFix(draft) ? draft.fix : null;
+  const photo = draft.photo_gps;
+  const photoFirst = photo && (draft.prefer === "exif" || (draft.prefer !== "device" && !(fix && photoGap(draft))));
+  if (photo && (photoFirst || !fix)) return { choice: "exif", ...photo };
+  if (fix) return { choice: "device", lat: fix.lat, lon: fix.lon, accuracy_m: fix.accuracy_m };
+  return null;
+}
+
 export function hasPosition(draft) {
-  return Boolean(draft.pin || (usesLiveFix(draft) && draft.fix));
+  return chosen(draft) !== null;
 }
 
 const round = (x) => Math.round(x * 1e7) / 1e7;
@@ -123,6 +166,9 @@ export function apiForm(draft, answers) {
   const { pin } = draft;
   const fix = usesLiveFix(draft) ? draft.fix : null;
   const compass = usesLiveFix(draft) ? draft.compass : null;
+  const position = chosen(draft);
+  // What the volunteer confirmed on the map is stored; the other candidates go along for the moderator.
+  if (position) fields.position_choice = position.choice;
   if (pin) {
     Object.assign(fields, { lat: round(pin.lat), lon: round(pin.lon), location_source: "manual" });
     if (fix) Object.assign(fields, { device_lat: round(fix.lat), device_lon: round(fix.lon), device_accuracy_m: fix.accuracy_m });

@@ -1,5 +1,6 @@
 // "My sightings": what this phone sent, with the server's status fetched by receipt. Kept locally only.
 import * as store from "./db.js";
+import { describe } from "./answers.js";
 import { positionUsed } from "./outbox.js";
 import { label } from "./vocab.js";
 
@@ -58,7 +59,7 @@ export function sentNotice(records, started) {
 }
 
 /** The "same camera / a different camera here" question, or what was answered. */
-export function nearbyQuestion(record, onAnswer) {
+export function nearbyQuestion(record, onAnswer, waiting = 1) {
   const nearby = record.nearby;
   if (!nearby) return null;
   if (nearby.answer) {
@@ -70,6 +71,7 @@ export function nearbyQuestion(record, onAnswer) {
     el("button", { type: "button", class: "button button-primary", onclick: () => onAnswer(record.client_id, "same") }, "Same camera"),
     el("button", { type: "button", class: "button button-secondary", onclick: () => onAnswer(record.client_id, "different") }, "A different camera here"));
   return el("div", { class: "card nearby", "data-client-id": record.client_id },
+    waiting > 1 ? el("p", { class: "nearby-count" }, `1 of ${waiting} questions`) : null,
     el("p", {}, `A confirmed camera (#${nearby.camera_id}) is ${Math.round(nearby.distance_m)} m from sighting #${record.result.id}. Is it the same camera?`),
     buttons, el("p", { class: "hint" }, "Both answers help; nothing is merged without a moderator."));
 }
@@ -109,16 +111,34 @@ function replyBox(record, handlers) {
     el("button", { type: "submit", class: "button button-primary" }, "Send answer"));
 }
 
+// The page's own words for the server's warning codes, when the server sends no message.
+const WARNINGS = {
+  low_accuracy: "The position is not very precise.",
+  position_mismatch: "The photo's GPS and your phone's position are far apart.",
+  position_not_from_photo: "A gallery photo with your position when sending, not where it was taken.",
+  pin_far_from_photo: "Your pin is far from where the photo's GPS says.",
+  pin_far_from_device: "Your pin is far from where your phone was.",
+  time_in_future: "The photo's time is in the future.",
+  time_old: "The photo is more than a year old.",
+  duplicate_photo: "The same photo was sent before.",
+};
+
+export function warningText(warning) {
+  return warning.message || WARNINGS[warning.code] || "A moderator will look at this sighting closely.";
+}
+
 function card(record, handlers) {
   const result = record.result;
   const photo = record.thumb ? el("img", { src: record.thumb, alt: "", class: "thumb" }) : el("span", { class: "thumb" });
-  const warnings = (result?.warnings || []).map((w) => el("li", {}, w.message));
+  const warnings = (result?.warnings || []).map((w) => el("li", {}, warningText(w)));
+  const logged = record.answers ? describe(record.answers) : "";
   return el("li", { class: `mine-item state-${record.state}`, "data-client-id": record.client_id },
     photo,
     el("div", { class: "mine-body" },
       el("p", { class: "mine-title" }, result ? `Sighting #${result.id}` : "Not on the server yet",
         el("span", { class: `badge badge-${record.state}` }, STATES[record.state])),
       el("p", { class: "hint" }, when(record.created_at)),
+      el("p", { class: "logged" }, logged || "No details tapped"),
       ...positionLines(record),
       record.state === "failed" ? el("p", { class: "error", role: "alert" }, record.error) : null,
       record.state === "queued" && record.last_error ? el("p", { class: "hint" }, record.last_error) : null,
@@ -148,12 +168,15 @@ export function awaitingAnswer(records) {
 }
 
 const RECHECK_MS = 5 * 60 * 1000;
+const OPEN_RECHECK_MS = 50 * 1000; // a sighting still with a moderator is asked about this often
+const OPEN = new Set(["pending", "needs_info"]);
 const MOST_CHECKED = 50;
 
 /** Ask the server for the status of recent sent sightings (the receipt proves they are ours). */
 export async function refreshStatuses({ force = false } = {}) {
   const sent = (await store.all()).filter((r) => r.state === "sent" && r.result && !r.result.gone);
-  const due = sent.reverse().slice(0, MOST_CHECKED).filter((r) => force || Date.now() - (r.checked_at || 0) > RECHECK_MS);
+  const wait = (r) => (OPEN.has(r.result.status) ? OPEN_RECHECK_MS : RECHECK_MS);
+  const due = sent.reverse().slice(0, MOST_CHECKED).filter((r) => force || Date.now() - (r.checked_at || 0) > wait(r));
   for (const record of due) {
     const response = await fetch(`/api/v1/sightings/${record.result.id}`, {
       headers: { "X-Receipt": record.result.receipt, Accept: "application/json" }, cache: "no-store",

@@ -5,7 +5,7 @@ import * as store from "./db.js";
 const API = "/api/v1/sightings";
 const BASE_DELAY_MS = 2000;
 const MAX_DELAY_MS = 5 * 60 * 1000;
-const STALL_MS = 60 * 1000; // abort an upload that makes no progress for this long
+const STALL_MS = 20 * 1000; // abort (and retry) an upload that makes no progress for this long
 const TICK_MS = 30 * 1000;
 
 const listeners = new Set();

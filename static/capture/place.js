@@ -1,6 +1,9 @@
 // Where the phone is and which way its camera points, watched while the volunteer frames the shot.
-const RECENT_MS = 30 * 1000; // fixes this young count as "at capture time"
 const STALE_MS = 2 * 60 * 1000; // older than this, a fix is not sent at all
+// A fix older than this at the shutter, or worse than this, may be where the volunteer stood before:
+// the page says so and waits for a better one (walking pace covers 10 m in 7 s).
+export const FRESH_MS = 10 * 1000;
+export const GOOD_M = 30;
 const LAST_VIEW_KEY = "cctv-last-view";
 
 const fixes = [];
@@ -19,15 +22,27 @@ function notify() {
 }
 
 export function snapshot() {
-  return { status, fix: bestFix(), compass: currentHeading() };
+  return { status, fix: fixNearest(Date.now()), compass: currentHeading() };
 }
 
-/** The most accurate fix of the last 30 s, else the latest one if it is under 2 minutes old. */
-export function bestFix(now = Date.now()) {
-  const recent = fixes.filter((f) => now - f.at <= RECENT_MS);
-  if (recent.length) return recent.reduce((best, f) => (f.accuracy_m < best.accuracy_m ? f : best));
-  const latest = fixes[fixes.length - 1];
-  return latest && now - latest.at <= STALE_MS ? latest : null;
+/**
+ * The fix nearest in time to `at` (the shutter), under 2 minutes from it. Not the most accurate of a
+ * while: a volunteer walks between cameras, and an accurate fix from 8 s ago is the previous camera's.
+ */
+export function fixNearest(at) {
+  let nearest = null;
+  for (const f of fixes) {
+    if (Math.abs(f.at - at) <= STALE_MS && (!nearest || Math.abs(f.at - at) <= Math.abs(nearest.at - at))) nearest = f;
+  }
+  return nearest;
+}
+
+/** Why a fix should not be used silently for a shutter at `at`: { accuracy_m, age_s }, or null if it is good. */
+export function fixProblem(fix, at) {
+  if (!fix) return null;
+  const age = Math.abs(at - fix.at);
+  if (age <= FRESH_MS && fix.accuracy_m <= GOOD_M) return null;
+  return { accuracy_m: Math.round(fix.accuracy_m), age_s: Math.round(age / 1000) };
 }
 
 export function currentHeading(now = Date.now()) {

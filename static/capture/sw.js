@@ -1,5 +1,6 @@
 // The capture page's service worker: it keeps the app shell so the page opens and captures with no
-// signal. Sightings never pass through here: the page's outbox (IndexedDB) sends them itself.
+// signal, and the map tiles the volunteer has viewed, so the pin map is not blank offline. Sightings
+// never pass through here: the page's outbox (IndexedDB) sends them itself.
 const VERSION = "__SHELL_VERSION__"; // replaced by the server with a hash of the shell's files
 const CACHE = `capture-${VERSION}`;
 const SHELL = [
@@ -13,11 +14,13 @@ const SHELL = [
   "/static/capture/draft.js",
   "/static/capture/mine.js",
   "/static/capture/outbox.js",
+  "/static/capture/photogps.js",
   "/static/capture/pinmap.js",
   "/static/capture/place.js",
   "/static/capture/vocab.js",
   "/static/capture/icons/icon-192.png",
   "/static/capture/icons/icon-512.png",
+  "/vendor/exifr/full.esm.js",
   "/vendor/leaflet/leaflet.js",
   "/vendor/leaflet/leaflet.css",
   "/vendor/leaflet/images/marker-icon.png",
@@ -26,6 +29,13 @@ const SHELL = [
   "/vendor/leaflet/images/layers.png",
   "/vendor/leaflet/images/layers-2x.png",
 ];
+
+// Tiles: only those the page showed, never a bulk download (OpenStreetMap's tile policy forbids it).
+// At most MAX_TILES (about 20 MB of street-zoom PNGs); the least recently fetched go first.
+const TILES = "tiles-v1";
+const MAX_TILES = 1500;
+const TILE_PATH = /\/\d+\/\d+\/\d+(@2x)?\.(png|jpe?g|webp)$/;
+let putsSinceTrim = 0;
 
 self.addEventListener("install", (event) => {
   // cache: "reload" skips the HTTP cache, so a new version never stores an old file.
@@ -43,10 +53,41 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
+  if (request.method === "GET" && url.origin !== self.location.origin && TILE_PATH.test(url.pathname)) {
+    event.respondWith(tile(request));
+    return;
+  }
   if (request.method !== "GET" || url.origin !== self.location.origin || !SHELL.includes(url.pathname)) {
-    return; // the API, map tiles and other pages go to the network as usual
+    return; // the API and other pages go to the network as usual
   }
   event.respondWith(caches.open(CACHE)
     .then((cache) => cache.match(url.pathname))
     .then((cached) => cached || fetch(request)));
 });
+
+/**
+ * Network first, so tiles stay fresh; the cached copy when offline. The copy is fetched with CORS
+ * (tile servers allow it): an opaque response would count megabytes against the storage the outbox
+ * needs. A server without CORS still draws its tiles, uncached.
+ */
+async function tile(request) {
+  const cache = await caches.open(TILES);
+  const init = { mode: "cors", credentials: "omit", referrer: request.referrer, referrerPolicy: request.referrerPolicy };
+  try {
+    const response = await fetch(request.url, init);
+    if (response.ok) {
+      await cache.delete(request.url); // re-inserted at the end: the order is the recency
+      await cache.put(request.url, response.clone());
+      if (++putsSinceTrim >= 50) { putsSinceTrim = 0; trim(cache); }
+    }
+    return response;
+  } catch {
+    const cached = await cache.match(request.url);
+    return cached || fetch(request); // offline with no copy fails as before; no CORS: plain image
+  }
+}
+
+async function trim(cache) {
+  const keys = await cache.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_TILES)).map((key) => cache.delete(key)));
+}

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from survey import vocab
 from survey.accounts.volunteers import sighting_for_receipt
 from survey.database import begin_write
-from survey.errors import Conflict, Invalid, NoPosition, NotFound
+from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 from survey.intake.plausibility import plausibility_warnings
+from survey.intake.position import apply_position, pin_warnings
 from survey.intake.signs import apply_sign_report, check_sign_report
 from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
 from survey.nearby import Candidate, cameras_near, likely_near
@@ -29,7 +30,6 @@ from survey.photos.images import (
 from survey.photos.scrub import scrub_original
 from survey.storage import photo_files
 
-NO_POSITION = "This photo has no location: allow location access or place a pin on the map."
 # Confirmed cameras this close to a new sighting are shown to the volunteer, who says if it is the same one.
 NEARBY_RADIUS_M = 25
 
@@ -68,6 +68,7 @@ def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None
         )
     begin_write()
     sighting.warnings = plausibility_warnings(sighting, [u.sha256 for u in uploads], fields.get("capture"))
+    sighting.warnings += pin_warnings(sighting)
     sighting.warning_count = len(sighting.warnings)
     return store_sighting(sighting, uploads)
 
@@ -125,29 +126,6 @@ def build_sighting(fields: dict, uploads: list[Upload]) -> Sighting:
     apply_heading(sighting, meta, fields)
     apply_time(sighting, meta, fields)
     return sighting
-
-
-def apply_position(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:
-    """Trust a valid EXIF position first, then what the page sent; keep every candidate."""
-    sighting.exif_lat, sighting.exif_lon = meta.lat, meta.lon
-    sighting.exif_accuracy_m, sighting.exif_altitude_m = meta.accuracy_m, meta.altitude_m
-    sent = (fields["lat"], fields["lon"]) if "lat" in fields else None
-    if sent and fields["location_source"] == vocab.MANUAL:
-        sighting.manual_lat, sighting.manual_lon = sent
-        sighting.device_lat, sighting.device_lon = fields.get("device_lat"), fields.get("device_lon")
-        sighting.device_accuracy_m = fields.get("device_accuracy_m")
-    elif sent:
-        sighting.device_lat, sighting.device_lon = sent
-        sighting.device_accuracy_m = fields.get("accuracy_m")
-    if meta.has_position:
-        sighting.lat, sighting.lon, sighting.accuracy_m = meta.lat, meta.lon, meta.accuracy_m
-        sighting.location_source = vocab.EXIF
-    elif sent:
-        sighting.lat, sighting.lon = sent
-        sighting.accuracy_m = fields.get("accuracy_m")
-        sighting.location_source = fields["location_source"]
-    else:
-        raise NoPosition(NO_POSITION, extra={"code_name": "no_position"})
 
 
 def apply_heading(sighting: Sighting, meta: PhotoMeta, fields: dict) -> None:

@@ -7,6 +7,8 @@ from survey.models import CAMERA_ONLY_ATTRIBUTES, SIGN_REPORT_FIELDS
 from survey.schemas.common import ID, LAT, LON, AttributesIn, SightingBase, UTCDateTime
 from survey.schemas.dumping import Beside, Count, Out, Rounded
 
+NULL_ISLAND = "0, 0 is not a position (it is what a device reports when it has none): place the pin on the camera."
+
 
 class SightingIn(AttributesIn):
     """The form fields sent with the photos of a new sighting."""
@@ -22,6 +24,14 @@ class SightingIn(AttributesIn):
     device_lat = fields.Float(validate=LAT, metadata={"description": "The device fix, kept when a pin was placed."})
     device_lon = fields.Float(validate=LON)
     device_accuracy_m = fields.Float(validate=validate.Range(min=0, max=100_000))
+    position_choice = fields.String(
+        validate=validate.OneOf(vocab.POSITION_CHOICES),
+        metadata={
+            "description": "The candidate the volunteer confirmed on the map, which is stored: manual (the sent "
+            "lat/lon with location_source=manual), exif (the photo's GPS) or device (the sent lat/lon). "
+            "Without it the photo's GPS outranks what was sent."
+        },
+    )
     heading = fields.Float(validate=validate.Range(min=0, max=360))
     heading_source = fields.String(validate=validate.OneOf(vocab.SENT_SOURCES), load_default=vocab.DEVICE)
     captured_at = UTCDateTime(metadata={"description": "Device clock at capture, with offset."})
@@ -52,6 +62,9 @@ class SightingIn(AttributesIn):
         for a, b in (("lat", "lon"), ("device_lat", "device_lon")):
             if (a in data) != (b in data):
                 raise ValidationError(f"{a} and {b} go together.", field_name=b if a in data else a)
+            # A phone with no fix, or a map tapped before it had a view, says 0, 0: nobody maps cameras there.
+            if data.get(a) == 0 and data.get(b) == 0:
+                raise ValidationError(NULL_ISLAND, field_name=a)
 
     @validates_schema
     def _kind(self, data, **kwargs):

@@ -1,8 +1,12 @@
-"""Static files: our own from static/, third-party ones from node_modules (installed, never copied)."""
+"""Static files: our own from static/, third-party ones from node_modules (installed, never copied).
+
+Text files are sent gzip-compressed to clients that accept it (survey.web.compression).
+"""
 
 from flask import Blueprint, abort, send_from_directory
 
 import config as settings
+from survey.web.compression import compress
 
 blp = Blueprint("assets", __name__)
 
@@ -10,6 +14,7 @@ blp = Blueprint("assets", __name__)
 VENDOR = {
     "leaflet": "leaflet/dist",
     "leaflet.markercluster": "leaflet.markercluster/dist",
+    "exifr": "exifr/dist",  # the capture page reads a photo's GPS before sending
 }
 
 
@@ -20,7 +25,7 @@ def static_file(filename):
     The pages are ES modules importing one another: with a cache lifetime, a deploy could mix
     old and new modules for that long and stop a page with an import error.
     """
-    return send_from_directory(settings.ROOT / "static", filename, max_age=None)
+    return compress(send_from_directory(settings.ROOT / "static", filename, max_age=None))
 
 
 @blp.route("/vendor/<package>/<path:filename>")
@@ -28,4 +33,4 @@ def vendor_file(package, filename):
     """A third-party front-end file, e.g. /vendor/leaflet/leaflet.js."""
     if package not in VENDOR:
         abort(404)
-    return send_from_directory(settings.ROOT / "node_modules" / VENDOR[package], filename, max_age=86400)
+    return compress(send_from_directory(settings.ROOT / "node_modules" / VENDOR[package], filename, max_age=86400))
