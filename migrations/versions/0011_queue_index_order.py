@@ -5,8 +5,8 @@ recreates its indexes from reflection: ix_sightings_warnings came back with warn
 ascending, and the sort then read every pending sighting (18 ms a page at 50,000 rows). Dropped
 and made again as 0002 made it; on PostgreSQL this is the same index.
 
-Revision ID: 0008_review
-Revises: 0013_findings
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-03 12:50:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0008_review"
-down_revision = "0013_findings"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

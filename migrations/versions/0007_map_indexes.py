@@ -1,6 +1,6 @@
 """The public map's indexes: a view's cameras counted, and the makers and operators offered, from indexes alone
 
-Revision ID: 0011_map
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-03 12:20:44.155621
 
@@ -9,7 +9,7 @@ Create Date: 2026-12-03 12:20:44.155621
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0011_map"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None

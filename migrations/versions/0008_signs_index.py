@@ -1,7 +1,7 @@
 """Signs by position (issue 17): a sign decision re-measures the cameras around it with box queries
 
-Revision ID: 0014_signs
-Revises: 0011_map
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03 12:09:51.169927
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-03 12:09:51.169927
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0014_signs"
-down_revision = "0011_map"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Findings (issue 17): covering indexes the findings' GROUP BYs read in order, so they need no sort
 
-Revision ID: 0013_findings
-Revises: 0007_snapshots
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 12:59:41.594187
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-03 12:59:41.594187
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0013_findings"
-down_revision = "0007_snapshots"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -2,8 +2,8 @@
 
 Snapshots and download validators are keyed on it; no row means version 0.
 
-Revision ID: 0007_snapshots
-Revises: 0014_signs
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-03 12:05:08.201984
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_snapshots"
-down_revision = "0014_signs"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
