@@ -79,6 +79,8 @@ def from_environment(env=None) -> dict:
         "PRODUCTION": env.get("SURVEY_PRODUCTION", "") not in ("", "0"),
         # A street walked longer ago than this is due to be walked again (StreetComplete asks again too).
         "RESURVEY_AFTER_DAYS": _int(env, "RESURVEY_AFTER_DAYS", 365),
+        # The public map's maker and operator lists may lag a change by this long: they cost a scan.
+        "MAP_CHOICES_STALE_S": _int(env, "MAP_CHOICES_STALE_S", 300),
         # Unfiltered downloads served from files built once per data version (needs PUBLIC_URL); "0" streams.
         "SNAPSHOTS": env.get("SNAPSHOTS", "1") != "0",
         # Empty: "snapshots" beside DATA_DIR, decided when used (tests and benches move DATA_DIR).

@@ -57,6 +57,7 @@ def test_config(database_url: str, data_dir: Path) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "SNAPSHOT_SETTLE_S": 0,  # build at once: tests wait for the build, they never time it
         "SNAPSHOT_CHECK_S": 0,  # and every download checks the data version
+        "MAP_CHOICES_STALE_S": 0,  # each test's map offers its own cameras' makers, not an earlier test's
     }
 
 

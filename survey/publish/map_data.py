@@ -8,6 +8,7 @@ pixels), so two views of the same place share their cells and a cell never strad
 import math
 from dataclasses import dataclass, replace
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from survey.extensions import db
@@ -25,7 +26,7 @@ MAX_CAMERAS = 1500
 # A view needing more cells than this is not a screen (a 4K screen at 64 px cells is about 2,000).
 MAX_CELLS = 10_000
 CLUSTERS, CAMERAS_KIND = "clusters", "cameras"
-CHOICES_STALE_S = 300
+CHOICES_STALE_S = 300  # default of the MAP_CHOICES_STALE_S setting
 POPUP_FIELDS = (
     "manufacturer",
     "model",
@@ -132,7 +133,8 @@ def filter_choices(limit: int = 200) -> dict[str, list[str]]:
     Counted from an index, and kept for CHOICES_STALE_S after the cameras change: a new operator may
     wait that long for its option, and a busy moderator does not make every page view count again.
     """
-    return map_grid.remembered(("choices", limit), lambda: _choices(limit), stale_s=CHOICES_STALE_S)
+    stale_s = float(current_app.config.get("MAP_CHOICES_STALE_S", CHOICES_STALE_S))
+    return map_grid.remembered(("choices", limit), lambda: _choices(limit), stale_s=stale_s)
 
 
 def _choices(limit: int) -> dict[str, list[str]]:

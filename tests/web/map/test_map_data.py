@@ -133,10 +133,9 @@ def test_answers_are_cacheable_and_gzipped(client, app):
     assert changed.status_code == 200 and changed.json["total"] == 31
 
 
-def test_the_page_offers_the_public_choices_and_areas(client, app, tmp_path, monkeypatch):
+def test_the_page_offers_the_public_choices_and_areas(client, app, tmp_path):
     from tests.areas.osmdata import make_town
 
-    monkeypatch.setattr(map_data, "CHOICES_STALE_S", 0)  # an earlier test's page may have left its choices
     camera(app, manufacturer="Dahua", operator="Transport for London")
     camera(app, manufacturer="Axis", operator="Transport for London", status="withdrawn")
     make_town(app, tmp_path)
