@@ -164,6 +164,9 @@ def _watch_postgres(engine: Engine, seconds: float, ping_seconds: float) -> None
         WATCHDOG.watch(dbapi_connection, ping_seconds)
         try:
             dbapi_connection.execute("SELECT 1")
+            # Hand over an idle connection: a transaction left open by the ping would forbid setting an
+            # isolation level (a snapshot build reads in REPEATABLE READ).
+            dbapi_connection.rollback()
         except Exception as error:
             raise exc.DisconnectionError() from error  # the pool tries a fresh connection once more
         finally:
