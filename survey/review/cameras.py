@@ -3,15 +3,15 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import distinct, func, select, update
+from sqlalchemy import distinct, func, select
 
 from survey import dataset_version, vocab
 from survey.database import begin_write
-from survey.errors import Invalid, NotFound
+from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting
 from survey.review import audit
-from survey.review.versioning import atomic, claim, conflict
+from survey.review.versioning import atomic, claim, conflict, lock_row
 from survey.signage import recompute_camera
 
 POSITION_FIELDS = ("lat", "lon", "direction")
@@ -83,16 +83,8 @@ def new_camera(sighting: Sighting, data: dict) -> Camera:
 
 
 def lock_camera(camera_id: int) -> Camera:
-    """Take the camera's row lock (by bumping its version), then read it fresh."""
-    statement = (
-        update(Camera)
-        .where(Camera.id == camera_id)
-        .values(version=Camera.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if db.session.execute(statement).rowcount != 1:
-        raise Invalid(f"There is no camera {camera_id}.", errors={"camera_id": ["No such camera."]})
-    return db.session.get(Camera, camera_id, populate_existing=True)
+    """Take the camera's row lock, then read it fresh."""
+    return lock_row(Camera, camera_id, "camera")
 
 
 def attribute_conflicts(sighting: Sighting, camera: Camera) -> list[AttributeConflict]:

@@ -7,7 +7,7 @@ re-measures the signage of the cameras the sign can reach (survey.signage) befor
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from survey import dataset_version, vocab
 from survey.errors import Invalid, NotFound
@@ -17,7 +17,7 @@ from survey.models import SIGN_REPORT_FIELDS, Camera, Photo, Sighting, Sign
 from survey.review import audit, decisions
 from survey.review.cameras import sighting_day
 from survey.review.decisions import _decide, _open_for_change  # the one way a sighting is opened and decided
-from survey.review.versioning import atomic, claim, conflict
+from survey.review.versioning import atomic, claim, conflict, lock_row
 from survey.signage import recompute_near
 
 SIGN_FIELDS = (
@@ -136,16 +136,8 @@ def _correct(sign: Sign, data: dict) -> None:
 
 
 def lock_sign(sign_id: int) -> Sign:
-    """Take the sign's row lock (by bumping its version), then read it fresh."""
-    statement = (
-        update(Sign)
-        .where(Sign.id == sign_id)
-        .values(version=Sign.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if db.session.execute(statement).rowcount != 1:
-        raise Invalid(f"There is no sign {sign_id}.", errors={"sign_id": ["No such sign."]})
-    return db.session.get(Sign, sign_id, populate_existing=True)
+    """Take the sign's row lock, then read it fresh."""
+    return lock_row(Sign, sign_id, "sign")
 
 
 def merge_into_sign(sign: Sign, sighting: Sighting, data: dict, actor_id: int) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from survey.errors import Conflict
+from survey.errors import Conflict, Invalid
 from survey.extensions import db
 
 STALE = "Someone else changed this first; nothing was saved. Its current state is in 'current'."
@@ -52,3 +52,16 @@ def atomic(rule):
             raise
 
     return wrapped
+
+
+def lock_row(model, row_id: int, noun: str):
+    """Take a row's lock (by bumping its version), then read it fresh; 422 naming `noun` when it is not there."""
+    statement = (
+        update(model)
+        .where(model.id == row_id)
+        .values(version=model.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(statement).rowcount != 1:
+        raise Invalid(f"There is no {noun} {row_id}.", errors={f"{noun}_id": [f"No such {noun}."]})
+    return db.session.get(model, row_id, populate_existing=True)

@@ -39,12 +39,13 @@ def send_download(fmt: str, flt: CameraFilter) -> Response:
     return Response(chunks, mimetype=FORMATS[fmt], headers=headers)
 
 
-def download_headers(fmt: str, etag: str, last_modified) -> dict:
+def download_headers(fmt: str, etag: str, last_modified, name: str = "cameras") -> dict:
+    """Validators and caching for a download; a file name for every format but GeoJSON."""
     headers = {"ETag": etag, "Vary": "Accept-Encoding", "Cache-Control": "public, max-age=60"}
     if last_modified:
         headers["Last-Modified"] = http_date(last_modified)
     if fmt != "geojson":
-        headers["Content-Disposition"] = f'attachment; filename="cameras.{fmt}"'
+        headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return headers
 
 

@@ -11,6 +11,7 @@ from survey.publish.downloads import gzipped, public_base_url, started
 from survey.publish.signs import FORMATS, STREAMS, SignFilter, public_sign, sign_freshness
 from survey.review import signs
 from survey.schemas.signs import SignApproveIn, SignCandidateOut, SignDecisionOut, SignQuery
+from survey.web.api.cameras import download_headers
 
 blp = Blueprint("signs", __name__, url_prefix="/api/v1", description="Approved signs, for anyone")
 moderation = Blueprint(
@@ -23,13 +24,9 @@ def send_signs(fmt: str, flt: SignFilter) -> Response:
     """Stream one format, with 304 for a client that has it and gzip when asked."""
     base = public_base_url()
     fresh = sign_freshness(fmt, flt, base)
-    headers = {"ETag": fresh.etag, "Vary": "Accept-Encoding", "Cache-Control": "public, max-age=60"}
-    if fresh.last_modified:
-        headers["Last-Modified"] = fresh.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    headers = download_headers(fmt, fresh.etag, fresh.last_modified, name="signs")
     if not is_resource_modified(request.environ, etag=fresh.etag, last_modified=fresh.last_modified):
         return Response(status=304, headers=headers)
-    if fmt != "geojson":
-        headers["Content-Disposition"] = f'attachment; filename="signs.{fmt}"'
     chunks = started(STREAMS[fmt](flt, base))
     if request.accept_encodings["gzip"] > 0:
         headers["Content-Encoding"] = "gzip"
