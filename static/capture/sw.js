@@ -9,6 +9,7 @@ const SHELL = [
   "/static/capture/styles.css",
   "/static/capture/app.js",
   "/static/capture/answers.js",
+  "/static/capture/cone.js",
   "/static/capture/db.js",
   "/static/capture/details.js",
   "/static/capture/draft.js",
