@@ -1,6 +1,7 @@
 // The small map with one pin at the position that will be stored; the volunteer drags it, taps the map
 // or moves it with the arrow keys. It opens at the fix, the last place, the survey area or the
 // configured centre, always at street zoom: a pin placed on a view of the world is a guess.
+import { addBasemap, basemapUrl } from "./basemap.js";
 import { createCone } from "./cone.js";
 import { lastView } from "./place.js";
 
@@ -39,11 +40,15 @@ export function createPinMap(element, onPin, say, onTurn = () => {}) {
   const L = window.L;
   const start = startView();
   const map = L.map(element, { zoomControl: true }).setView(start ? [start.lat, start.lon] : [51.5074, -0.1278], STREET_ZOOM);
-  // The site sends Referrer-Policy: no-referrer, and OpenStreetMap's tile servers refuse requests
-  // without a Referer: tiles alone tell them which site asks (the origin only, never the page path).
-  L.tileLayer(meta("tile-url"), {
-    maxZoom: 19, attribution: meta("tile-attribution"), referrerPolicy: "strict-origin-when-cross-origin",
-  }).addTo(map);
+  if (basemapUrl()) {
+    addBasemap(map, meta("tile-attribution")).catch((error) => say(`The map could not be drawn: ${error.message}`));
+  } else {
+    // The site sends Referrer-Policy: no-referrer, and OpenStreetMap's tile servers refuse requests
+    // without a Referer: tiles alone tell them which site asks (the origin only, never the page path).
+    L.tileLayer(meta("tile-url"), {
+      maxZoom: 19, attribution: meta("tile-attribution"), referrerPolicy: "strict-origin-when-cross-origin",
+    }).addTo(map);
+  }
   const circle = (color) => L.circle([0, 0], { radius: 1, interactive: false, weight: 1, color, fillOpacity: 0.12 });
   const accuracy = circle("#0a3d7a");
   const photoAccuracy = circle("#b35c00");

@@ -15,6 +15,7 @@ VENDOR = {
     "leaflet": "leaflet/dist",
     "leaflet.markercluster": "leaflet.markercluster/dist",
     "exifr": "exifr/dist",  # the capture page reads a photo's GPS before sending
+    "pmtiles": "pmtiles/dist",  # the capture page reads a self-hosted basemap (BASEMAP_PMTILES) by ranges
 }
 
 
