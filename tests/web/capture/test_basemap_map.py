@@ -36,7 +36,6 @@ def drawn_colour(page):
 
 
 def test_the_map_draws_from_the_pmtiles_file_by_ranges_and_never_asks_osm(phone, app, basemap):  # noqa: F811
-    path, _ = basemap
     page = phone()
     seen = watch_requests(page, app)
     capture(page, jpeg_file("no-gps.jpg", photo(size=(640, 480), seed=51)))

@@ -43,7 +43,7 @@ def make_archive(path, centre=LONDON, zooms=(15, 16), span=2) -> dict:
                 tiles[z, x, y] = png_tile(z, x, y)
     with open(path, "wb") as f:
         writer = Writer(f)
-        for (z, x, y) in sorted(tiles, key=lambda t: zxy_to_tileid(*t)):
+        for z, x, y in sorted(tiles, key=lambda t: zxy_to_tileid(*t)):
             writer.write_tile(zxy_to_tileid(z, x, y), tiles[z, x, y])
         lat, lon = centre
         e7 = lambda v: int(v * 10_000_000)  # noqa: E731

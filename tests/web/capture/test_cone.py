@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import photo
-from tests.web.test_capture_page import capture, jpeg_file, save_and_send, shoot, sightings, SLOW_MS
+from tests.web.test_capture_page import SLOW_MS, capture, jpeg_file, save_and_send, shoot, sightings
 
 HANDLE = ".cone-handle"
 

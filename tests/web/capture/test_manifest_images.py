@@ -34,7 +34,7 @@ def test_screenshots_cover_narrow_and_wide_screens_as_install_dialogs_want(manif
     for shot in shots:
         width, height = map(int, shot["sizes"].split("x"))
         # Chrome shows a screenshot only between 320 and 3840 px a side, at most 2.3 times longer than wide.
-        assert 320 <= min(width, height) and max(width, height) <= 3840
+        assert min(width, height) >= 320 and max(width, height) <= 3840
         assert max(width, height) / min(width, height) <= 2.3
         assert (width < height) == (shot["form_factor"] == "narrow")
         assert shot["label"]  # read out by screen readers in the install dialog

@@ -16,7 +16,7 @@ TILES = "tiles-v1"
 class TileHandler(BaseHTTPRequestHandler):
     """Any /z/x/y.png is the same small PNG, with CORS as OpenStreetMap's tile servers send it."""
 
-    def do_GET(self):  # noqa: N802 (the name http.server calls)
+    def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
         self.send_header("Content-Length", str(len(TILE)))
