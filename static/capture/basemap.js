@@ -1,8 +1,11 @@
-// The self-hosted basemap (BASEMAP_PMTILES): one raster PMTiles archive, read by byte ranges with the
-// pmtiles library (from node_modules), or from a whole copy the volunteer saved on this phone with the
-// button on the first screen, so the map draws with no signal and no tile server at all.
+// The self-hosted basemap (BASEMAP_PMTILES): one PMTiles archive, read by byte ranges with the pmtiles
+// library (from node_modules), or from a whole copy the volunteer saved on this phone with the button
+// on the first screen, so the map draws with no signal and no tile server at all. Raster tiles are
+// shown as images; vector tiles (a Protomaps build) are drawn by protomaps-leaflet in its light style.
 const CACHE = "basemap-v1";
 const SCRIPT = "/vendor/pmtiles/pmtiles.js";
+const VECTOR_SCRIPT = "/vendor/protomaps-leaflet/protomaps-leaflet.js";
+const VECTOR_TYPES = [1]; // Mvt in the PMTiles header's tile type
 const $ = (id) => document.getElementById(id);
 
 function meta(name) {
@@ -14,12 +17,13 @@ export function basemapUrl() {
   return meta("basemap-url");
 }
 
-function loadLibrary() {
-  if (window.pmtiles) return Promise.resolve(window.pmtiles);
+/** A classic script (the libraries' browser builds set a global): resolves to that global. */
+function loadScript(src, global) {
+  if (window[global]) return Promise.resolve(window[global]);
   return new Promise((resolve, reject) => {
-    const script = Object.assign(document.createElement("script"), { src: SCRIPT });
-    script.onload = () => resolve(window.pmtiles);
-    script.onerror = () => reject(new Error("pmtiles could not be loaded"));
+    const script = Object.assign(document.createElement("script"), { src });
+    script.onload = () => resolve(window[global]);
+    script.onerror = () => reject(new Error(`${src} could not be loaded`));
     document.head.append(script);
   });
 }
@@ -36,17 +40,22 @@ async function savedCopy(url) {
 /** Add the basemap to a Leaflet map; it is drawn at the archive's zooms and scaled up beyond them. */
 export async function addBasemap(map, attribution) {
   const url = basemapUrl();
-  const [lib, copy] = await Promise.all([loadLibrary(), savedCopy(url).catch(() => null)]);
+  const [lib, copy] = await Promise.all([loadScript(SCRIPT, "pmtiles"), savedCopy(url).catch(() => null)]);
   // A File's name is the archive's key in the library's cache: the URL, as for a fetched one.
   const source = copy ? new lib.FileSource(new File([copy], url)) : new lib.FetchSource(url);
   const archive = new lib.PMTiles(source);
   const header = await archive.getHeader();
-  const layer = lib.leafletRasterLayer(archive, {
-    maxZoom: 19, maxNativeZoom: header.maxZoom, minNativeZoom: header.minZoom, attribution,
-  });
+  const layer = VECTOR_TYPES.includes(header.tileType) ? await vectorLayer(archive, header, attribution)
+    : lib.leafletRasterLayer(archive, { maxZoom: 19, maxNativeZoom: header.maxZoom, minNativeZoom: header.minZoom, attribution });
   layer.addTo(map);
   document.documentElement.dataset.basemap = copy ? "saved" : "network";
   return layer;
+}
+
+/** Vector tiles drawn on canvases; past the archive's last zoom its tiles are drawn larger. */
+async function vectorLayer(archive, header, attribution) {
+  const protomaps = await loadScript(VECTOR_SCRIPT, "protomapsL");
+  return protomaps.leafletLayer({ url: archive, flavor: "light", lang: "en", maxDataZoom: header.maxZoom, attribution });
 }
 
 function megabytes(bytes) {

@@ -24,6 +24,7 @@ const SHELL = [
   "/static/capture/icons/icon-512.png",
   "/vendor/exifr/full.esm.js",
   "/vendor/pmtiles/pmtiles.js",
+  "/vendor/protomaps-leaflet/protomaps-leaflet.js",
   "/vendor/leaflet/leaflet.js",
   "/vendor/leaflet/leaflet.css",
   "/vendor/leaflet/images/marker-icon.png",

@@ -33,14 +33,14 @@ def png_tile(z: int, x: int, y: int) -> bytes:
     return buffer.getvalue()
 
 
-def make_archive(path, centre=LONDON, zooms=(15, 16), span=2) -> dict:
-    """A raster PMTiles v3 archive of (2*span+1)² tiles round `centre` at each zoom; returns its tiles."""
+def make_archive(path, centre=LONDON, zooms=(15, 16), span=2, tile=png_tile, tile_type=TileType.PNG) -> dict:
+    """A PMTiles v3 archive of (2*span+1)² tiles round `centre` at each zoom; returns its tiles."""
     tiles = {}
     for z in zooms:
         cx, cy = tile_xy(*centre, z)
         for x in range(cx - span, cx + span + 1):
             for y in range(cy - span, cy + span + 1):
-                tiles[z, x, y] = png_tile(z, x, y)
+                tiles[z, x, y] = tile(z, x, y)
     with open(path, "wb") as f:
         writer = Writer(f)
         for z, x, y in sorted(tiles, key=lambda t: zxy_to_tileid(*t)):
@@ -49,7 +49,7 @@ def make_archive(path, centre=LONDON, zooms=(15, 16), span=2) -> dict:
         e7 = lambda v: int(v * 10_000_000)  # noqa: E731
         writer.finalize(
             {
-                "tile_type": TileType.PNG,
+                "tile_type": tile_type,
                 "tile_compression": Compression.NONE,
                 "min_zoom": min(zooms),
                 "max_zoom": max(zooms),
