@@ -14,6 +14,16 @@ export function headingOf(dx, dy) {
   return (Math.round(((degrees + 360) % 360) / STEP) * STEP) % 360;
 }
 
+/** Is something else on top of the handle's centre (a control, the photo)? Off screen or hidden: no. */
+function covered(handle) {
+  if (!handle.offsetParent) return false;
+  const box = handle.getBoundingClientRect();
+  const [x, y] = [box.left + box.width / 2, box.top + box.height / 2];
+  if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) return false;
+  const top = document.elementFromPoint(x, y);
+  return top !== null && top !== handle && !handle.contains(top);
+}
+
 function point(degrees, radius) {
   const rad = (degrees * Math.PI) / 180;
   return [Math.sin(rad) * radius, -Math.cos(rad) * radius];
@@ -64,18 +74,24 @@ export function createCone(map, marker, onTurn) {
     return Math.max(MIN_RADIUS_PX, Math.min(RADIUS_PX, room));
   }
 
+  function placeHandle(at, degrees, r) {
+    const [hx, hy] = point(degrees, r);
+    parts.handle.style.transform = `translate(${at.x + hx - HANDLE_PX / 2}px, ${at.y + hy - HANDLE_PX / 2}px)`;
+  }
+
   function draw() {
     const shown = map.hasLayer(marker);
     for (const pane of parts.panes) pane.hidden = !shown;
     if (!shown) return;
-    const r = radius(map.latLngToContainerPoint(marker.getLatLng()), map.getSize());
+    let r = radius(map.latLngToContainerPoint(marker.getLatLng()), map.getSize());
     const at = map.latLngToLayerPoint(marker.getLatLng()); // the panes move with the map
     const degrees = heading ?? 0;
+    placeHandle(at, degrees, r);
+    // The zoom buttons and the photo on the map's corner lie above the map: pull the handle in from under them.
+    while (r > MIN_RADIUS_PX && covered(parts.handle)) placeHandle(at, degrees, (r = Math.max(MIN_RADIUS_PX, r - 6)));
     parts.svg.style.transform = `translate(${at.x}px, ${at.y}px)`;
     parts.wedge.setAttribute("d", wedgePath(degrees, r));
     parts.layer.classList.toggle("cone-unset", heading === null);
-    const [hx, hy] = point(degrees, r);
-    parts.handle.style.transform = `translate(${at.x + hx - HANDLE_PX / 2}px, ${at.y + hy - HANDLE_PX / 2}px)`;
     parts.handle.dataset.heading = heading === null ? "" : String(heading);
   }
 

@@ -70,6 +70,8 @@ def test_dragging_the_cone_east_sets_90_degrees_and_the_slider_moves_the_cone(ph
     assert stored_heading(page) == east
     hx, hy = centre(handle.bounding_box())
     assert hx > x + 30 and abs(hy - y) < 8  # the handle sits east of the pin: the cone shows what is stored
+    on_top = page.evaluate(f"document.elementFromPoint({hx}, {hy}).className")
+    assert on_top == "cone-handle"  # pulled in from under the "+ Photo" button, so it can be grabbed again
     shoot(page, "21-view-cone")
 
     page.locator("#heading-input").fill("180")  # the slider (the keyboard's way): the cone follows
