@@ -172,3 +172,31 @@ def test_a_vector_basemap_is_drawn_in_protomaps_light_style(phone, app, vector_b
     assert seen["osm"] == []
     assert {r.response().status for r in seen["basemap"] if r.response()} == {206}
     shoot(page, "24-vector-basemap")
+
+
+def shell_caches(page) -> list[str]:
+    return page.evaluate("caches.keys().then((keys) => keys.filter((k) => k.startsWith('capture-')))")
+
+
+def test_a_saved_copy_of_an_older_archive_is_not_used(phone, app, basemap):  # noqa: F811
+    path, _ = basemap
+    page = phone()
+    page.locator("#basemap-save").click()
+    expect(page.locator("#basemap-save")).to_have_text("Delete the saved map", timeout=SLOW_MS)
+    old_shell = shell_caches(page)
+    with path.open("ab") as f:  # the operator put a new archive in place (trailing bytes keep this one valid)
+        f.write(b"\0" * 4096)
+    # The page comes from the worker's copy of the shell, which names the old archive, so the saved copy
+    # still matches it; meanwhile the browser fetches the new worker (the shell's version covers the file).
+    page.reload()
+    for _ in range(100):
+        if shell_caches(page) and set(shell_caches(page)).isdisjoint(old_shell):
+            break
+        page.wait_for_timeout(100)
+    assert set(shell_caches(page)).isdisjoint(old_shell)
+    page.reload()  # the new shell: the saved copy is of another file now
+    size_mb = f"{path.stat().st_size / 1e6:.1f} MB"
+    expect(page.locator("#basemap-save")).to_have_text(f"Save the map ({size_mb})", timeout=SLOW_MS)
+    capture(page, jpeg_file("no-gps.jpg", photo(size=(640, 480), seed=54)))
+    expect(page.locator(BLOB_TILES).first).to_be_visible()
+    assert page.evaluate("document.documentElement.dataset.basemap") == "network"  # the new file, by ranges
