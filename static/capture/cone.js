@@ -41,7 +41,7 @@ function build(map) {
   under.style.zIndex = 550; // above tiles and circles (400), under the pin (600)
   const over = map.createPane("coneHandle");
   over.style.zIndex = 650; // above the pin, under the zoom buttons (800)
-  const layer = map.getContainer();
+  const container = map.getContainer(); // carries the "cone-unset" and "cone-dragging" classes
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("class", "cone-svg");
   svg.setAttribute("aria-hidden", "true");
@@ -54,7 +54,7 @@ function build(map) {
   handle.setAttribute("aria-hidden", "true"); // the slider below is the accessible control
   under.append(svg);
   over.append(handle);
-  return { layer, panes: [under, over], svg, wedge, handle };
+  return { container, panes: [under, over], svg, wedge, handle };
 }
 
 /**
@@ -91,7 +91,7 @@ export function createCone(map, marker, onTurn) {
     while (r > MIN_RADIUS_PX && covered(parts.handle)) placeHandle(at, degrees, (r = Math.max(MIN_RADIUS_PX, r - 6)));
     parts.svg.style.transform = `translate(${at.x}px, ${at.y}px)`;
     parts.wedge.setAttribute("d", wedgePath(degrees, r));
-    parts.layer.classList.toggle("cone-unset", heading === null);
+    parts.container.classList.toggle("cone-unset", heading === null);
     parts.handle.dataset.heading = heading === null ? "" : String(heading);
   }
 
@@ -107,13 +107,13 @@ export function createCone(map, marker, onTurn) {
     event.stopPropagation();
     dragging = true;
     parts.handle.setPointerCapture(event.pointerId);
-    parts.layer.classList.add("cone-dragging");
+    parts.container.classList.add("cone-dragging");
   });
   parts.handle.addEventListener("pointermove", (event) => { if (dragging) turnTo(event, false); });
   const end = (event) => {
     if (!dragging) return;
     dragging = false;
-    parts.layer.classList.remove("cone-dragging");
+    parts.container.classList.remove("cone-dragging");
     turnTo(event, true);
   };
   parts.handle.addEventListener("pointerup", end);
