@@ -89,6 +89,9 @@ def from_environment(env=None) -> dict:
         "SNAPSHOT_ACCEL_PREFIX": env.get("SNAPSHOT_ACCEL_PREFIX") or "",
         # The makers the findings count apart, comma-separated: by default the two the campaigns' sources name.
         "WATCH_MANUFACTURERS": env.get("WATCH_MANUFACTURERS") or "Hikvision,Dahua",
+        # A self-hosted basemap for the capture page's map: the path of one .pmtiles archive, served
+        # by byte ranges at /basemap.pmtiles and savable on the phone for offline use. Unset: TILE_URL's tiles.
+        "BASEMAP_PMTILES": env.get("BASEMAP_PMTILES") or "",
     }
 
 

@@ -73,6 +73,9 @@ def _init_extensions(app: Flask) -> None:
     api.init_app(app)
     app.register_blueprint(assets.blp)
     app.register_blueprint(capture.blp)
+    from survey.web import basemap
+
+    app.register_blueprint(basemap.blp)
     handlers.init_app(app, ratelimits.seconds_until_free)
     security.init_app(app)
     cors.init_app(app)

@@ -1,5 +1,6 @@
 // The capture page: screens, the sending status bar, and the start-up that resumes unsent work.
 import * as store from "./db.js";
+import { initOffline as initBasemapOffline } from "./basemap.js";
 import * as details from "./details.js";
 import * as outbox from "./outbox.js";
 import * as place from "./place.js";
@@ -148,6 +149,7 @@ async function resumeDraft() {
 
 async function main() {
   details.init({ show, toast });
+  initBasemapOffline(); // the "save the map" card, when the server has its own basemap
   place.subscribe(drawPlace);
   setInterval(() => drawPlace(place.snapshot()), 2000); // a fix ages while no new one comes
   place.watchPosition();

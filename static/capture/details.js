@@ -60,7 +60,7 @@ export function open(record, answers, show) {
   show("details");
   map ??= createPinMap($("map"), (lat, lon) => { draft.pin = { lat, lon }; saveAndDraw(); }, (text) => {
     $("pin-text").textContent = text;
-  });
+  }, (degrees, done) => { draft.heading_manual = degrees; if (done) saveAndDraw(); else draw(); });
   map.resize();
   drawPhotos();
   draw();
@@ -117,7 +117,8 @@ function draw() {
   $("send").textContent = trouble && confirmedStaleFix ? "Send anyway" : confirmedNoPosition ? "Send without a position" : "Save & send";
   const manual = draft.heading_manual;
   const heading = manual ?? draft.compass;
-  $("heading-text").textContent = heading === null ? "No compass: slide to the direction you faced."
+  map?.heading(heading);
+  $("heading-text").textContent = heading === null ? "No compass: drag the cone on the map, or slide, to the direction you faced."
     : `${Math.round(heading)}° ${place.compassPoint(heading)} ${manual === null ? "(compass)" : "(set by hand)"}`;
   $("heading-input").value = heading ?? 0;
   $("heading-compass").hidden = manual === null || draft.compass === null;

@@ -1,6 +1,8 @@
 // The small map with one pin at the position that will be stored; the volunteer drags it, taps the map
 // or moves it with the arrow keys. It opens at the fix, the last place, the survey area or the
 // configured centre, always at street zoom: a pin placed on a view of the world is a guess.
+import { addBasemap, basemapUrl } from "./basemap.js";
+import { createCone } from "./cone.js";
 import { lastView } from "./place.js";
 
 export const STREET_ZOOM = 18; // about 0.4-0.6 m a pixel: a thumb places the pin within a metre or two
@@ -30,16 +32,23 @@ function pinIcon(L) {
   });
 }
 
-/** A Leaflet map in `element`; `onPin(lat, lon)` is called when the volunteer places the pin; `say(text)` explains. */
-export function createPinMap(element, onPin, say) {
+/**
+ * A Leaflet map in `element`; `onPin(lat, lon)` is called when the volunteer places the pin; `say(text)`
+ * explains; `onTurn(degrees, done)` when they drag the view cone's handle (see cone.js).
+ */
+export function createPinMap(element, onPin, say, onTurn = () => {}) {
   const L = window.L;
   const start = startView();
   const map = L.map(element, { zoomControl: true }).setView(start ? [start.lat, start.lon] : [51.5074, -0.1278], STREET_ZOOM);
-  // The site sends Referrer-Policy: no-referrer, and OpenStreetMap's tile servers refuse requests
-  // without a Referer: tiles alone tell them which site asks (the origin only, never the page path).
-  L.tileLayer(meta("tile-url"), {
-    maxZoom: 19, attribution: meta("tile-attribution"), referrerPolicy: "strict-origin-when-cross-origin",
-  }).addTo(map);
+  if (basemapUrl()) {
+    addBasemap(map, meta("tile-attribution")).catch((error) => say(`The map could not be drawn: ${error.message}`));
+  } else {
+    // The site sends Referrer-Policy: no-referrer, and OpenStreetMap's tile servers refuse requests
+    // without a Referer: tiles alone tell them which site asks (the origin only, never the page path).
+    L.tileLayer(meta("tile-url"), {
+      maxZoom: 19, attribution: meta("tile-attribution"), referrerPolicy: "strict-origin-when-cross-origin",
+    }).addTo(map);
+  }
   const circle = (color) => L.circle([0, 0], { radius: 1, interactive: false, weight: 1, color, fillOpacity: 0.12 });
   const accuracy = circle("#0a3d7a");
   const photoAccuracy = circle("#b35c00");
@@ -61,6 +70,7 @@ export function createPinMap(element, onPin, say) {
     if (pin.dragging) close ? pin.dragging.enable() : pin.dragging.disable();
   });
   pin.on("add", () => pin.getElement()?.addEventListener("keydown", (event) => moveByKey(map, pin, event, place)));
+  const cone = createCone(map, pin, onTurn);
 
   return {
     /** Show the phone's fix and the photo's GPS; put the pin on `where`, the position to be stored. */
@@ -74,6 +84,8 @@ export function createPinMap(element, onPin, say) {
         map.setView(pin.getLatLng(), Math.max(map.getZoom(), 18));
       }
     },
+    /** Point the view cone at `degrees` from north (null: no direction yet). */
+    heading(degrees) { cone.show(degrees); },
     zoom() { return map.getZoom(); },
     /** Leaflet measures its box when shown; call after the screen appears. */
     resize() { map.invalidateSize(); },

@@ -9,6 +9,8 @@ const SHELL = [
   "/static/capture/styles.css",
   "/static/capture/app.js",
   "/static/capture/answers.js",
+  "/static/capture/basemap.js",
+  "/static/capture/cone.js",
   "/static/capture/db.js",
   "/static/capture/details.js",
   "/static/capture/draft.js",
@@ -21,6 +23,8 @@ const SHELL = [
   "/static/capture/icons/icon-192.png",
   "/static/capture/icons/icon-512.png",
   "/vendor/exifr/full.esm.js",
+  "/vendor/pmtiles/pmtiles.js",
+  "/vendor/protomaps-leaflet/protomaps-leaflet.js",
   "/vendor/leaflet/leaflet.js",
   "/vendor/leaflet/leaflet.css",
   "/vendor/leaflet/images/marker-icon.png",
@@ -31,11 +35,13 @@ const SHELL = [
 ];
 
 // Tiles: only those the page showed, never a bulk download (OpenStreetMap's tile policy forbids it).
-// At most MAX_TILES (about 20 MB of street-zoom PNGs); the least recently fetched go first.
+// At most MAX_TILES (about 20 MB of street-zoom PNGs); the least recently used go first, EVICT at a time.
 const TILES = "tiles-v1";
 const MAX_TILES = 1500;
+const EVICT = 50; // one listing of the cache frees room for this many tiles
 const TILE_PATH = /\/\d+\/\d+\/\d+(@2x)?\.(png|jpe?g|webp)$/;
-let putsSinceTrim = 0;
+let tileCount = null; // entries in TILES: counted once per worker start, then kept
+let tileWrites = Promise.resolve(); // one write at a time, so the count is exact and the bound holds
 
 self.addEventListener("install", (event) => {
   // cache: "reload" skips the HTTP cache, so a new version never stores an old file.
@@ -75,19 +81,28 @@ async function tile(request) {
   const init = { mode: "cors", credentials: "omit", referrer: request.referrer, referrerPolicy: request.referrerPolicy };
   try {
     const response = await fetch(request.url, init);
-    if (response.ok) {
-      await cache.delete(request.url); // re-inserted at the end: the order is the recency
-      await cache.put(request.url, response.clone());
-      if (++putsSinceTrim >= 50) { putsSinceTrim = 0; trim(cache); }
-    }
+    if (response.ok) await remember(cache, request.url, response.clone());
     return response;
   } catch {
     const cached = await cache.match(request.url);
+    if (cached) await remember(cache, request.url, cached.clone()); // used again: the newest now
     return cached || fetch(request); // offline with no copy fails as before; no CORS: plain image
   }
 }
 
-async function trim(cache) {
-  const keys = await cache.keys();
-  await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_TILES)).map((key) => cache.delete(key)));
+/** Keep a tile as the most recently used (the cache's order is the recency), within MAX_TILES. */
+function remember(cache, url, response) {
+  tileWrites = tileWrites.then(async () => {
+    const had = await cache.delete(url); // re-inserted at the end
+    tileCount = tileCount === null ? (await cache.keys()).length : tileCount - (had ? 1 : 0);
+    if (tileCount >= MAX_TILES) {
+      const keys = await cache.keys();
+      const oldest = keys.slice(0, keys.length - MAX_TILES + EVICT);
+      await Promise.all(oldest.map((key) => cache.delete(key)));
+      tileCount = keys.length - oldest.length;
+    }
+    await cache.put(url, response);
+    tileCount += 1;
+  }).catch(() => { tileCount = null; }); // e.g. storage full: count afresh next time
+  return tileWrites;
 }

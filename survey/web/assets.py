@@ -15,6 +15,8 @@ VENDOR = {
     "leaflet": "leaflet/dist",
     "leaflet.markercluster": "leaflet.markercluster/dist",
     "exifr": "exifr/dist",  # the capture page reads a photo's GPS before sending
+    "pmtiles": "pmtiles/dist",  # the capture page reads a self-hosted basemap (BASEMAP_PMTILES) by ranges
+    "protomaps-leaflet": "protomaps-leaflet/dist",  # and draws it when its tiles are vector (MVT)
 }
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, render_template
 import config as settings
 from survey import vocab
 from survey.intake.start_view import map_centre
+from survey.web.basemap import basemap_info
 from survey.web.compression import compress
 from survey.web.security import content_security_policy, tile_origin
 
@@ -32,6 +33,7 @@ def shell_version() -> str:
     digest.update(f"{current_app.config['TILE_URL']}\0{current_app.config['TILE_ATTRIBUTION']}".encode())
     digest.update(json.dumps(vocab.served()).encode())  # the shell embeds the vocabularies too
     digest.update(repr(map_centre()).encode())  # and where its map opens
+    digest.update(repr(basemap_info()).encode())  # and which basemap it draws
     return digest.hexdigest()[:16]
 
 
@@ -40,11 +42,13 @@ def capture_page():
     """The capture page (the app shell the service worker keeps for offline use)."""
     config = current_app.config
     centre = map_centre()
+    basemap = basemap_info() or {"url": "", "bytes": "", "version": ""}
     html = render_template(
         "capture/index.html",
         tile_url=config["TILE_URL"],
         tile_attribution=config["TILE_ATTRIBUTION"],
         map_centre=",".join(f"{x:.6f}" for x in centre) if centre else "",
+        basemap=basemap,
     )
     return _no_cache(Response(html, mimetype="text/html"))
 

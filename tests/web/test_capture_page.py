@@ -393,7 +393,9 @@ def test_a_gallery_photo_asks_for_the_pin_and_sends_no_live_fix_or_heading(phone
     expect(page.locator("#gallery-hint")).to_contain_text("your position now is not used: place the pin")
     expect(page.locator("#pin-text")).to_have_text("Tap the map where the camera in the photo is.")
     expect(page.locator(".leaflet-marker-icon")).to_have_count(0)
-    expect(page.locator("#heading-text")).to_have_text("No compass: slide to the direction you faced.")
+    expect(page.locator("#heading-text")).to_have_text(
+        "No compass: drag the cone on the map, or slide, to the direction you faced."
+    )
     shoot(page, "12-gallery-pin")
     page.locator("#map").click(position={"x": 120, "y": 90})
     expect(page.locator("#pin-text")).to_contain_text("Pin moved by hand")
