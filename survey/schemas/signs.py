@@ -100,3 +100,9 @@ class SignCandidateOut(Beside, SignOut):
 
     ROW, OWN = "sign", ("distance_m",)
     distance_m = Rounded(1)
+
+
+class OperatorNamesOut(Out):
+    """The operators the public cameras name: what the capture page suggests for a sign's operator."""
+
+    operators = fields.List(fields.String(), metadata={"description": "The most common first 200, sorted by name."})

@@ -7,10 +7,11 @@ from flask_smorest import Blueprint
 from werkzeug.http import is_resource_modified
 
 from survey.accounts.auth import current_actor, require_role
+from survey.publish import map_data
 from survey.publish.downloads import gzipped, public_base_url, started
 from survey.publish.signs import FORMATS, STREAMS, SignFilter, public_sign, sign_freshness
 from survey.review import signs
-from survey.schemas.signs import SignApproveIn, SignCandidateOut, SignDecisionOut, SignQuery
+from survey.schemas.signs import OperatorNamesOut, SignApproveIn, SignCandidateOut, SignDecisionOut, SignQuery
 from survey.web.api.cameras import download_headers
 
 blp = Blueprint("signs", __name__, url_prefix="/api/v1", description="Approved signs, for anyone")
@@ -56,6 +57,13 @@ def signs_csv(flt):
 def sign(sign_id):
     """One approved sign."""
     return Response(json.dumps(public_sign(sign_id, public_base_url())), mimetype="application/geo+json")
+
+
+@blp.route("/operators")
+@blp.response(200, OperatorNamesOut)
+def operator_names():
+    """The operator names of the public cameras, for suggestions when a volunteer logs a sign."""
+    return {"operators": map_data.filter_choices()["operator"]}
 
 
 @moderation.route("/sightings/<int:sighting_id>/approve-sign", methods=["POST"])
