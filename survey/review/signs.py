@@ -72,7 +72,8 @@ def _record(action: str, sighting: Sighting, before: dict, actor_id: int, sign_i
     audit.record(action, actor_id, sighting_id=sighting.id, sign_id=sign_id, before=before, after=after, note=note)
 
 
-def _check_fixed_to(camera_id: int | None) -> None:
+def check_fixed_to(camera_id: int | None) -> None:
+    """422 unless the camera a sign is fixed to is public (None, not fixed to one, passes)."""
     if camera_id is None:
         return
     status = db.session.scalar(select(Camera.status).where(Camera.id == camera_id))
@@ -94,7 +95,7 @@ def approve_sign(sighting_id: int, data: dict, actor_id: int) -> SignDecision:
         sign = lock_sign(data["sign_id"])
         was = (sign.lat, sign.lon, sign.camera_id)
         merge_into_sign(sign, sighting, data, actor_id)
-    _check_fixed_to(sign.camera_id)
+    check_fixed_to(sign.camera_id)
     sighting.sign_id = sign.id
     _record("approved" if was is None else "merged", sighting, before, actor_id, sign.id, data.get("note"))
     positions, cameras = [(sign.lat, sign.lon)], [sign.camera_id]
