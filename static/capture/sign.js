@@ -10,6 +10,10 @@ const OPERATORS_KEY = "cctv-operator-names";
 const OPERATORS_URL = "/api/v1/operators";
 const NEAR_M = 100; // a camera at most this far from the sign (an upper bound: see nearbyCameras) is offered
 const MOST_OFFERED = 4;
+const LOOK_M = 60; // online, the public cameras in a box this far around the sign are asked for too
+const M_PER_DEGREE = 111195;
+const known = new Map(); // camera id -> {id, lat, lon}: public cameras the download gave, this session
+const asked = new Set(); // the ~10 m cells already asked about
 // A camera report's fields that a sign report must not carry (the server answers 422 to mixed fields).
 const CAMERA_ONLY = ["manufacturer", "model", "camera_type", "mount", "surveillance_type", "zone", "signage",
   "heading", "heading_source", "operator"];
@@ -98,25 +102,60 @@ export function describeSign(sign) {
 }
 
 /**
- * The confirmed cameras this phone heard of with its earlier sightings ("Same camera?"), nearest first.
- * The server gave each one's distance from that sighting, so sighting-to-sign plus that distance is an
+ * The cameras to offer, nearest first: the public ones the download found around the sign (online; their
+ * distance is exact), and those this phone heard of with its earlier sightings ("Same camera?"). For
+ * those the server gave the distance from that sighting, so sighting-to-sign plus that distance is an
  * upper bound of the camera's distance from the sign; it is what the page shows ("within N m").
  */
-export function nearbyCameras(records, where) {
+export function nearbyCameras(records, where, exact = [...known.values()]) {
   const best = new Map();
+  const measured = new Set();
+  for (const camera of exact) {
+    const metres = where ? distanceM(where, camera) : Infinity;
+    if (metres <= NEAR_M) { best.set(camera.id, metres); measured.add(camera.id); }
+  }
   for (const record of records) {
     const location = record.result?.location;
     for (const camera of record.result?.nearby_cameras || []) {
-      if (!location || !where) continue;
+      if (!location || !where || measured.has(camera.id)) continue;
       const bound = distanceM(where, location) + camera.distance_m;
       if (bound <= NEAR_M && bound < (best.get(camera.id) ?? Infinity)) best.set(camera.id, bound);
     }
   }
-  return [...best].sort((a, b) => a[1] - b[1]).slice(0, MOST_OFFERED).map(([id, within]) => ({ id, within }));
+  return [...best].sort((a, b) => a[1] - b[1]).slice(0, MOST_OFFERED)
+    .map(([id, metres]) => ({ id, metres, exact: measured.has(id) }));
+}
+
+/** Online, the public cameras around the sign (the download every map uses); true when it found new ones. */
+async function askPublicCameras(where) {
+  if (!where || !navigator.onLine) return false;
+  const cell = `${where.lat.toFixed(4)},${where.lon.toFixed(4)}`;
+  if (asked.has(cell)) return false;
+  asked.add(cell);
+  const dLat = LOOK_M / M_PER_DEGREE;
+  const dLon = LOOK_M / (M_PER_DEGREE * Math.max(Math.cos((where.lat * Math.PI) / 180), 0.01));
+  const bbox = [where.lon - dLon, where.lat - dLat, where.lon + dLon, where.lat + dLat].map((x) => x.toFixed(6)).join(",");
+  try {
+    const response = await fetch(`/api/v1/cameras.geojson?bbox=${bbox}`, { headers: { Accept: "application/geo+json" } });
+    if (!response.ok) return false;
+    const before = known.size;
+    for (const { id, geometry } of (await response.json()).features) {
+      known.set(id, { id, lat: geometry.coordinates[1], lon: geometry.coordinates[0] });
+    }
+    return known.size > before;
+  } catch {
+    return false; // offline after all: the receipts' cameras remain
+  }
 }
 
 async function drawCameras(draft) {
-  const cameras = nearbyCameras(await store.all(), chosen(draft));
+  drawCameraChips(draft, nearbyCameras(await store.all(), chosen(draft)));
+  if (await askPublicCameras(chosen(draft)) && getDraft() === draft) {
+    drawCameraChips(draft, nearbyCameras(await store.all(), chosen(draft)));
+  }
+}
+
+function drawCameraChips(draft, cameras) {
   const picked = draft.sign?.camera_id ?? null;
   const row = $("sign-camera-row");
   const chip = (value, text) => {
@@ -126,8 +165,8 @@ async function drawCameras(draft) {
     });
     return [input, Object.assign(document.createElement("label"), { htmlFor: id, className: "chip", textContent: text })];
   };
-  row.replaceChildren(...chip("none", "Not on a camera I logged"),
-    ...cameras.flatMap((c) => chip(c.id, `Camera #${c.id}, within ${Math.round(c.within)} m`)));
+  row.replaceChildren(...chip("none", "Not on one of these"),
+    ...cameras.flatMap((c) => chip(c.id, `Camera #${c.id}, ${c.exact ? "" : "within "}${Math.round(c.metres)} m`)));
   $("sign-camera-hint").hidden = cameras.length > 0;
 }
 

@@ -71,7 +71,7 @@ def test_a_sign_logged_online_is_stored_with_what_it_says(phone, app):
     page.fill("#sign-purpose", "Crime prevention and public safety")
     page.click("label[for='sign-contact-yes']")
     pick = page.locator(f"label[for='sign-camera-{camera_id}']")
-    expect(pick).to_have_text(f"Camera #{camera_id}, within 10 m")
+    expect(pick).to_have_text(f"Camera #{camera_id}, 10 m")  # the public download's position: exact
     pick.click()
     assert small_targets(page) == [] and boxes_smaller_than_44(page, SIGN_TARGETS) == []
     assert covered_targets(page, SIGN_TARGETS) == []  # nothing under the Send bar or the status bar
@@ -151,3 +151,19 @@ def test_the_operator_names_endpoint_lists_public_cameras_operators(client, app)
     response = client.get("/api/v1/operators")
     assert response.status_code == 200
     assert response.json == {"operators": ["Lambeth Council"]}
+
+
+def test_online_the_public_cameras_around_a_sign_are_offered_without_a_camera_logged_first(phone, app):
+    near = camera(app, lat=LONDON["latitude"] - 0.000135, lon=LONDON["longitude"])  # 15 m south
+    camera(app, lat=LONDON["latitude"] + 0.0018, lon=LONDON["longitude"])  # 200 m north: too far for this sign
+    page = phone()
+    switch_to_sign(page)
+    capture(page, jpeg_file("sign-alone.jpg", photo(size=(320, 240), seed=43)))
+    chips = page.locator("#sign-camera-row label.chip")
+    expect(chips).to_have_text(["Not on one of these", f"Camera #{near}, 15 m"])
+    expect(page.locator("#sign-camera-hint")).to_be_hidden()
+    chips.last.click()
+    save_and_send(page)
+    expect(page.locator("#count-sent")).to_have_text("1", timeout=SLOW_MS)
+    [row] = sightings(app)
+    assert (row.kind, row.sign_camera_id) == (vocab.SIGN, near)
