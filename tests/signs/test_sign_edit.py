@@ -2,6 +2,8 @@
 where the sign was and where it is, in the same commit, with the audit event and the data version; the
 camera's class is checked against the test's own distances as it goes back and forth."""
 
+import threading
+
 import pytest
 
 from survey import dataset_version
@@ -16,6 +18,7 @@ from tests.signs.flow import (
     offset,
     report,
 )
+from tests.support import moderator
 
 COUNCIL = "Lambeth Council"
 HERE = (51.5000, -0.1200)
@@ -136,3 +139,50 @@ def test_a_withdrawn_sign_cannot_be_edited(client, mod, app, street):
     assert client.post(f"{API}/sightings/{sighting_id}/reopen", json={}, headers=mod).status_code == 200
     response = edit(client, mod, sign_id, status="active")
     assert response.status_code == 409 and response.json["current"]["status"] == "withdrawn"
+
+
+def test_two_moderators_changing_one_sign_at_once_one_wins(client, app, mod, street):
+    alice, bob = moderator(app, "alice@example.org"), moderator(app, "bob@example.org")
+    sign_id, camera_id = street["sign"]["id"], street["camera"]["id"]
+    far = offset(*HERE, 80, 0)
+    for round_ in range(3):
+        version = client.get(f"{API}/signs/{sign_id}", headers=mod).json["version"]
+        status = "removed" if round_ % 2 == 0 else "active"
+        results = at_once(
+            app,
+            f"{API}/signs/{sign_id}",
+            [
+                (alice, {"status": status, "version": version}),
+                (bob, {"lat": far[0], "lon": far[1], "version": version}),
+            ],
+        )
+        assert sorted(code for code, _ in results) == [200, 409], results
+        winner = next(body for code, body in results if code == 200)["sign"]
+        loser = next(body for code, body in results if code == 409)
+        assert loser["current"]["version"] == winner["version"]
+        stored = client.get(f"{API}/signs/{sign_id}", headers=mod).json
+        assert (stored["status"], stored["lat"]) == (winner["status"], winner["lat"])
+        street["sign"]["at"], street["sign"]["public"] = (stored["lat"], stored["lon"]), stored["status"] == "active"
+        expected = expected_signage(street["camera"], [street["sign"]])
+        assert camera_signage(client, camera_id)["signage_class"] == expected["signage_class"]
+    events = client.get(f"{API}/audit", query_string={"sign_id": sign_id}, headers=mod).json["items"]
+    assert len([e for e in events if e["action"] in ("sign_edited", "sign_removed", "sign_restored")]) == 3
+
+
+def at_once(app, path, requests):
+    """PATCH each (headers, body) from its own thread and client, released together; the responses back."""
+    barrier = threading.Barrier(len(requests))
+    results = [None] * len(requests)
+
+    def run(index, headers, body):
+        client = app.test_client()
+        barrier.wait()
+        response = client.patch(path, json=body, headers=headers)
+        results[index] = (response.status_code, response.get_json())
+
+    threads = [threading.Thread(target=run, args=(i, *request)) for i, request in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
