@@ -134,17 +134,20 @@ async function askPublicCameras(where) {
   asked.add(cell);
   const dLat = LOOK_M / M_PER_DEGREE;
   const dLon = LOOK_M / (M_PER_DEGREE * Math.max(Math.cos((where.lat * Math.PI) / 180), 0.01));
-  const bbox = [where.lon - dLon, where.lat - dLat, where.lon + dLon, where.lat + dLat].map((x) => x.toFixed(6)).join(",");
+  const wrap = (lon) => ((lon + 540) % 360) - 180; // across the antimeridian the box's west is east of its east
+  const bbox = [wrap(where.lon - dLon), where.lat - dLat, wrap(where.lon + dLon), where.lat + dLat]
+    .map((x) => x.toFixed(6)).join(",");
   try {
     const response = await fetch(`/api/v1/cameras.geojson?bbox=${bbox}`, { headers: { Accept: "application/geo+json" } });
-    if (!response.ok) return false;
+    if (!response.ok) { asked.delete(cell); return false; }
     const before = known.size;
     for (const { id, geometry } of (await response.json()).features) {
       known.set(id, { id, lat: geometry.coordinates[1], lon: geometry.coordinates[0] });
     }
     return known.size > before;
   } catch {
-    return false; // offline after all: the receipts' cameras remain
+    asked.delete(cell); // offline after all: the receipts' cameras remain, and this cell is asked again later
+    return false;
   }
 }
 
