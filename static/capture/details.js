@@ -8,6 +8,7 @@ import {
 } from "./draft.js";
 import { ageText, distanceM, distanceText } from "./photogps.js";
 import { createPinMap } from "./pinmap.js";
+import * as sign from "./sign.js";
 
 const $ = (id) => document.getElementById(id);
 let draft = null;
@@ -25,6 +26,7 @@ export function init({ show, toast }) {
   const form = $("details-form");
   renderChoices(form);
   writeAnswers(form);
+  sign.init(current);
   $("camera-input").addEventListener("change", (e) => capture(e.target, "camera", show, toast));
   $("gallery-input").addEventListener("change", (e) => capture(e.target, "gallery", show, toast));
   $("more-input").addEventListener("change", (e) => capture(e.target, "camera", show, toast));
@@ -64,6 +66,7 @@ export function open(record, answers, show) {
   map.resize();
   drawPhotos();
   draw();
+  sign.open(record);
 }
 
 /** The screen is visible again: Leaflet must measure its box anew. */
@@ -79,7 +82,7 @@ async function capture(input, source, show, toast) {
   input.value = ""; // the same photo can be chosen again later
   if (!files.length) return;
   const fresh = !draft;
-  const record = draft || newDraft(source);
+  const record = draft || newDraft(source, sign.currentKind());
   try {
     await addFiles(record, files);
   } catch (error) {
@@ -122,6 +125,7 @@ function draw() {
     : `${Math.round(heading)}° ${place.compassPoint(heading)} ${manual === null ? "(compass)" : "(set by hand)"}`;
   $("heading-input").value = heading ?? 0;
   $("heading-compass").hidden = manual === null || draft.compass === null;
+  sign.redraw(draft); // the cameras offered follow the sign's position
   const last = lastAnswers();
   $("repeat-last").hidden = !last || !describe(last);
   if (last) $("repeat-last").textContent = `Repeat last: ${describe(last)}`;
@@ -175,6 +179,7 @@ async function discard(form, show) {
   await store.remove(draft.client_id);
   draft = null;
   writeAnswers(form);
+  sign.showKind(sign.currentKind());
   show("capture");
 }
 
@@ -192,11 +197,13 @@ async function send(form, show, toast) {
     return;
   }
   const answers = readAnswers(form);
-  rememberAnswers(answers);
-  await outbox.enqueue({ ...draft, answers, fields: apiForm(draft, answers) });
+  const isSign = draft.kind === "sign";
+  if (!isSign) rememberAnswers(answers); // a sign's blank camera answers are not the last camera's
+  await outbox.enqueue({ ...draft, answers, fields: isSign ? sign.signForm(draft, answers) : apiForm(draft, answers) });
   try { performance.measure("capture-to-queued", "capture"); } catch { /* a draft restored after a reload */ }
   draft = null;
   writeAnswers(form);
+  sign.showKind(sign.currentKind());
   $("send").textContent = "Save & send";
   show("capture");
   toast(navigator.onLine ? "Saved on this phone. Sending…" : "Saved on this phone. It will be sent when you are online.");

@@ -39,13 +39,13 @@ export function localIso(date) {
 }
 
 /** A new draft, with the position and heading as they are at the moment of capture. */
-export function newDraft(source) {
+export function newDraft(source, kind = "camera") {
   const now = new Date();
   const fresh = source === "camera";
   performance.mark("capture");
   localStorage.setItem(STARTED_KEY, String(now.getTime()));
   return {
-    client_id: uuid(), created_at: now.getTime(), state: "draft", source,
+    client_id: uuid(), created_at: now.getTime(), state: "draft", source, kind,
     // A gallery photo was taken earlier, maybe elsewhere: the clock, fix and compass now are not its own.
     captured_at: fresh ? localIso(now) : null,
     shutter_at: now.getTime(), fix: fresh ? fixNearest(now.getTime()) : null,

@@ -2,6 +2,7 @@
 import * as store from "./db.js";
 import { describe } from "./answers.js";
 import { positionUsed } from "./outbox.js";
+import { describeSign } from "./sign.js";
 import { label } from "./vocab.js";
 
 const STATES = { queued: "Waiting to send", sending: "Sending…", sent: "Sent", failed: "Not accepted" };
@@ -55,7 +56,7 @@ export function sentNotice(records, started) {
   if (!fresh.length) return null;
   const latest = fresh.reduce((a, b) => (b.sent_at > a.sent_at ? b : a));
   return el("div", { class: "card sent-notice", "data-client-id": latest.client_id, "data-sent-at": latest.sent_at },
-    el("p", { class: "sent-title" }, `Sighting #${latest.result.id} sent.`), ...positionLines(latest));
+    el("p", { class: "sent-title" }, `${latest.kind === "sign" ? "Sign" : "Sighting"} #${latest.result.id} sent.`), ...positionLines(latest));
 }
 
 /** The "same camera / a different camera here" question, or what was answered. */
@@ -131,11 +132,13 @@ function card(record, handlers) {
   const result = record.result;
   const photo = record.thumb ? el("img", { src: record.thumb, alt: "", class: "thumb" }) : el("span", { class: "thumb" });
   const warnings = (result?.warnings || []).map((w) => el("li", {}, warningText(w)));
-  const logged = record.answers ? describe(record.answers) : "";
+  const isSign = record.kind === "sign";
+  const logged = isSign ? describeSign(record.sign) : record.answers ? describe(record.answers) : "";
   return el("li", { class: `mine-item state-${record.state}`, "data-client-id": record.client_id },
     photo,
     el("div", { class: "mine-body" },
-      el("p", { class: "mine-title" }, result ? `Sighting #${result.id}` : "Not on the server yet",
+      el("p", { class: "mine-title" }, isSign ? el("span", { class: "badge badge-sign" }, "Sign") : null,
+        result ? `${isSign ? "Sign report" : "Sighting"} #${result.id}` : "Not on the server yet",
         el("span", { class: `badge badge-${record.state}` }, STATES[record.state])),
       el("p", { class: "hint" }, when(record.created_at)),
       el("p", { class: "logged" }, logged || "No details tapped"),

@@ -102,7 +102,8 @@ function outcome(record, reply) {
     return {
       state: "sent", error: null, last_error: null, result: body, checked_at: Date.now(), sent_at: Date.now(),
       position: positionUsed(body.location, record.fields),
-      nearby: nearest ? { camera_id: nearest.id, distance_m: nearest.distance_m, answer: null, sent: false } : null,
+      // "Same camera?" is a camera's question; a sign keeps the list only to offer "fixed to this camera".
+      nearby: nearest && record.kind !== "sign" ? { camera_id: nearest.id, distance_m: nearest.distance_m, answer: null, sent: false } : null,
     };
   }
   if (isRefusal(status, body)) {

@@ -19,6 +19,7 @@ const SHELL = [
   "/static/capture/photogps.js",
   "/static/capture/pinmap.js",
   "/static/capture/place.js",
+  "/static/capture/sign.js",
   "/static/capture/vocab.js",
   "/static/capture/icons/icon-192.png",
   "/static/capture/icons/icon-512.png",

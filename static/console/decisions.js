@@ -5,6 +5,7 @@ import { attributeChanges, directionValue, positionChange } from "./form.js";
 import { failed, say } from "./message.js";
 import { goOn } from "./queue.js";
 import { api, item } from "./sighting.js";
+import { approveSign, isSign, mergeSign } from "./signs.js";
 
 const rejectForm = document.getElementById("reject-form");
 const infoForm = document.getElementById("info-form");
@@ -16,6 +17,7 @@ export function currentMode() {
 }
 
 export function approve() {
+  if (isSign()) { approveSign(); return; }
   const body = Object.assign({ version: item.version }, attributeChanges(), positionChange(), directionValue());
   say("Approving…");
   send("POST", api("/approve"), body).then((result) => {
@@ -25,6 +27,7 @@ export function approve() {
 }
 
 export function merge() {
+  if (isSign()) { mergeSign(); return; }
   const cameraId = selectedCamera();
   if (cameraId === null) { say("Pick a camera first: click it or press its number.", "error"); return; }
   say("Merging…");

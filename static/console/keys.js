@@ -6,6 +6,7 @@ import { focusForm } from "./form.js";
 import { fullScreen, showOriginal, toggleZoom, zoomFit, zoomIn, zoomOut } from "./photo.js";
 import { go, goOn } from "./queue.js";
 import { item } from "./sighting.js";
+import { isSign, selectSign } from "./signs.js";
 import { values } from "./vocab.js";
 
 const TYPING = "input[type=text], input:not([type]), input[type=number], select, textarea";
@@ -30,7 +31,10 @@ function onKey(event) {
   if (event.key === "Escape") { closePanels(); if (target.blur) target.blur(); return; }
   if (currentMode() === "reject" && !typing) { rejectPanelKey(event); return; }
   if (typing || (!item && !"jk".includes(event.key))) return;
-  if (/^[1-9]$/.test(event.key) && currentMode() === "normal") { selectCandidate(Number(event.key) - 1); return; }
+  if (/^[1-9]$/.test(event.key) && currentMode() === "normal") {
+    (isSign() ? selectSign : selectCandidate)(Number(event.key) - 1); // a sign report merges into a sign
+    return;
+  }
   if (item && DECIDING.includes(event.key) && !values("open_sighting_status").includes(item.status)) return;
   const action = ACTIONS[event.key];
   if (action) { event.preventDefault(); action(); }

@@ -7,6 +7,7 @@ import { setupKeys } from "./keys.js";
 import { setupMap } from "./map.js";
 import { setupPhoto } from "./photo.js";
 import { goOn } from "./queue.js";
+import { setupSign } from "./signs.js";
 
 // The buttons' data-action names; submit buttons belong to their forms.
 const CLICKS = {
@@ -25,6 +26,7 @@ setupKeys();
 document.addEventListener("click", onClick);
 setupForm();
 setupDecisions();
+setupSign(); // before the camera pickers: a sign report's cameras are what it may be fixed to
 setupCandidates();
 setupPhoto();
 setupMap();

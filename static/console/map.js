@@ -3,6 +3,7 @@ import { selectCandidate } from "./candidates.js";
 import { onPositionTyped, showPosition } from "./form.js";
 import { say } from "./message.js";
 import { item } from "./sighting.js";
+import { fixToCamera, isSign } from "./signs.js";
 
 const COLOURS = { exif: "#1f6feb", device: "#d97706", manual: "#7c3aed" };
 const M_LAT = 111195;
@@ -45,7 +46,7 @@ function drawCandidates(L, map, points) {
     }
     L.circleMarker([c.lat, c.lon], { radius: 7, color: colour, fillOpacity: 0.6, className: "candidate-marker" })
       .bindTooltip(label(text))
-      .on("click", () => { selectCandidate(index); })
+      .on("click", () => { (isSign() ? () => fixToCamera(c.id) : () => selectCandidate(index))(); })
       .addTo(map);
   });
 }

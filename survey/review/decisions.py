@@ -42,7 +42,7 @@ def sighting_state(sighting: Sighting) -> dict:
     return audit.snapshot(sighting, STATE_FIELDS)
 
 
-def _open_for_change(sighting_id: int, states=vocab.OPEN_SIGHTING_STATUSES, refusal: str = DECIDED) -> Sighting:
+def open_for_change(sighting_id: int, states=vocab.OPEN_SIGHTING_STATUSES, refusal: str = DECIDED) -> Sighting:
     """The sighting under a write transaction, if its state allows the change (else 409)."""
     begin_write()
     sighting = db.session.get(Sighting, sighting_id, populate_existing=True)
@@ -53,7 +53,8 @@ def _open_for_change(sighting_id: int, states=vocab.OPEN_SIGHTING_STATUSES, refu
     return sighting
 
 
-def _decide(sighting: Sighting, status: str, actor_id: int, *, reason=None, note=None) -> None:
+def decide(sighting: Sighting, status: str, actor_id: int, *, reason=None, note=None) -> None:
+    """Set the decision's own columns on an opened sighting: status, reason, note, when and by whom."""
     sighting.status, sighting.reject_reason, sighting.moderator_note = status, reason, note
     sighting.decided_at, sighting.decided_by = utcnow(), actor_id
 
@@ -75,12 +76,12 @@ def _record(action: str, sighting: Sighting, before: dict, actor_id, note=None) 
 @atomic
 def approve(sighting_id: int, data: dict, actor_id: int) -> Decision:
     """Approve as a new camera, or (with camera_id) as one more confirmation of an existing camera."""
-    sighting = _open_for_change(sighting_id)
+    sighting = open_for_change(sighting_id)
     if sighting.kind == vocab.SIGN:
         raise conflict(A_SIGN, sighting, sighting_state)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), sighting_state)
-    _decide(sighting, vocab.APPROVED, actor_id, note=data.get("note"))
+    decide(sighting, vocab.APPROVED, actor_id, note=data.get("note"))
     if data.get("camera_id") is None:
         camera, conflicts = new_camera(sighting, data), []
         sighting.camera_id = camera.id
@@ -110,10 +111,10 @@ def reject(sighting_id: int, data: dict, actor_id: int) -> Decision:
     if data.get("reason") not in vocab.REJECT_REASONS:
         reasons = ", ".join(vocab.REJECT_REASONS)
         raise Invalid("Choose a reason from the list.", errors={"reason": [f"One of: {reasons}."]})
-    sighting = _open_for_change(sighting_id)
+    sighting = open_for_change(sighting_id)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), sighting_state)
-    _decide(sighting, vocab.REJECTED, actor_id, reason=data["reason"], note=data.get("note"))
+    decide(sighting, vocab.REJECTED, actor_id, reason=data["reason"], note=data.get("note"))
     _record("rejected", sighting, before, actor_id, data.get("note"))
     db.session.commit()
     return Decision(sighting)
@@ -124,10 +125,10 @@ def needs_info(sighting_id: int, data: dict, actor_id: int) -> Decision:
     """Ask the volunteer for more; the note tells them what, and their addition reopens it."""
     if not (data.get("note") or "").strip():
         raise Invalid("Say what is missing: the volunteer sees this note.", errors={"note": ["Required."]})
-    sighting = _open_for_change(sighting_id)
+    sighting = open_for_change(sighting_id)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), sighting_state)
-    _decide(sighting, vocab.NEEDS_INFO, actor_id, note=data["note"])
+    decide(sighting, vocab.NEEDS_INFO, actor_id, note=data["note"])
     _record("needs_info", sighting, before, actor_id, data["note"])
     db.session.commit()
     return Decision(sighting)
@@ -136,7 +137,7 @@ def needs_info(sighting_id: int, data: dict, actor_id: int) -> Decision:
 @atomic
 def reopen(sighting_id: int, data: dict, actor_id: int) -> Decision:
     """Put any decided sighting back in the queue, undoing what its approval counted."""
-    sighting = _open_for_change(sighting_id, vocab.DECIDED_SIGHTING_STATUSES, "This sighting is not decided yet.")
+    sighting = open_for_change(sighting_id, vocab.DECIDED_SIGHTING_STATUSES, "This sighting is not decided yet.")
     if sighting.kind == vocab.SIGN:
         raise conflict(SIGN_REOPEN, sighting, sighting_state)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
@@ -162,7 +163,7 @@ def reopen(sighting_id: int, data: dict, actor_id: int) -> Decision:
 @atomic
 def edit_sighting(sighting_id: int, data: dict, actor_id: int) -> ReviewItem:
     """Correct an open sighting's position, heading or attributes before deciding."""
-    sighting = _open_for_change(sighting_id)
+    sighting = open_for_change(sighting_id)
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), sighting_state)
     # "reviewer", not "manual": the volunteer's receipt must not call a moderator's correction their pin.
@@ -187,7 +188,7 @@ def add_from_volunteer(sighting_id: int, receipt: str | None, notes: str) -> Sig
     if sighting is None:
         raise NotFound("No sighting with that id and receipt.")
     db.session.rollback()
-    sighting = _open_for_change(sighting_id, (vocab.NEEDS_INFO,), NOT_WAITING)
+    sighting = open_for_change(sighting_id, (vocab.NEEDS_INFO,), NOT_WAITING)
     before = audit.snapshot(sighting, ("status", "version", "notes"))
     claim(sighting, None, sighting_state)
     sighting.notes = f"{sighting.notes}\n\n{notes}" if sighting.notes else notes

@@ -16,7 +16,7 @@ from survey.geo import bbox_around, distance_m, within
 from survey.models import SIGN_REPORT_FIELDS, Camera, Photo, Sighting, Sign
 from survey.review import audit, decisions
 from survey.review.cameras import sighting_day
-from survey.review.decisions import _decide, _open_for_change  # the one way a sighting is opened and decided
+from survey.review.decisions import decide, open_for_change  # the one way a sighting is opened and decided
 from survey.review.versioning import atomic, claim, conflict, lock_row
 from survey.signage import recompute_near
 
@@ -61,7 +61,7 @@ def sign_state(sign: Sign) -> dict:
 
 
 def _open_report(sighting_id: int, states=vocab.OPEN_SIGHTING_STATUSES, refusal: str = decisions.DECIDED) -> Sighting:
-    sighting = _open_for_change(sighting_id, states, refusal)
+    sighting = open_for_change(sighting_id, states, refusal)
     if sighting.kind != vocab.SIGN:
         raise conflict(A_CAMERA, sighting, report_state)
     return sighting
@@ -72,7 +72,8 @@ def _record(action: str, sighting: Sighting, before: dict, actor_id: int, sign_i
     audit.record(action, actor_id, sighting_id=sighting.id, sign_id=sign_id, before=before, after=after, note=note)
 
 
-def _check_fixed_to(camera_id: int | None) -> None:
+def check_fixed_to(camera_id: int | None) -> None:
+    """422 unless the camera a sign is fixed to is public (None, not fixed to one, passes)."""
     if camera_id is None:
         return
     status = db.session.scalar(select(Camera.status).where(Camera.id == camera_id))
@@ -86,7 +87,7 @@ def approve_sign(sighting_id: int, data: dict, actor_id: int) -> SignDecision:
     sighting = _open_report(sighting_id)
     before = audit.snapshot(sighting, REPORT_FIELDS)
     claim(sighting, data.get("version"), report_state)
-    _decide(sighting, vocab.APPROVED, actor_id, note=data.get("note"))
+    decide(sighting, vocab.APPROVED, actor_id, note=data.get("note"))
     if data.get("sign_id") is None:
         sign, was = new_sign(sighting, data), None
         audit.record("sign_created", actor_id, sighting_id=sighting.id, sign_id=sign.id, after=sign_state(sign))
@@ -94,7 +95,7 @@ def approve_sign(sighting_id: int, data: dict, actor_id: int) -> SignDecision:
         sign = lock_sign(data["sign_id"])
         was = (sign.lat, sign.lon, sign.camera_id)
         merge_into_sign(sign, sighting, data, actor_id)
-    _check_fixed_to(sign.camera_id)
+    check_fixed_to(sign.camera_id)
     sighting.sign_id = sign.id
     _record("approved" if was is None else "merged", sighting, before, actor_id, sign.id, data.get("note"))
     positions, cameras = [(sign.lat, sign.lon)], [sign.camera_id]

@@ -1,6 +1,6 @@
 """Sign shapes at the edges: the public sign filters, a moderator's sign approval, and what it returns."""
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from survey import vocab
 from survey.geo import parse_bbox
@@ -100,3 +100,45 @@ class SignCandidateOut(Beside, SignOut):
 
     ROW, OWN = "sign", ("distance_m",)
     distance_m = Rounded(1)
+
+
+class OperatorNamesOut(Out):
+    """The operators the public cameras name: what the capture page suggests for a sign's operator."""
+
+    operators = fields.List(fields.String(), metadata={"description": "The most common first 200, sorted by name."})
+
+
+class SignEditIn(Schema):
+    """A moderator's change to a known sign: what it says, where it is, the camera it is fixed to, or its status."""
+
+    lat = fields.Float(validate=LAT, metadata={"description": "With lon: the sign's corrected position."})
+    lon = fields.Float(validate=LON)
+    operator = _nullable(validate.Length(max=200), "The operator the sign names.")
+    purpose = _nullable(validate.Length(max=200), "The purpose it states.")
+    has_contact = fields.Boolean(allow_none=True, metadata={"description": "It gives a contact; null: not known."})
+    camera_id = fields.Integer(
+        validate=ID, allow_none=True, metadata={"description": "The public camera it is fixed to; null: none."}
+    )
+    status = fields.String(
+        validate=validate.OneOf(vocab.PUBLIC_CAMERA_STATUSES),
+        metadata={
+            "description": "removed: the sign is gone from the street (kept, public as removed); active restores."
+        },
+    )
+    note = NOTE
+    version = VERSION
+
+    @validates_schema
+    def _pairs(self, data, **kwargs):
+        _pair(data)
+        if not set(data) - {"note", "version"}:
+            raise ValidationError("Nothing to change: send at least one of the sign's fields.")
+
+
+class SignEditOut(Out):
+    """A sign as a moderator's change left it (a review.sign_edits.SignEdit)."""
+
+    sign = fields.Nested(SignOut)
+    cameras_changed = fields.List(
+        fields.Integer(), metadata={"description": "Cameras whose measured signage this change moved."}
+    )

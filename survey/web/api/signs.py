@@ -7,10 +7,20 @@ from flask_smorest import Blueprint
 from werkzeug.http import is_resource_modified
 
 from survey.accounts.auth import current_actor, require_role
+from survey.publish import map_data
 from survey.publish.downloads import gzipped, public_base_url, started
 from survey.publish.signs import FORMATS, STREAMS, SignFilter, public_sign, sign_freshness
-from survey.review import signs
-from survey.schemas.signs import SignApproveIn, SignCandidateOut, SignDecisionOut, SignQuery
+from survey.review import sign_edits, signs
+from survey.schemas.signs import (
+    OperatorNamesOut,
+    SignApproveIn,
+    SignCandidateOut,
+    SignDecisionOut,
+    SignEditIn,
+    SignEditOut,
+    SignOut,
+    SignQuery,
+)
 from survey.web.api.cameras import download_headers
 
 blp = Blueprint("signs", __name__, url_prefix="/api/v1", description="Approved signs, for anyone")
@@ -58,6 +68,13 @@ def sign(sign_id):
     return Response(json.dumps(public_sign(sign_id, public_base_url())), mimetype="application/geo+json")
 
 
+@blp.route("/operators")
+@blp.response(200, OperatorNamesOut)
+def operator_names():
+    """The operator names of the public cameras, for suggestions when a volunteer logs a sign."""
+    return {"operators": map_data.filter_choices()["operator"]}
+
+
 @moderation.route("/sightings/<int:sighting_id>/approve-sign", methods=["POST"])
 @require_role()
 @moderation.arguments(SignApproveIn)
@@ -76,3 +93,25 @@ def approve_sign(data, sighting_id):
 def sign_candidates(sighting_id):
     """The known signs within 50 m of a sign report, nearest first: what it may be merged into."""
     return signs.sign_candidates(sighting_id)
+
+
+@moderation.route("/signs/<int:sign_id>", methods=["GET"])
+@require_role()
+@moderation.response(200, SignOut)
+@moderation.alt_response(404, description="No sign with that id.")
+@moderation.doc(security=SECURITY)
+def moderator_sign(sign_id):
+    """One sign as moderators see it, whatever its status."""
+    return sign_edits.sign_for_moderator(sign_id)
+
+
+@moderation.route("/signs/<int:sign_id>", methods=["PATCH"])
+@require_role()
+@moderation.arguments(SignEditIn)
+@moderation.response(200, SignEditOut)
+@moderation.alt_response(404, description="No sign with that id.")
+@moderation.alt_response(409, description="Withdrawn, or changed by someone else since `version`.")
+@moderation.doc(security=SECURITY)
+def edit_sign(data, sign_id):
+    """Correct a sign (operator, purpose, contact, camera, position), mark it removed, or restore it."""
+    return sign_edits.edit_sign(sign_id, data, current_actor().id)
