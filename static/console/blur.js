@@ -59,7 +59,7 @@ function draw() {
     Object.assign(el.style, {
       left: box.x1 * 100 + "%", top: box.y1 * 100 + "%", width: (box.x2 - box.x1) * 100 + "%", height: (box.y2 - box.y1) * 100 + "%",
     });
-    el.title = box.source === "detector" ? "found by the detector (score " + box.score.toFixed(2) + ")" : "drawn by a moderator";
+    el.title = box.source === "detector" ? "a " + box.kind + " found by the detector (score " + box.score.toFixed(2) + ")" : "drawn by a moderator";
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "blur-remove";

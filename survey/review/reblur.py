@@ -22,9 +22,10 @@ from survey import dataset_version
 from survey.database import begin_write
 from survey.extensions import db
 from survey.models import Photo
-from survey.photos.blur import DEFAULT_THRESHOLD, GROW, MODEL_NAME, detect_faces
+from survey.photos.blur import DEFAULT_THRESHOLD, GROW, MODEL_NAME, BlurRecord, detect
 from survey.photos.exif import read_photo_meta
 from survey.photos.images import ImageError, PublicCopies, make_public_copies
+from survey.photos.plates import model_name
 from survey.storage import photo_files
 
 
@@ -40,7 +41,13 @@ def photos_to_reblur(threshold: float = DEFAULT_THRESHOLD, everything: bool = Fa
     query = select(Photo.id).where(Photo.blur_reviewed_at.is_(None)).order_by(Photo.id)
     if not everything:
         query = query.where(
-            or_(Photo.blur_model.is_(None), Photo.blur_model != MODEL_NAME, Photo.blur_threshold != threshold)
+            or_(
+                Photo.blur_model.is_(None),
+                Photo.blur_model != MODEL_NAME,
+                Photo.blur_threshold != threshold,
+                Photo.plate_model.is_(None),
+                Photo.plate_model != model_name(),
+            )
         )
     ids = list(db.session.scalars(query))
     db.session.rollback()
@@ -67,7 +74,7 @@ def reblur_photo(photo_id: int, threshold: float = DEFAULT_THRESHOLD) -> int:
     def settle(photo: Photo, copies: PublicCopies) -> bool:
         if photo.blur_reviewed_at is not None:
             return False  # a moderator settled it meanwhile: theirs stands
-        _record(photo, threshold, copies.blur.boxes)
+        _record(photo, copies.blur)
         found[0] = len(copies.blur.boxes)
         dataset_version.bump(db.session)  # the exports' photo links name the new copies
         return True
@@ -77,10 +84,10 @@ def reblur_photo(photo_id: int, threshold: float = DEFAULT_THRESHOLD) -> int:
 
 
 def detect_pending(photo_id: int, threshold: float = DEFAULT_THRESHOLD) -> None:
-    """Detect faces on a photo stored without a blur record, once: on its display copy, as stored.
+    """Detect faces and plates on a photo stored without a blur record, once: on its display copy, as stored.
 
-    No face: the stored copies are already the blurred ones and only the record is written.
-    Faces: the copies are rebuilt from the original with those boxes, grown as detection grows them.
+    Nothing found: the stored copies are already the blurred ones and only the record is written.
+    Something: the copies are rebuilt from the original with those boxes, grown as detection grows them.
     """
     photo = db.session.get(Photo, photo_id)
     if photo is None or photo.blur_model is not None:
@@ -88,12 +95,13 @@ def detect_pending(photo_id: int, threshold: float = DEFAULT_THRESHOLD) -> None:
         return
     display = photo_files.get_storage().read(photo.display_key)
     db.session.rollback()  # detection holds no transaction
-    boxes = tuple(detect_faces(Image.open(io.BytesIO(display)), threshold))
+    record = detect(Image.open(io.BytesIO(display)), threshold)
+    boxes = record.boxes
 
     def settle(photo: Photo, copies: PublicCopies | None) -> bool:
         if photo.blur_model is not None:
             return False  # another request detected it first
-        _record(photo, threshold, boxes)
+        _record(photo, record)
         return True
 
     if not boxes:
@@ -103,9 +111,10 @@ def detect_pending(photo_id: int, threshold: float = DEFAULT_THRESHOLD) -> None:
     replace_copies(photo_id, lambda original, meta: public_copies(original, meta, blur_with=grown), settle)
 
 
-def _record(photo: Photo, threshold: float, boxes) -> None:
-    photo.blur_model, photo.blur_threshold = MODEL_NAME, threshold
-    photo.blur_boxes = [box.as_list() for box in boxes]
+def _record(photo: Photo, record: BlurRecord) -> None:
+    photo.blur_model, photo.blur_threshold = record.model, record.threshold
+    photo.plate_model, photo.plate_threshold = record.plate_model, record.plate_threshold
+    photo.blur_boxes = [box.as_list() for box in record.boxes]
 
 
 def public_copies(original: bytes, meta, **blur) -> PublicCopies:

@@ -41,6 +41,7 @@ class BlurBoxOut(Schema):
     y2 = fields.Float()
     score = fields.Float(metadata={"description": "The detector's confidence; 1 for a moderator's box."})
     source = fields.String(metadata={"description": "detector or moderator"})
+    kind = fields.String(metadata={"description": "face or plate (the detector's), or moderator"})
 
 
 class PhotoBlurOut(Schema):
