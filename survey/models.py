@@ -244,6 +244,10 @@ class Photo(db.Model):
     blur_model: Mapped[str | None] = mapped_column(String(64))
     blur_threshold: Mapped[float | None] = mapped_column(Float)
     blur_boxes: Mapped[list[Any] | None] = mapped_column(JSON)  # [[x1, y1, x2, y2, score]], fractions of the image
+    # Set when a moderator saved the blur tool: the boxes are then theirs, exact, and reblur keeps them.
+    blur_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    plate_model: Mapped[str | None] = mapped_column(String(64))  # the number-plate detector, as blur_model
+    plate_threshold: Mapped[float | None] = mapped_column(Float)
 
     sighting: Mapped[Sighting] = relationship(back_populates="photos")
 

@@ -16,6 +16,7 @@ from survey import dataset_version
 from survey.accounts import auth, users
 from survey.extensions import db
 from survey.models import Camera, Photo, Sighting
+from survey.review.reblur import detect_pending
 from tests.factories import new_client_id, photo, upload
 
 PASSWORD = "correct horse battery"
@@ -132,6 +133,8 @@ def camera_from_upload(client, app, *, seed=1, jpeg=None, camera_fields=None, **
     response = upload(client, jpeg or photo(size=(320, 240), seed=seed), **fields)
     assert response.status_code == 201, response.json
     with app.app_context():
+        for photo_row in db.session.get(Sighting, response.json["id"]).photos:
+            detect_pending(photo_row.id)  # as approving does: nothing is public before faces are blurred
         sighting = db.session.get(Sighting, response.json["id"])
         first = sighting.photos[0]
         cam = Camera(**{**DEFAULTS, "lat": sighting.lat + 0.0004, "lon": sighting.lon, **(camera_fields or {})})

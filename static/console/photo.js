@@ -1,5 +1,9 @@
 // The photo viewer: large, zoomed where the moderator clicks, scrolls, pinches or presses z; dragged to
-// pan; full screen; the original as sent on request (moderators only: the route checks it).
+// pan; full screen; the original as sent on request (moderators only: the route checks it). The blur
+// tool (blur.js) draws over the main viewer.
+import { blurUnsaved, photoChanged, setupBlur } from "./blur.js";
+import { say } from "./message.js";
+
 const MAX_SCALE = 8; // times the photo's own pixels: enough to read a maker's name on a small label
 const STEP = 1.6;
 
@@ -10,6 +14,7 @@ function viewer(box) {
   function apply() {
     img.style.transform = `translate(${state.x}px, ${state.y}px) scale(${state.s})`;
     box.classList.toggle("zoomed", state.s > state.fit * 1.01);
+    box.dispatchEvent(new CustomEvent("viewchange"));
   }
   function fit() {
     if (!img.naturalWidth) return;
@@ -149,8 +154,12 @@ export function setupPhoto() {
   document.querySelectorAll("button.thumb").forEach((thumb) => {
     thumb.addEventListener("click", () => {
       if (!main) return;
+      if (blurUnsaved()) { say("Save or cancel the blur of this photo first.", "error"); return; }
       main.img.dataset.original = thumb.dataset.original;
+      main.img.dataset.photo = thumb.dataset.photo;
+      main.img.dataset.display = thumb.dataset.src;
       main.showSource(thumb.dataset.src);
+      photoChanged();
     });
   });
   document.querySelectorAll("button[data-zoom]").forEach((button) => {
@@ -159,4 +168,5 @@ export function setupPhoto() {
   document.querySelectorAll("#candidates button.compare").forEach((button) => {
     button.addEventListener("click", (event) => { event.preventDefault(); showCompare(button); });
   });
+  setupBlur(main);
 }

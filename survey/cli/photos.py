@@ -4,8 +4,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from survey.intake.reblur import photos_to_reblur, reblur_photos
 from survey.photos.blur import DEFAULT_THRESHOLD, MODEL_NAME
+from survey.review.reblur import photos_to_reblur, reblur_photos
 
 photos_cli = AppGroup("photos", help="Maintain the photos' public copies.")
 

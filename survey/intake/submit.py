@@ -17,7 +17,6 @@ from survey.intake.position import apply_position, pin_warnings
 from survey.intake.signs import apply_sign_report, check_sign_report
 from survey.models import ATTRIBUTE_NAMES, Photo, Sighting
 from survey.nearby import Candidate, cameras_near, likely_near
-from survey.photos.blur import DEFAULT_THRESHOLD
 from survey.photos.exif import PhotoMeta, read_photo_meta
 from survey.photos.images import (
     ImageTooLarge,
@@ -56,15 +55,15 @@ def submit_sighting(fields: dict, photos: list[bytes], volunteer_key: str | None
         upload.meta = read_photo_meta(upload.data)
     sighting = build_sighting(fields, uploads)
     sighting.client_id, sighting.volunteer_key = client_id, volunteer_key
-    # Faces are blurred here, before any file is written, so no unblurred public copy ever exists;
-    # the volunteer's page sends from its outbox in the background, so the extra time holds no one up.
+    # Plain copies, with no blur record: publish.photos serves none until faces are detected and
+    # blurred, which review does when it first needs the photo (review.reblur.detect_pending), so
+    # the volunteer's request does not pay for detection (bench: case 16).
     for upload in uploads:
         upload.copies = make_public_copies(
             upload.data,
             orientation=upload.meta.orientation,
             max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
             max_decode_bytes=current_app.config["MAX_DECODE_BYTES"],
-            blur_threshold=DEFAULT_THRESHOLD,
         )
     begin_write()
     sighting.warnings = plausibility_warnings(sighting, [u.sha256 for u in uploads], fields.get("capture"))
@@ -212,6 +211,8 @@ def blur_columns(copies: PublicCopies) -> dict:
         "blur_model": record.model,
         "blur_threshold": record.threshold,
         "blur_boxes": [box.as_list() for box in record.boxes],
+        "plate_model": record.plate_model,
+        "plate_threshold": record.plate_threshold,
     }
 
 

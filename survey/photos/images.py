@@ -18,7 +18,7 @@ import pillow_heif
 from PIL import Image
 
 from survey.errors import SurveyError
-from survey.photos.blur import BlurRecord, detect_and_blur
+from survey.photos.blur import BlurRecord, Box, blur_boxes, detect_and_blur
 
 pillow_heif.register_heif_opener()
 # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; Pillow's docs give
@@ -206,6 +206,7 @@ def make_public_copies(
     thumb_px: int = 400,
     quality: int = 85,
     blur_threshold: float | None = None,
+    blur_with: tuple[Box, ...] | None = None,
 ) -> PublicCopies:
     """Decode ``data`` and return oriented, metadata-free display and thumbnail JPEGs.
 
@@ -215,6 +216,7 @@ def make_public_copies(
     ``Image.MAX_IMAGE_PIXELS`` (Pillow's guard, 89 MP by default) caps max_pixels.
     With ``blur_threshold``, faces found on the display copy are blurred in it, and so in the
     thumbnail made from it; ``PublicCopies.blur`` records what was done.
+    With ``blur_with`` instead, exactly those boxes are blurred (a moderator's, or ones detected before).
     ``max_decode_bytes`` bounds the memory decoding may take (see decode_cost); beyond it, OverBudget.
     """
     if min(max_pixels, display_px, thumb_px) < 1 or not 1 <= quality <= 100:
@@ -239,6 +241,8 @@ def make_public_copies(
     record = None
     if blur_threshold is not None:
         display, record = detect_and_blur(display, blur_threshold)
+    elif blur_with is not None:
+        display = blur_boxes(display, blur_with, grow=1.0)
     with _decoder_errors():
         thumbnail = _resize(display, thumb_px, reducing_gap=_THUMB_REDUCING_GAP)
         return PublicCopies(

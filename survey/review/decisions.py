@@ -13,6 +13,7 @@ from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, Camera, Sighting, utcnow
 from survey.review import audit
+from survey.review.blur import check_settled, settle_for_approval
 from survey.review.cameras import AttributeConflict, lock_camera, merge_into_camera, new_camera, unlink_sighting
 from survey.review.versioning import atomic, claim, conflict
 from survey.review.work_queue import ReviewItem, review_item
@@ -76,9 +77,11 @@ def _record(action: str, sighting: Sighting, before: dict, actor_id, note=None) 
 @atomic
 def approve(sighting_id: int, data: dict, actor_id: int) -> Decision:
     """Approve as a new camera, or (with camera_id) as one more confirmation of an existing camera."""
+    settle_for_approval(sighting_id)  # faces detected first, outside the write transaction
     sighting = open_for_change(sighting_id)
     if sighting.kind == vocab.SIGN:
         raise conflict(A_SIGN, sighting, sighting_state)
+    check_settled(sighting)  # nothing is published before its faces are blurred
     before = audit.snapshot(sighting, audit.SIGHTING_FIELDS)
     claim(sighting, data.get("version"), sighting_state)
     decide(sighting, vocab.APPROVED, actor_id, note=data.get("note"))

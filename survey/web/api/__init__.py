@@ -1,7 +1,7 @@
 """The HTTP API: thin flask-smorest blueprints over the rule modules."""
 
 from survey.extensions import api
-from survey.web.api import areas, cameras, findings, sightings, signs, vocab
+from survey.web.api import areas, blur, cameras, findings, sightings, signs, vocab
 
 
 def init_app(app) -> None:
@@ -25,4 +25,5 @@ def init_app(app) -> None:
     api.register_blueprint(signs.blp)
     api.register_blueprint(signs.moderation)
     api.register_blueprint(findings.blp)
+    api.register_blueprint(blur.blp)
     review.document_security(api)

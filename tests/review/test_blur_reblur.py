@@ -1,4 +1,5 @@
-"""An upload's public copies are blurred before they are stored; `flask photos reblur` redoes old ones."""
+"""An upload stores plain copies that are never public; review detects and blurs faces in them once,
+and `flask photos reblur` does it ahead of time or redoes old ones."""
 
 import io
 import json
@@ -12,6 +13,8 @@ from survey.extensions import db
 from survey.models import Photo
 from survey.photos import blur
 from survey.photos.images import make_public_copies
+from survey.publish.photos import is_published
+from survey.review.reblur import detect_pending
 from survey.storage import photo_files
 from tests.conftest import require_tool
 from tests.faces import ASTRONAUT_FACE, astronaut_jpeg, detail, iou, scaled
@@ -36,8 +39,20 @@ def _image(app, key: str) -> Image.Image:
     return Image.open(Path(app.config["DATA_DIR"]) / key)
 
 
-def test_upload_stores_blurred_copies_and_records_how(client, app):
+def test_upload_stores_plain_copies_that_are_not_public(client, app):
     _send(client)
+    photo = _photo(app)
+    assert photo.blur_model is None and photo.blur_boxes is None
+    for kind, digest in (("display", photo.display_sha256), ("thumbs", photo.thumb_sha256)):
+        assert client.get(f"/media/{kind}/{digest}.jpg").status_code == 404
+        with app.app_context():
+            assert not is_published(kind, digest)
+
+
+def test_detection_blurs_the_copies_and_records_how(client, app):
+    _send(client)
+    with app.app_context():
+        detect_pending(_photo(app).id)
     photo = _photo(app)
     assert photo.blur_model == blur.MODEL_NAME
     assert photo.blur_threshold == blur.DEFAULT_THRESHOLD
@@ -93,6 +108,7 @@ def test_reblur_redoes_photos_blurred_never_and_only_those(client, app, runner):
 
 def test_reblur_with_another_threshold_redoes_every_photo_and_records_it(client, app, runner):
     _send(client)
+    assert "redone=1 faces=1" in runner.invoke(args=["photos", "reblur"]).output
     result = runner.invoke(args=["photos", "reblur", "--threshold", "0.5"])
     assert "redone=1 faces=1" in result.output, result.output
     assert _photo(app).blur_threshold == 0.5
