@@ -15,6 +15,7 @@ from survey.extensions import db
 from survey.geo import bbox_around, distance_m, within
 from survey.models import SIGN_REPORT_FIELDS, Camera, Photo, Sighting, Sign
 from survey.review import audit, decisions
+from survey.review.blur import check_settled, settle_for_approval
 from survey.review.cameras import sighting_day
 from survey.review.decisions import decide, open_for_change  # the one way a sighting is opened and decided
 from survey.review.versioning import atomic, claim, conflict, lock_row
@@ -84,7 +85,9 @@ def check_fixed_to(camera_id: int | None) -> None:
 @atomic
 def approve_sign(sighting_id: int, data: dict, actor_id: int) -> SignDecision:
     """Approve a sign report as a new sign, or (with sign_id) as one more confirmation of a known sign."""
+    settle_for_approval(sighting_id)  # a sign's photo is public too: faces found and blurred first
     sighting = _open_report(sighting_id)
+    check_settled(sighting)
     before = audit.snapshot(sighting, REPORT_FIELDS)
     claim(sighting, data.get("version"), report_state)
     decide(sighting, vocab.APPROVED, actor_id, note=data.get("note"))
