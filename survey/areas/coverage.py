@@ -14,7 +14,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from survey import vocab
 from survey.areas import shapes
 from survey.areas.streets import area_by_id, street_lines, streets_of
-from survey.areas.walks import last_walked, street_state
+from survey.areas.walks import covered_fraction, last_walked, parts_walked_since, street_state
 from survey.extensions import db
 from survey.geo import BBox, bbox_around, within
 from survey.models import Camera, Street, SurveyArea, Walk
@@ -30,6 +30,7 @@ class StreetCoverage:
     length_m: float
     state: str
     last_walked: date | None
+    walked_fraction: float = 0.0
     cameras: list[int] = field(default_factory=list)
 
 
@@ -49,20 +50,22 @@ def area_coverage(area_id: int, today: date | None = None) -> Coverage:
     area, today = area_by_id(area_id), today or datetime.now(UTC).date()
     after_days = current_app.config["RESURVEY_AFTER_DAYS"]
     streets, last = streets_of(area_id), last_walked(area_id)
-    rows = {
-        s.id: StreetCoverage(s.id, s.name, s.length_m, street_state(last.get(s.id), today, after_days), last.get(s.id))
-        for s in streets
-    }
+    cutoff = today - timedelta(days=after_days)
+    parts = parts_walked_since(area_id, cutoff)
+    rows = {}
+    for s in streets:
+        state = street_state(last.get(s.id), today, after_days)
+        fraction = 1.0 if state == vocab.WALKED else covered_fraction(parts.get(s.id, []))
+        rows[s.id] = StreetCoverage(s.id, s.name, s.length_m, state, last.get(s.id), fraction)
     cameras = _public_cameras(area)
     assigned = shapes.nearest_streets(
         ((c.id, c.lat, c.lon) for c in cameras), ((s.id, street_lines(s)) for s in streets), CAMERA_STREET_MAX_M
     )
     for camera_id, street_id in sorted(assigned.items()):
         rows[street_id].cameras.append(camera_id)
-    cutoff = today - timedelta(days=after_days)
     stale = sorted(c.id for c in cameras if c.id in assigned and (c.last_confirmed or date.min) < cutoff)
     total = sum(r.length_m for r in rows.values())
-    walked = sum(r.length_m for r in rows.values() if r.state == vocab.WALKED)
+    walked = sum(r.length_m * r.walked_fraction for r in rows.values())
     share = round(walked / total, 4) if total else 0.0
     return Coverage(area_id, after_days, round(total, 1), round(walked, 1), share, list(rows.values()), stale)
 
@@ -103,9 +106,15 @@ def _feature_collection(rows) -> Iterator[str]:
 
 
 STREETS = Street.__table__
-# Each street's last walk: one grouped pass over the walks' (street_id, day) index.
+# Each street's last walk of all of it: one grouped pass over the walks' (street_id, day) index. A part
+# walked makes the street count as walked only in the figures (walked_fraction), never on the layer.
 WALKS = Walk.__table__
-LAST_WALK = select(WALKS.c.street_id, func.max(WALKS.c.day).label("day")).group_by(WALKS.c.street_id).subquery("last")
+LAST_WALK = (
+    select(WALKS.c.street_id, func.max(WALKS.c.day).label("day"))
+    .where(WALKS.c.from_fraction.is_(None))
+    .group_by(WALKS.c.street_id)
+    .subquery("last")
+)
 LAYER_PROPERTIES = ("name", "highway", "length_m", "state", "last_walked_month")
 
 

@@ -57,6 +57,23 @@ def area_by_id(area_id: int) -> SurveyArea:
     return area
 
 
+def list_areas() -> list[dict]:
+    """Every area by name, as the capture page picks one: its box, boundary, dates and map centre."""
+    return [_area_row(a) for a in db.session.scalars(select(SurveyArea).order_by(SurveyArea.name))]
+
+
+def _area_row(area: SurveyArea) -> dict:
+    return {
+        "id": area.id,
+        "name": area.name,
+        "start_date": area.start_date,
+        "end_date": area.end_date,
+        "centre": None if area.centre_lat is None else [area.centre_lat, area.centre_lon],
+        "bbox": [area.min_lon, area.min_lat, area.max_lon, area.max_lat],
+        "boundary": json.loads(area.boundary),
+    }
+
+
 def streets_of(area_id: int) -> list[Street]:
     return list(db.session.scalars(select(Street).where(Street.area_id == area_id).order_by(Street.id)))
 

@@ -25,12 +25,16 @@ def test_a_walk_is_stored_with_the_day_and_the_salted_device_key(client, app, to
     sidney = town["streets"]["Sidney Street"]
     response = walk(client, town["area_id"], sidney, "2026-06-01", device="walker-device-1", track=[[0.1, 52.2]])
     assert response.status_code == 201, response.json
-    assert response.json == {"id": response.json["id"], "street_id": sidney, "day": "2026-06-01"}
+    assert response.json == {
+        "id": response.json["id"], "street_id": sidney, "day": "2026-06-01", "from_fraction": None, "to_fraction": None
+    }  # fmt: skip
     [stored] = _walks(app)
     with app.app_context():
         assert stored.volunteer_key == stable_hash("walker-device-1")  # the key the sightings use
     assert stored.day.isoformat() == "2026-06-01"
-    assert {c.name for c in Walk.__table__.columns} == {"id", "street_id", "day", "client_id", "volunteer_key"}
+    assert {c.name for c in Walk.__table__.columns} == {
+        "id", "street_id", "day", "client_id", "volunteer_key", "from_fraction", "to_fraction"
+    }  # fmt: skip
 
 
 def test_a_retry_returns_the_same_walk_and_a_reused_client_id_conflicts(client, app, town):
