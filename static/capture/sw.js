@@ -18,6 +18,7 @@ const SHELL = [
   "/static/capture/pinmap.js",
   "/static/capture/place.js",
   "/static/capture/vocab.js",
+  "/static/capture/walk.js", "/static/capture/walkline.js", "/static/capture/walkstore.js",
   "/static/capture/icons/icon-192.png",
   "/static/capture/icons/icon-512.png",
   "/vendor/exifr/full.esm.js",
