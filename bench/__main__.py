@@ -27,6 +27,7 @@ CASES = {
     "findings": "bench.findings",
     "budget": "bench.budget",
     "slow": "bench.slow_clients",
+    "areas": "bench.areas",
 }
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

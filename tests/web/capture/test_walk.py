@@ -5,9 +5,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from survey.areas.shapes import distance_to_line_m
 from survey.extensions import db
-from survey.geo import distance_m
+from survey.geo import distance_m, distance_to_line_m
 from survey.models import Walk
 from survey.privacy import stable_hash
 from tests.areas.osmdata import make_town, way_points
