@@ -24,7 +24,9 @@ LEGEND = ["Not walked yet", "Walked", "Walked, cameras found", "Due to be walked
 def town(app, tmp_path):
     from survey.areas import streets
 
-    london = '{"type":"Polygon","coordinates":[[[-0.13,51.50],[-0.11,51.50],[-0.11,51.51],[-0.13,51.51],[-0.13,51.50]]]}'
+    london = (
+        '{"type":"Polygon","coordinates":[[[-0.13,51.50],[-0.11,51.50],[-0.11,51.51],[-0.13,51.51],[-0.13,51.50]]]}'
+    )
     with app.app_context():
         streets.create_area("A London area", london)  # listed first, but the phone is not in it
     return make_town(app, tmp_path)
@@ -45,7 +47,9 @@ def open_streets(page, area_id: int):
 
 
 def tap_map(page, lon: float, lat: float):
-    point = page.evaluate("([lat, lon]) => import('/static/capture/walk.js').then((w) => w.pagePoint(lat, lon))", [lat, lon])
+    point = page.evaluate(
+        "([lat, lon]) => import('/static/capture/walk.js').then((w) => w.pagePoint(lat, lon))", [lat, lon]
+    )
     page.mouse.click(point["x"], point["y"])
 
 
