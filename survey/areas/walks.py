@@ -69,6 +69,15 @@ def undo_walk(area_id: int, walk_id: int) -> None:
     db.session.commit()
 
 
+def walks_of(area_id: int, street_id: int | None = None) -> list[Walk]:
+    """The area's walks, newest day first, for a moderator deciding which to undo."""
+    area_by_id(area_id)
+    query = select(Walk).join(Street, Street.id == Walk.street_id).where(Street.area_id == area_id)
+    if street_id is not None:
+        query = query.where(Walk.street_id == street_id)
+    return list(db.session.scalars(query.order_by(Walk.day.desc(), Walk.id.desc()).limit(1000)))
+
+
 def last_walked(area_id: int) -> dict[int, date]:
     """{street id: the day all of it was last walked} for the area's walked streets (parts left out)."""
     query = (

@@ -79,3 +79,12 @@ class AreaOut(Out):
     centre = fields.List(fields.Float(), allow_none=True, metadata={"description": "[lat, lon], or null."})
     bbox = fields.List(fields.Float(), metadata={"description": "[west, south, east, north]"})
     boundary = fields.Dict(metadata={"description": "GeoJSON Polygon or MultiPolygon."})
+
+
+class WalksQuery(Schema):
+    """Which walks a moderator lists."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    street_id = fields.Integer(validate=ID, metadata={"description": "Only this street's walks."})

@@ -83,3 +83,24 @@ def test_moderators_undo_a_walk_and_volunteers_cannot(client, app, town, mod):
     assert _walks(app) == []
     gone = client.delete(f"/api/v1/areas/{area}/walks/{walk_id}", headers=mod)
     assert gone.status_code == 404 and gone.json["code"] == 404
+
+
+def test_moderators_list_the_walks_to_find_one_to_undo(client, app, town, mod):
+    area, sidney, passage = town["area_id"], town["streets"]["Sidney Street"], town["streets"]["Market Passage"]
+    older = walk(client, area, sidney, "2026-05-01").json["id"]
+    newer = walk(client, area, passage, "2026-06-01", from_fraction=0.2, to_fraction=0.5).json["id"]
+    assert client.get(f"/api/v1/areas/{area}/walks").status_code == 401
+    listed = client.get(f"/api/v1/areas/{area}/walks", headers=mod)
+    assert listed.status_code == 200
+    assert [w["id"] for w in listed.json] == [newer, older]
+    assert listed.json[0] == {
+        "id": newer,
+        "street_id": passage,
+        "day": "2026-06-01",
+        "from_fraction": 0.2,
+        "to_fraction": 0.5,
+    }
+    only = client.get(f"/api/v1/areas/{area}/walks?street_id={sidney}", headers=mod)
+    assert [w["id"] for w in only.json] == [older]
+    assert client.get(f"/api/v1/areas/{area}/walks?street_id=x", headers=mod).status_code == 422
+    assert client.get("/api/v1/areas/999/walks", headers=mod).status_code == 404

@@ -7,7 +7,7 @@ from survey.accounts.auth import require_role
 from survey.areas import coverage, streets, walks
 from survey.extensions import limiter
 from survey.privacy import stable_hash
-from survey.schemas.areas import AreaOut, CoverageOut, WalkIn, WalkOut
+from survey.schemas.areas import AreaOut, CoverageOut, WalkIn, WalkOut, WalksQuery
 from survey.web.ratelimits import upload_limit
 
 blp = Blueprint("areas", __name__, url_prefix="/api/v1/areas", description="Survey areas, walks and coverage")
@@ -33,6 +33,16 @@ def record_walk(fields, area_id):
     volunteer = stable_hash(fields["device_id"]) if fields.get("device_id") else None
     walk, created = walks.record_walk(area_id, fields, volunteer)
     return walk, 201 if created else 200
+
+
+@blp.route("/<int:area_id>/walks", methods=["GET"])
+@require_role()
+@blp.arguments(WalksQuery, location="query")
+@blp.response(200, WalkOut(many=True))
+@blp.doc(security=[{"bearerAuth": []}, {"cookieAuth": []}])
+def list_walks(query, area_id):
+    """A moderator's list of the area's walks (up to 1,000, newest first), to find one to undo."""
+    return walks.walks_of(area_id, query.get("street_id"))
 
 
 @blp.route("/<int:area_id>/walks/<int:walk_id>", methods=["DELETE"])
