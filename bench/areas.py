@@ -33,7 +33,10 @@ ASSIGN_TIME = Target("value", 30.0, "median < 30 s")
 FLOOR_RATIO = Target("ratio", 1.5, "<= 1.5x its floor")
 # A city of about 14 x 13 km round central London; the boundary leaves its eastern strip out.
 WEST, SOUTH, EAST, NORTH = -0.20, 51.45, 0.00, 51.57
-BOUNDARY = {"type": "Polygon", "coordinates": [[[WEST, SOUTH], [-0.02, SOUTH], [-0.02, NORTH], [WEST, NORTH], [WEST, SOUTH]]]}
+BOUNDARY = {
+    "type": "Polygon",
+    "coordinates": [[[WEST, SOUTH], [-0.02, SOUTH], [-0.02, NORTH], [WEST, NORTH], [WEST, SOUTH]]],
+}
 STEP = 0.0004  # about 30-45 m between a way's nodes
 
 
@@ -109,7 +112,9 @@ def import_floor(pbf: Path, db_path: str, area_id: int, boundary: dict) -> int:
         if len(points) < 2 or not any(contains(boundary, lon, lat) for lon, lat in points):
             continue
         name = way.tags.get("name")
-        groups.setdefault(f"name:{name}" if name else f"way:{way.id}", []).append((f"way:{way.id}", name, highway, points))
+        groups.setdefault(f"name:{name}" if name else f"way:{way.id}", []).append(
+            (f"way:{way.id}", name, highway, points)
+        )
     rows = []
     for key, members in groups.items():
         members.sort(key=lambda m: m[0])
