@@ -28,6 +28,7 @@ CASES = {
     "budget": "bench.budget",
     "slow": "bench.slow_clients",
     "blur": "bench.blur",
+    "areas": "bench.areas",
 }
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

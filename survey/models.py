@@ -319,6 +319,9 @@ class Walk(db.Model):
     day: Mapped[date] = mapped_column(Date)
     client_id: Mapped[str] = mapped_column(String(36), unique=True)
     volunteer_key: Mapped[str | None] = mapped_column(String(32))
+    # Part of the street only: where it starts and ends along the stored geometry, 0..1. Both None: all of it.
+    from_fraction: Mapped[float | None] = mapped_column(Float)
+    to_fraction: Mapped[float | None] = mapped_column(Float)
 
 
 class DataVersion(db.Model):

@@ -242,6 +242,11 @@ DUE_AGAIN: Final = "due_again"
 STREET_STATES = (NOT_WALKED, WALKED, DUE_AGAIN)
 STREET_STATE_LABELS = {NOT_WALKED: "Not walked yet", WALKED: "Walked", DUE_AGAIN: "Due to be walked again"}
 VOCABULARIES["street_state"] = (STREET_STATES, STREET_STATE_LABELS)
+# The capture page's street map also tells walked streets with public cameras on them from those without.
+WALKED_WITH_CAMERAS: Final = "walked_with_cameras"
+STREET_MAP_STATES = (NOT_WALKED, WALKED, WALKED_WITH_CAMERAS, DUE_AGAIN)
+STREET_MAP_LABELS = {**STREET_STATE_LABELS, WALKED_WITH_CAMERAS: "Walked, cameras found"}
+VOCABULARIES["street_map_state"] = (STREET_MAP_STATES, STREET_MAP_LABELS)
 
 # OSM's surveillance=* for each surveillance:zone, after the OSM wiki's Key:surveillance: `public` watches
 # public space, `outdoor` a private outdoor area (a car park, a building's entrance), `indoor` the inside

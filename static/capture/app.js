@@ -4,11 +4,13 @@ import { initOffline as initBasemapOffline } from "./basemap.js";
 import * as details from "./details.js";
 import * as outbox from "./outbox.js";
 import * as place from "./place.js";
+import * as walk from "./walk.js";
 import { draftFrom, lastStarted, loadDraft } from "./draft.js";
 import { awaitingAnswer, nearbyQuestion, refreshStatuses, renderMine, sentNotice } from "./mine.js";
 
 const $ = (id) => document.getElementById(id);
-const SCREENS = ["capture", "details", "mine"];
+const SCREENS = ["capture", "details", "mine", "walk"];
+const screenOf = (hash) => ({ "#mine": "mine", "#walk": "walk" })[hash] || "capture";
 const BACKGROUND_MS = 60 * 1000;
 let toastTimer = null;
 let toastAt = 0;
@@ -16,14 +18,16 @@ let toastAt = 0;
 function show(name) {
   if (name === "capture" && details.current()) name = "details";
   for (const screen of SCREENS) $(`screen-${screen}`).hidden = screen !== name;
-  $("tab-capture").setAttribute("aria-current", name === "mine" ? "false" : "page");
+  $("tab-capture").setAttribute("aria-current", name === "capture" || name === "details" ? "page" : "false");
   $("tab-mine").setAttribute("aria-current", name === "mine" ? "page" : "false");
-  const hash = name === "mine" ? "#mine" : "#capture";
+  $("tab-walk").setAttribute("aria-current", name === "walk" ? "page" : "false");
+  const hash = name === "mine" || name === "walk" ? `#${name}` : "#capture";
   if (location.hash !== hash) history.replaceState(null, "", hash);
   window.scrollTo(0, 0);
   if (name === "mine") refreshMine(null);
   if (name === "capture") redraw(); // e.g. a discarded capture: the last "sent" notice is old news now
   if (name === "details") details.redraw();
+  if (name === "walk") walk.show();
   document.body.dataset.screen = name;
 }
 
@@ -161,8 +165,9 @@ async function main() {
   setInterval(() => { if (!document.hidden) refreshMine(null); }, BACKGROUND_MS);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) refreshMine(null); });
   window.addEventListener("online", () => refreshMine(null));
-  window.addEventListener("hashchange", () => show(location.hash === "#mine" ? "mine" : "capture"));
-  show(location.hash === "#mine" ? "mine" : "capture");
+  window.addEventListener("hashchange", () => show(screenOf(location.hash)));
+  walk.init();
+  show(screenOf(location.hash));
   await resumeDraft();
   await redraw();
   registerServiceWorker();

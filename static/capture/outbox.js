@@ -9,12 +9,22 @@ const STALL_MS = 20 * 1000; // abort (and retry) an upload that makes no progres
 const TICK_MS = 30 * 1000;
 
 const listeners = new Set();
+const senders = []; // other kinds of record sent with the sightings (walk.js's walks)
 let running = null;
 let timer = null;
 
 /** Call `listener({progress})` when the outbox changes (progress null) or an upload moves (0 to 1). */
 export function subscribe(listener) {
   listeners.add(listener);
+}
+
+/**
+ * Send another kind of record through this outbox, one at a time under its lock, after the sightings'
+ * work: `next()` resolves to one due (or null), `send(it)` sends it and records the outcome,
+ * `waits()` to the times the waiting ones are due, `retryNow()` makes them due now.
+ */
+export function addSender(sender) {
+  senders.push(sender);
 }
 
 function notify(progress = null) {
@@ -47,6 +57,7 @@ export async function retryNow() {
       await store.update(record.client_id, (r) => ({ reply: { ...r.reply, next_try_at: 0 } }));
     }
   }
+  for (const sender of senders) await sender.retryNow();
   return flush();
 }
 
@@ -73,8 +84,17 @@ async function drain() {
     if (answer) { await sendAnswer(answer); continue; }
     const reply = records.find((r) => replyWaiting(r) && r.reply.next_try_at <= Date.now());
     if (reply) { await sendReply(reply); continue; }
+    if (await sendOther()) continue;
     return;
   }
+}
+
+async function sendOther() {
+  for (const sender of senders) {
+    const due = await sender.next();
+    if (due) { await sender.send(due); return true; }
+  }
+  return false;
 }
 
 // A page closed in the middle of an upload leaves "sending" behind; we hold the lock, so nobody is.
@@ -129,11 +149,13 @@ export function positionUsed(location, fields) {
 
 // Our API's 4xx answers are final (it said no on purpose), except a timeout or "too many requests".
 // Anything else, such as a Wi-Fi login page answering in HTML, is not an answer: try again later.
-function isRefusal(status, body) {
+export function isRefusal(status, body) {
   if (status === 413 || status === 415) return true; // also when a proxy in front says it
   const ours = typeof body?.message === "string" && body?.code === status;
   return ours && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
+
+export { delay as retryDelay };
 
 function delay(attempts, retryAfter) {
   const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempts - 1));
@@ -144,8 +166,9 @@ function delay(attempts, retryAfter) {
 
 function schedule() {
   clearTimeout(timer);
-  store.all().then((records) => {
+  Promise.all([store.all(), ...senders.map((sender) => sender.waits())]).then(([records, ...others]) => {
     const waits = [
+      ...others.flat(),
       ...records.filter((r) => r.state === "queued").map((r) => r.next_try_at),
       ...records.filter((r) => r.nearby?.answer && !r.nearby.sent).map((r) => r.nearby.next_try_at || 0),
       ...records.filter(replyWaiting).map((r) => r.reply.next_try_at),

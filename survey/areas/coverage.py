@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, String, case, func, select
+from sqlalchemy import Select, String, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from survey import vocab
 from survey.areas import shapes
-from survey.areas.streets import area_by_id, street_lines, streets_of
-from survey.areas.walks import last_walked, street_state
+from survey.areas.streets import area_by_id
+from survey.areas.walks import covered_fraction, last_walked, parts_walked_since, street_state
 from survey.extensions import db
 from survey.geo import BBox, bbox_around, within
 from survey.models import Camera, Street, SurveyArea, Walk
@@ -30,6 +30,7 @@ class StreetCoverage:
     length_m: float
     state: str
     last_walked: date | None
+    walked_fraction: float = 0.0
     cameras: list[int] = field(default_factory=list)
 
 
@@ -44,36 +45,56 @@ class Coverage:
     cameras_not_confirmed_since: list[int]  # on the area's streets, not confirmed within resurvey_after_days
 
 
+CAMERAS = Camera.__table__
+
+
 def area_coverage(area_id: int, today: date | None = None) -> Coverage:
     """The area's coverage today: length walked (not yet due again), each street's state and cameras."""
     area, today = area_by_id(area_id), today or datetime.now(UTC).date()
     after_days = current_app.config["RESURVEY_AFTER_DAYS"]
-    streets, last = streets_of(area_id), last_walked(area_id)
-    rows = {
-        s.id: StreetCoverage(s.id, s.name, s.length_m, street_state(last.get(s.id), today, after_days), last.get(s.id))
-        for s in streets
-    }
-    cameras = _public_cameras(area)
-    assigned = shapes.nearest_streets(
-        ((c.id, c.lat, c.lon) for c in cameras), ((s.id, street_lines(s)) for s in streets), CAMERA_STREET_MAX_M
-    )
+    streets, last = _street_rows(area_id), last_walked(area_id)
+    cutoff = today - timedelta(days=after_days)
+    parts = parts_walked_since(area_id, cutoff)
+    rows = {}
+    for street_id, name, length_m, _geometry in streets:
+        state = street_state(last.get(street_id), today, after_days)
+        fraction = 1.0 if state == vocab.WALKED else covered_fraction(parts.get(street_id, []))
+        rows[street_id] = StreetCoverage(street_id, name, length_m, state, last.get(street_id), fraction)
+    box = _camera_box(area)
+    cameras = street_rows(_public_cameras(box, CAMERAS.c.id, CAMERAS.c.lat, CAMERAS.c.lon))
+    lines = ((street_id, json.loads(geometry)["coordinates"]) for street_id, _, _, geometry in streets)
+    assigned = shapes.nearest_streets(cameras, lines, CAMERA_STREET_MAX_M)
     for camera_id, street_id in sorted(assigned.items()):
         rows[street_id].cameras.append(camera_id)
-    cutoff = today - timedelta(days=after_days)
-    stale = sorted(c.id for c in cameras if c.id in assigned and (c.last_confirmed or date.min) < cutoff)
+    not_confirmed = or_(CAMERAS.c.last_confirmed.is_(None), CAMERAS.c.last_confirmed < cutoff)
+    stale = [c for (c,) in street_rows(_public_cameras(box, CAMERAS.c.id).where(not_confirmed)) if c in assigned]
     total = sum(r.length_m for r in rows.values())
-    walked = sum(r.length_m for r in rows.values() if r.state == vocab.WALKED)
+    walked = sum(r.length_m * r.walked_fraction for r in rows.values())
     share = round(walked / total, 4) if total else 0.0
     return Coverage(area_id, after_days, round(total, 1), round(walked, 1), share, list(rows.values()), stale)
 
 
-def _public_cameras(area: SurveyArea) -> list[Camera]:
-    """Public cameras in the area's box, widened by the assignment distance."""
+def _street_rows(area_id: int) -> list[tuple]:
+    """The area's streets as plain tuples (id, name, length_m, geometry): no ORM objects at city size."""
+    query = select(STREETS.c.id, STREETS.c.name, STREETS.c.length_m, STREETS.c.geometry).where(
+        STREETS.c.area_id == area_id
+    )
+    return street_rows(query.order_by(STREETS.c.id))
+
+
+def _camera_box(area: SurveyArea) -> BBox:
+    """The area's box, widened by the assignment distance."""
     south_west = bbox_around(area.min_lat, area.min_lon, CAMERA_STREET_MAX_M)
     north_east = bbox_around(area.max_lat, area.max_lon, CAMERA_STREET_MAX_M)
-    box = BBox(south_west.min_lon, south_west.min_lat, north_east.max_lon, north_east.max_lat)
-    query = select(Camera).where(Camera.status.in_(vocab.PUBLIC_CAMERA_STATUSES), within(Camera.lat, Camera.lon, box))
-    return list(db.session.scalars(query.order_by(Camera.id)))
+    return BBox(south_west.min_lon, south_west.min_lat, north_east.max_lon, north_east.max_lat)
+
+
+def _public_cameras(box: BBox, *columns) -> Select:
+    """The public cameras in the box: these columns, in id order."""
+    query = select(*columns).where(
+        CAMERAS.c.status.in_(vocab.PUBLIC_CAMERA_STATUSES), within(CAMERAS.c.lat, CAMERAS.c.lon, box)
+    )
+    return query.order_by(CAMERAS.c.id)
 
 
 def streets_layer(area_id: int, today: date | None = None) -> Iterator[str]:
@@ -103,9 +124,15 @@ def _feature_collection(rows) -> Iterator[str]:
 
 
 STREETS = Street.__table__
-# Each street's last walk: one grouped pass over the walks' (street_id, day) index.
+# Each street's last walk of all of it: one grouped pass over the walks' (street_id, day) index. A part
+# walked makes the street count as walked only in the figures (walked_fraction), never on the layer.
 WALKS = Walk.__table__
-LAST_WALK = select(WALKS.c.street_id, func.max(WALKS.c.day).label("day")).group_by(WALKS.c.street_id).subquery("last")
+LAST_WALK = (
+    select(WALKS.c.street_id, func.max(WALKS.c.day).label("day"))
+    .where(WALKS.c.from_fraction.is_(None))
+    .group_by(WALKS.c.street_id)
+    .subquery("last")
+)
 LAYER_PROPERTIES = ("name", "highway", "length_m", "state", "last_walked_month")
 
 

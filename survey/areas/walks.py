@@ -30,6 +30,7 @@ def record_walk(area_id: int, fields: dict, volunteer_key: str | None) -> tuple[
     if fields["day"] > datetime.now(UTC).date() + timedelta(days=1):  # a day ahead: the phone's time zone
         raise Invalid("The day of a walk cannot be in the future.", errors={"day": ["In the future."]})
     walk = Walk(street_id=street.id, day=fields["day"], client_id=client_id, volunteer_key=volunteer_key)
+    walk.from_fraction, walk.to_fraction = part_of(fields)
     begin_write()
     db.session.add(walk)
     try:
@@ -43,8 +44,15 @@ def record_walk(area_id: int, fields: dict, volunteer_key: str | None) -> tuple[
     return walk, True
 
 
+def part_of(fields: dict) -> tuple[float | None, float | None]:
+    """The walk's two fractions along the street, or (None, None) for all of it (0 to 1 is all of it)."""
+    ends = (fields.get("from_fraction"), fields.get("to_fraction"))
+    return (None, None) if ends[0] is None or ends == (0, 1) else (round(ends[0], 4), round(ends[1], 4))
+
+
 def _same_retry(walk: Walk, fields: dict) -> Walk:
-    if (walk.street_id, walk.day) != (fields["street_id"], fields["day"]):
+    sent = (fields["street_id"], fields["day"], *part_of(fields))
+    if (walk.street_id, walk.day, walk.from_fraction, walk.to_fraction) != sent:
         raise Conflict("This client_id was already used for another walk.")
     return walk
 
@@ -61,15 +69,47 @@ def undo_walk(area_id: int, walk_id: int) -> None:
     db.session.commit()
 
 
+def walks_of(area_id: int, street_id: int | None = None) -> list[Walk]:
+    """The area's walks, newest day first, for a moderator deciding which to undo."""
+    area_by_id(area_id)
+    query = select(Walk).join(Street, Street.id == Walk.street_id).where(Street.area_id == area_id)
+    if street_id is not None:
+        query = query.where(Walk.street_id == street_id)
+    return list(db.session.scalars(query.order_by(Walk.day.desc(), Walk.id.desc()).limit(1000)))
+
+
 def last_walked(area_id: int) -> dict[int, date]:
-    """{street id: the day it was last walked} for the area's walked streets."""
+    """{street id: the day all of it was last walked} for the area's walked streets (parts left out)."""
     query = (
         select(Walk.street_id, func.max(Walk.day))
         .join(Street, Street.id == Walk.street_id)
-        .where(Street.area_id == area_id)
+        .where(Street.area_id == area_id, Walk.from_fraction.is_(None))
         .group_by(Walk.street_id)
     )
     return dict(db.session.execute(query).all())
+
+
+def parts_walked_since(area_id: int, since: date) -> dict[int, list[tuple[float, float]]]:
+    """{street id: the (from, to) parts walked on or after `since`} for the area's streets."""
+    query = (
+        select(Walk.street_id, Walk.from_fraction, Walk.to_fraction)
+        .join(Street, Street.id == Walk.street_id)
+        .where(Street.area_id == area_id, Walk.from_fraction.is_not(None), Walk.day >= since)
+    )
+    parts: dict[int, list[tuple[float, float]]] = {}
+    for street_id, start, end in db.session.execute(query):
+        parts.setdefault(street_id, []).append((start, end))
+    return parts
+
+
+def covered_fraction(parts: list[tuple[float, float]]) -> float:
+    """How much of 0..1 the parts cover together, overlaps counted once."""
+    total, reach = 0.0, 0.0
+    for start, end in sorted(parts):
+        start = max(start, reach)
+        if end > start:
+            total, reach = total + end - start, end
+    return round(min(total, 1.0), 4)
 
 
 def street_state(last: date | None, today: date, after_days: int) -> str:

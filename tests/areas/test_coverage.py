@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from survey.areas.shapes import distance_to_line_m, nearest_streets
-from survey.geo import EARTH_RADIUS_M, distance_m
+from survey.areas.shapes import nearest_streets
+from survey.geo import EARTH_RADIUS_M, distance_m, distance_to_line_m
 from tests.areas.osmdata import KEPT, make_town, walk, way_points
 from tests.support import camera
 
@@ -112,3 +112,23 @@ def test_unknown_areas_are_404(client):
     for url in ("/api/v1/areas/999/coverage", "/api/v1/areas/999/streets.geojson"):
         response = client.get(url)
         assert response.status_code == 404 and response.json["code"] == 404, url
+
+
+@pytest.mark.parametrize("lat0", [52.2, 69.6, -33.9])
+def test_the_grid_finds_what_measuring_every_street_finds(lat0):
+    import random
+
+    rng = random.Random(int(lat0 * 10))
+    streets = []
+    for street_id in range(150):
+        lon, lat = rng.uniform(0, 0.02), lat0 + rng.uniform(0, 0.01)
+        lines = [[[lon + k * rng.uniform(-3e-4, 3e-4), lat + k * rng.uniform(-2e-4, 2e-4)] for k in range(5)]]
+        streets.append((street_id, lines))
+    cameras = [(n, lat0 + rng.uniform(-0.001, 0.011), rng.uniform(-0.001, 0.021)) for n in range(1500)]
+    expected = {}
+    for camera_id, lat, lon in cameras:
+        metres, street_id = min((min(distance_to_line_m(lat, lon, ln) for ln in lines), sid) for sid, lines in streets)
+        if metres <= 30:
+            expected[camera_id] = street_id
+    assert 100 < len(expected) < len(cameras)  # some near a street, some not
+    assert nearest_streets(cameras, streets, max_m=30) == expected

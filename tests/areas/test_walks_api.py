@@ -25,12 +25,16 @@ def test_a_walk_is_stored_with_the_day_and_the_salted_device_key(client, app, to
     sidney = town["streets"]["Sidney Street"]
     response = walk(client, town["area_id"], sidney, "2026-06-01", device="walker-device-1", track=[[0.1, 52.2]])
     assert response.status_code == 201, response.json
-    assert response.json == {"id": response.json["id"], "street_id": sidney, "day": "2026-06-01"}
+    assert response.json == {
+        "id": response.json["id"], "street_id": sidney, "day": "2026-06-01", "from_fraction": None, "to_fraction": None
+    }  # fmt: skip
     [stored] = _walks(app)
     with app.app_context():
         assert stored.volunteer_key == stable_hash("walker-device-1")  # the key the sightings use
     assert stored.day.isoformat() == "2026-06-01"
-    assert {c.name for c in Walk.__table__.columns} == {"id", "street_id", "day", "client_id", "volunteer_key"}
+    assert {c.name for c in Walk.__table__.columns} == {
+        "id", "street_id", "day", "client_id", "volunteer_key", "from_fraction", "to_fraction"
+    }  # fmt: skip
 
 
 def test_a_retry_returns_the_same_walk_and_a_reused_client_id_conflicts(client, app, town):
@@ -79,3 +83,24 @@ def test_moderators_undo_a_walk_and_volunteers_cannot(client, app, town, mod):
     assert _walks(app) == []
     gone = client.delete(f"/api/v1/areas/{area}/walks/{walk_id}", headers=mod)
     assert gone.status_code == 404 and gone.json["code"] == 404
+
+
+def test_moderators_list_the_walks_to_find_one_to_undo(client, app, town, mod):
+    area, sidney, passage = town["area_id"], town["streets"]["Sidney Street"], town["streets"]["Market Passage"]
+    older = walk(client, area, sidney, "2026-05-01").json["id"]
+    newer = walk(client, area, passage, "2026-06-01", from_fraction=0.2, to_fraction=0.5).json["id"]
+    assert client.get(f"/api/v1/areas/{area}/walks").status_code == 401
+    listed = client.get(f"/api/v1/areas/{area}/walks", headers=mod)
+    assert listed.status_code == 200
+    assert [w["id"] for w in listed.json] == [newer, older]
+    assert listed.json[0] == {
+        "id": newer,
+        "street_id": passage,
+        "day": "2026-06-01",
+        "from_fraction": 0.2,
+        "to_fraction": 0.5,
+    }
+    only = client.get(f"/api/v1/areas/{area}/walks?street_id={sidney}", headers=mod)
+    assert [w["id"] for w in only.json] == [older]
+    assert client.get(f"/api/v1/areas/{area}/walks?street_id=x", headers=mod).status_code == 422
+    assert client.get("/api/v1/areas/999/walks", headers=mod).status_code == 404
