@@ -174,7 +174,9 @@ def _sign_points(clauses) -> list[SignPoint]:
 
 def _street_lines(box: BBox | None, *clauses) -> list[StreetLines]:
     """Streets whose box meets `box` (all when None), each with the last day it was walked."""
-    last = select(Walk.street_id, func.max(Walk.day).label("day")).group_by(Walk.street_id).subquery()
+    # Only a whole walk: part of a long street says nothing about the stretch beside a given camera.
+    whole = Walk.from_fraction.is_(None)
+    last = select(Walk.street_id, func.max(Walk.day).label("day")).where(whole).group_by(Walk.street_id).subquery()
     query = select(Street.id, Street.geometry, last.c.day).outerjoin(last, last.c.street_id == Street.id)
     query = query.where(*clauses)
     if box is not None:

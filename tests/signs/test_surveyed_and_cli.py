@@ -63,3 +63,15 @@ def test_the_full_recompute_repairs_every_camera(client, app, mod, runner):
     assert camera_signage(client, removed)["signage_class"] == "beyond_50m"
     again = runner.invoke(args=["signs", "recompute"])
     assert again.output.strip() == "3 cameras measured, 0 changed."
+
+
+def test_part_of_a_street_walked_is_not_a_survey_of_the_camera_beside_it(client, app, mod, tmp_path):
+    town = make_town(app, tmp_path)
+    area, sidney = town["area_id"], town["streets"]["Sidney Street"]
+    camera_id = approve_camera(client, mod, report(client, *offset(*SIDNEY_NODE, 10, 141), 1)["id"])
+    today = datetime.now(UTC).date().isoformat()
+    part = walk(client, area, sidney, today, from_fraction=0.0, to_fraction=0.1)
+    assert part.status_code == 201, part.json
+    assert camera_signage(client, camera_id)["signage_class"] == "not_surveyed"
+    assert walk(client, area, sidney, today).status_code == 201
+    assert camera_signage(client, camera_id)["signage_class"] == "none_found"
