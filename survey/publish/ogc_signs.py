@@ -12,7 +12,7 @@ from survey.extensions import db
 from survey.models import Sign
 from survey.publish import ogcapi
 from survey.publish.queryables import SIGN_GEOMETRY, queryables_doc, sign_queryables
-from survey.publish.signs import SignFilter, public_sign, sign_feature, sign_query
+from survey.publish.signs import public_sign, sign_feature, sign_query, signs_filter
 
 COLLECTION = "signs"
 TITLE = "Camera signs"
@@ -38,17 +38,8 @@ def queryables(ogc: str) -> dict:
     return queryables_doc(f"{ogc}/collections/{COLLECTION}/queryables", TITLE, sign_queryables(), points=True)
 
 
-def sign_filter(query: ogcapi.ItemsQuery) -> SignFilter:
-    """The shared filters that fit signs; a camera's maker and type are checked and ignored, as GDAL
-    repeats a connection string's parameters on every collection."""
-    shared = query.filter
-    return SignFilter(
-        bbox=shared.bbox, operator=shared.operator, status=shared.status, updated_since=shared.updated_since
-    )
-
-
 def _statement(query: ogcapi.ItemsQuery):
-    statement = sign_query(sign_filter(query))
+    statement = sign_query(signs_filter(query.filter))  # a maker or camera type is ignored
     statement = statement.where(*ogcapi.interval_clauses(query.interval, SIGNS.c.first_seen, SIGNS.c.last_confirmed))
     return statement.where(*ogcapi.cql_clauses(query.cql, sign_queryables(), SIGN_GEOMETRY))
 
