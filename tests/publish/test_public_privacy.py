@@ -130,6 +130,7 @@ def public_urls(shown: dict) -> list[str]:
         "/map",
         "/map/cameras.json?bbox=-1,51,1,52&zoom=12",
         "/map/cameras.json?bbox=-1,51,1,52&zoom=12&status=all",
+        "/map/signs.json?bbox=-1,51,1,52&status=all",
         "/api/v1/openapi.json",
         f"/api/v1/areas/{shown['area_id']}/streets.geojson",
         f"/api/v1/areas/{shown['area_id']}/coverage",
