@@ -206,6 +206,10 @@ def test_gdal_lists_fetches_and_filters_the_signs(live_server, app, signs, reque
     assert sorted(where) == [ids[0], ids[3]]
     sent = [parse_qs(urlsplit(p).query) for p in request_log if "/signs/items" in p and "filter=" in p]
     assert sent and sent[-1]["filter"] == ["purpose = 'Crime prevention'"], request_log
+    contact = ogrinfo(source, "signs", "-where", "has_contact = 1")  # GDAL's Integer(Boolean) field
+    assert sorted(features(contact)) == [ids[0], ids[3]] and "has_contact (Integer(Boolean)) = 1" in contact
+    sent = [parse_qs(urlsplit(p).query) for p in request_log if "/signs/items" in p and "filter=" in p]
+    assert "has_contact" in sent[-1]["filter"][0]
     everything = features(ogrinfo(f"{source}?status=all", "signs"))
     assert sorted(everything) == ids[:5]
 
