@@ -70,11 +70,11 @@ def _page_rows(app, label: str, size: int, runs: int) -> list[Row]:
 def _database_alone(app):
     """The first page's own SQL through the raw driver: what the database costs, measured in the same run."""
     from survey.extensions import db
-    from survey.publish import ogcapi
+    from survey.publish import ogc_cameras
     from survey.publish.filters import CameraFilter
 
     with app.app_context():
-        compiled = ogcapi._page_statement(CameraFilter(), "http://localhost/", None, None, "first").compile(
+        compiled = ogc_cameras._page_statement(CameraFilter(), "http://localhost/", None, None, "first").compile(
             dialect=db.engine.dialect
         )
         raw = db.engine.raw_connection()

@@ -85,5 +85,5 @@ def _init_extensions(app: Flask) -> None:
     app.register_blueprint(media.blp)
     app.register_blueprint(findings.blp)
     app.register_blueprint(ogcapi.blp)
-    app.register_blueprint(public_map.blp)
+    public_map.init_app(app)
     app.register_blueprint(console.blp)

@@ -5,7 +5,7 @@ import subprocess
 
 from tests.conftest import require_tool
 
-FIELD = re.compile(r"^  (\w+) \((\w+)\) = (.*)$")
+FIELD = re.compile(r"^  (\w+) \(([\w()]+)\) = (.*)$")  # types such as Integer(Boolean) too
 POINT = re.compile(r"^  POINT \((\S+) (\S+)\)$")
 
 

@@ -1,6 +1,6 @@
 // The public map: asks the server for the cameras of the current view (clusters when there are many),
 // after each move settles, dropping answers to views already left. Overlays (the survey areas' street
-// coverage; a signs layer later) are GeoJSON layers with a toggle and a legend: see overlay().
+// coverage, and the signs of the view) are layers with a toggle and a legend: see overlay().
 // Every value from the data is set as text (never as HTML): operators and models are free text.
 (function () {
   "use strict";
@@ -213,24 +213,32 @@
   }
 
   // Markers already on the map stay (an open popup with them: panning to show it loads the view again);
-  // only those that left the answer go, and only new ones are made.
-  var shownCameras = {};
-  function showCameras(features) {
+  // only those that left the answer go, and only new ones are made. Returns the group's new {id: marker}.
+  function keepMarkers(group, shownBefore, features, make) {
     var next = {}, added = [];
     features.forEach(function (feature) {
-      var marker = shownCameras[feature.id];
+      var marker = shownBefore[feature.id];
       if (!marker || marker.getLatLng().lng !== position(feature)[1]) {  // across the antimeridian: the near copy
-        marker = cameraMarker(feature);
+        marker = make(feature);
         added.push(marker);
       }
       next[feature.id] = marker;
     });
-    cameras.removeLayers(Object.keys(shownCameras).filter(function (id) {
-      return next[id] !== shownCameras[id];
-    }).map(function (id) { return shownCameras[id]; }));
-    cameras.addLayers(added);
-    shownCameras = next;
+    var gone = Object.keys(shownBefore).filter(function (id) {
+      return next[id] !== shownBefore[id];
+    }).map(function (id) { return shownBefore[id]; });
+    if (group.addLayers) {  // markercluster takes them in one batch
+      group.removeLayers(gone);
+      group.addLayers(added);
+    } else {
+      gone.forEach(function (marker) { group.removeLayer(marker); });
+      added.forEach(function (marker) { group.addLayer(marker); });
+    }
+    return next;
   }
+
+  var shownCameras = {};
+  function showCameras(features) { shownCameras = keepMarkers(cameras, shownCameras, features, cameraMarker); }
 
   function load(view) {
     if (pending) { pending.abort(); }  // the answer to a view already left would only flicker
@@ -276,15 +284,16 @@
   }
 
   // An overlay: GeoJSON from `urls()`, fetched when first switched on, with a legend of `legend` [[class, label]].
-  // A signs layer is one more call: overlay({ toggle, urls: () => ["/api/v1/signs.geojson"], ... }).
+  // With `follow`, it is the current view's points instead, fetched again after each move settles and drawn
+  // by `marker(feature)`; the answer's `message` (such as "zoom in") shows in the legend.
   function overlay(options) {
-    var layer = L.geoJSON(null, {
+    var layer = options.follow ? L.layerGroup() : L.geoJSON(null, {
       style: options.style,
-      pointToLayer: options.pointToLayer,
       onEachFeature: function (feature, shape) {
         shape.bindPopup(function () { return options.popup(feature); }, popupOptions());
       }
     });
+    var note = null, kept = {}, asking = null, wait = null;
     var legend = L.control({ position: "bottomleft" });
     legend.onAdd = function () {
       var box = L.DomUtil.create("div", "legend");
@@ -294,8 +303,28 @@
         L.DomUtil.create("span", "swatch " + entry[0], row);
         row.appendChild(document.createTextNode(entry[1]));
       });
+      note = L.DomUtil.create("div", "legend-note", box);
+      note.setAttribute("aria-live", "polite");
       return box;
     };
+    function made(feature) {
+      return options.marker(feature).bindPopup(function () { return options.popup(feature); }, popupOptions());
+    }
+    function draw(data) {
+      if (!options.follow) { layer.addData(data); return; }
+      kept = keepMarkers(layer, kept, data.features, made);
+      if (note) { note.textContent = data.message || ""; }
+    }
+    function fetchAll() {
+      if (asking) { asking.abort(); }  // an answer for a view already left would only flicker
+      var controller = new AbortController();
+      asking = controller;
+      options.urls().forEach(function (url) {
+        fetch(url, { signal: controller.signal }).then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) { if (data && asking === controller) { draw(data); } })
+          .catch(function (error) { if (error.name !== "AbortError") { throw error; } });
+      });
+    }
     var loaded = false;
     options.toggle.addEventListener("change", function () {
       if (!options.toggle.checked) {
@@ -305,13 +334,16 @@
       }
       layer.addTo(map);
       legend.addTo(map);
-      if (loaded) { return; }
+      if (loaded && !options.follow) { return; }
       loaded = true;
-      options.urls().forEach(function (url) {
-        fetch(url).then(function (r) { return r.ok ? r.json() : null; })
-          .then(function (data) { if (data) { layer.addData(data); } });
-      });
+      fetchAll();
     });
+    if (options.follow) {
+      map.on("moveend", function () {
+        clearTimeout(wait);
+        if (options.toggle.checked) { wait = setTimeout(fetchAll, DEBOUNCE_MS); }
+      });
+    }
     return layer;
   }
 
@@ -339,6 +371,53 @@
       legend: STREET_STATES.map(function (term) { return [term.value, term.label]; })
     });
     VOCAB.street_state = STREET_STATES;
+  }
+
+  // A sign plate on a post: markup from numbers alone, as the camera icon.
+  function signIcon(props) {
+    return L.divIcon({
+      className: "sign-icon" + (props.status === "removed" ? " removed" : ""),
+      html: '<svg width="' + TAP + '" height="' + TAP + '" viewBox="0 0 36 36" aria-hidden="true">' +
+        '<rect class="post" x="17" y="18" width="2" height="12"/><rect class="plate" x="9" y="6" width="18" height="13" rx="2"/>' +
+        '</svg>',
+      iconSize: [TAP, TAP], iconAnchor: [TAP / 2, TAP / 2], popupAnchor: [0, -12]
+    });
+  }
+
+  function yesNo(value) { return value === true ? "Yes" : value === false ? "No" : "Not recorded"; }
+
+  // What the sign says: who runs the cameras, why, and whether it gives a way to ask.
+  function signPopup(feature) {
+    var props = feature.properties;
+    var box = document.createElement("div");
+    box.className = "sign-popup";
+    var title = document.createElement("h3");
+    title.textContent = "Sign " + feature.id;
+    box.appendChild(title);
+    var pairs = [
+      ["Operator named", props.operator || "None named"], ["Purpose stated", props.purpose || "None stated"],
+      ["Contact given", yesNo(props.has_contact)]
+    ];
+    if (props.camera_id) { pairs.push(["Fixed to", "Camera " + props.camera_id]); }
+    if (props.last_confirmed) { pairs.push(["Last confirmed", props.last_confirmed]); }
+    box.appendChild(definitions(pairs));
+    return box;
+  }
+
+  var signsToggle = document.getElementById("layer-signs");
+  if (signsToggle) {
+    overlay({
+      toggle: signsToggle,
+      title: "Signs",
+      follow: true,
+      urls: function () { return [element.dataset.signsUrl + "?" + new URLSearchParams({ bbox: viewBox().bbox })]; },
+      marker: function (feature) {
+        var text = "Sign " + feature.id + (feature.properties.operator ? ", " + feature.properties.operator : "");
+        return L.marker(position(feature), { icon: signIcon(feature.properties), title: text, alt: text, keyboard: true });
+      },
+      popup: signPopup,
+      legend: [["sign", "Sign naming who runs the cameras"]]
+    });
   }
 
   FILTERS.forEach(function (name) {

@@ -36,7 +36,7 @@ class Queryable:
     """A property a filter may name: its SQL expression and its JSON Schema type."""
 
     column: object = field(compare=False)
-    type: str  # "string", "integer" or "number"
+    type: str  # "string", "integer", "number" or "boolean"
     title: str
     format: str | None = None  # "date" for days
     enum: tuple[str, ...] = ()
@@ -268,9 +268,20 @@ def literal(value, queryable: Queryable, name: str):
         if not isinstance(value, str):
             raise BadFilter(f"{name!r} is text: compare it with a quoted string.")
         return value
+    if queryable.type == "boolean":
+        return _truth(value, name)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BadFilter(f"{name!r} is a number: compare it with a number.")
     return value
+
+
+def _truth(value, name: str) -> bool:
+    """TRUE or FALSE; also 1 or 0, as GDAL writes a boolean field's value in a -where."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise BadFilter(f"{name!r} is true or false: compare it with TRUE or FALSE.")
 
 
 def _day(value, name: str) -> date:

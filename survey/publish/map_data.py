@@ -1,5 +1,6 @@
 """The public map's data, one viewport at a time: clusters counted by the database on a grid when the view
-holds many cameras, the cameras themselves (the public fields a popup shows) when it holds few.
+holds many cameras, the cameras themselves (the public fields a popup shows) when it holds few; and the
+signs of the view for its signs layer.
 
 The grid is fixed on the globe (a cell is 90 / 2**zoom degrees, about 64 screen
 pixels), so two views of the same place share their cells and a cell never straddles the antimeridian.
@@ -13,16 +14,19 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.geo import BBox
-from survey.models import Camera, SurveyArea
+from survey.models import Camera, Sign, SurveyArea
 from survey.publish import map_grid
 from survey.publish.columns import CAMERAS, PHOTOS, _key, json_array, json_object, json_text, public_columns
 from survey.publish.filters import CameraFilter
 from survey.publish.map_grid import cell_degrees
+from survey.publish.signs import SignFilter, sign_feature, sign_rows
 
 MAX_ZOOM = 22
 # Above this many cameras in view the answer is clusters and a "zoom in": a phone draws this many markers
 # in well under a second, and the JSON stays a few hundred kilobytes.
 MAX_CAMERAS = 1500
+# Signs are far fewer than cameras: past this many in view the layer asks for a closer look instead.
+MAX_SIGNS = 1500
 # A view needing more cells than this is not a screen (a 4K screen at 64 px cells is about 2,000).
 MAX_CELLS = 10_000
 CLUSTERS, CAMERAS_KIND = "clusters", "cameras"
@@ -107,10 +111,15 @@ def viewport(view: MapView, base: str) -> MapData:
     return MapData(CLUSTERS, view.zoom, cell, total, True, message, clusters, [])
 
 
+def _more_than(limit: int, id_column, clauses: list) -> bool:
+    """Whether more than `limit` rows match, counted on ids alone and stopping at limit + 1."""
+    some = select(id_column).where(*clauses).limit(limit + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(some)) > limit
+
+
 def _camera_features(view: MapView, base: str) -> list[str] | None:
-    """Feature texts for the view, or None when it holds more than MAX_CAMERAS (checked on ids alone)."""
-    some = select(CAMERAS.c.id).where(*view.clauses()).limit(MAX_CAMERAS + 1).subquery()
-    if db.session.scalar(select(func.count()).select_from(some)) > MAX_CAMERAS:
+    """Feature texts for the view, or None when it holds more than MAX_CAMERAS."""
+    if _more_than(MAX_CAMERAS, CAMERAS.c.id, view.clauses()):
         return None
     query = select(_feature(base)).select_from(CAMERAS.outerjoin(PHOTOS, PHOTOS.c.id == CAMERAS.c.photo_id))
     return list(db.session.scalars(query.where(*view.clauses()).order_by(CAMERAS.c.id)))
@@ -125,6 +134,22 @@ def _feature(base: str):
         json_object(_key("type"), _key("Feature"), _key("id"), columns["id"], _key("geometry"), point,
                     _key("properties"), properties)
     )  # fmt: skip
+
+
+@dataclass
+class SignsData:
+    total: int | None  # signs in the view; None when capped
+    capped: bool  # no signs listed because the view holds more than MAX_SIGNS
+    message: str | None
+    features: list[dict]  # GeoJSON Features with the signs' public properties
+
+
+def signs_in_view(flt: SignFilter, base: str) -> SignsData:
+    """The signs in the filter's box, as signs.geojson publishes them; a "zoom in" past MAX_SIGNS."""
+    if _more_than(MAX_SIGNS, Sign.__table__.c.id, flt.clauses()):
+        return SignsData(None, True, f"More than {MAX_SIGNS:,} signs in view: zoom in to see them.", [])
+    features = [sign_feature(row, base) for row in sign_rows(flt)]
+    return SignsData(len(features), False, None, features)
 
 
 def filter_choices(limit: int = 200) -> dict[str, list[str]]:

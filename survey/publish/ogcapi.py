@@ -1,5 +1,7 @@
 """OGC API - Features, Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0) and Part 3 (queryables, CQL2
-filters): the documents and the cameras collection, built without HTTP.
+filters): the documents every collection shares, and the pieces its items pages are made of (links,
+keyset cursors, time intervals, CQL2 clauses). Each collection is its own module: ogc_cameras,
+ogc_streets, ogc_signs.
 
 `ogc` is the API's root URL (…/ogcapi) and `site` the site's root, for photo and permalink URLs.
 """
@@ -7,23 +9,18 @@ filters): the documents and the cameras collection, built without HTTP.
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import bindparam
 
-from survey import dataset_version, vocab
+from survey import dataset_version
 from survey.errors import BadQuery, NotFound
 from survey.extensions import db
-from survey.publish import cql2, snapshots
-from survey.publish.camera import camera_feature
-from survey.publish.columns import CAMERAS, feature_query
+from survey.publish import cql2
 from survey.publish.downloads import collection_members
 from survey.publish.filters import CameraFilter
-from survey.publish.queryables import CAMERA_GEOMETRY, camera_queryables, queryables_doc
 
-COLLECTION = "cameras"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 JSON, GEOJSON, HTML = "application/json", "application/geo+json", "text/html"
 SCHEMA = "application/schema+json"
@@ -75,18 +72,6 @@ def conformance() -> dict:
     return {"conformsTo": CONFORMANCE}
 
 
-def collection_doc(ogc: str) -> dict:
-    """The cameras collection: what it is, where its data lies, and links to its items."""
-    return collection_entry(
-        ogc,
-        COLLECTION,
-        "Surveillance cameras",
-        "Confirmed cameras with OpenStreetMap-style attributes. "
-        f"Licence {current_app.config['DATA_LICENSE']}, © {current_app.config['DATA_ATTRIBUTION']}.",
-        spatial_extent(),
-    )
-
-
 def collection_entry(ogc: str, collection_id: str, title: str, description: str, box: list[float]) -> dict:
     """A collection document: its extent and links to its items and queryables."""
     url = f"{ogc}/collections/{collection_id}"
@@ -112,16 +97,8 @@ def collections_doc(ogc: str, collections: list[dict]) -> dict:
     return {"links": self_links(f"{ogc}/collections"), "collections": collections}
 
 
-def queryables(ogc: str) -> dict:
-    url = f"{ogc}/collections/{COLLECTION}/queryables"
-    return queryables_doc(url, "Surveillance cameras", camera_queryables(), points=True)
-
-
-def spatial_extent() -> list[float]:
-    """[minLon, minLat, maxLon, maxLat] of the active cameras; the whole world when there are none."""
-    c = CAMERAS.c
-    query = select(func.min(c.lon), func.min(c.lat), func.max(c.lon), func.max(c.lat)).where(c.status == vocab.ACTIVE)
-    box = cached("extent", lambda: tuple(db.session.execute(query).one()))
+def extent_box(box: tuple) -> list[float]:
+    """(minLon, minLat, maxLon, maxLat) from SQL as a rounded extent; the whole world when there is no data."""
     return [-180.0, -90.0, 180.0, 90.0] if box[0] is None else [round(float(v), 7) for v in box]
 
 
@@ -132,7 +109,7 @@ def data_stamp() -> tuple:
 
 
 def cached(key, compute):
-    """A per-app cache of slow aggregates (counts, extents), valid until the cameras change."""
+    """A per-app cache of slow aggregates (counts, extents), valid until the public data changes."""
     store = current_app.extensions.setdefault("ogcapi_cache", {})
     stamp = data_stamp()
     entry = store.get(key)  # one read: another thread may clear the store meanwhile
@@ -170,15 +147,6 @@ def parse_interval(text: str) -> tuple[date | None, date | None]:
     return start, end
 
 
-def time_clauses(interval) -> list:
-    """A camera's time is [first_seen, last_confirmed]; it matches when that meets the interval."""
-    if interval is None:
-        return []
-    start, end = interval
-    c = CAMERAS.c
-    return ([c.last_confirmed >= start] if start else []) + ([c.first_seen <= end] if end else [])
-
-
 @dataclass
 class ItemsPage:
     features: list[str]  # GeoJSON Feature texts, as the database wrote them
@@ -202,93 +170,8 @@ class ItemsPage:
         return {"type": "FeatureCollection", "features": [json.loads(f) for f in self.features], **self.tail()}
 
 
-def items_page(ogc: str, site: str, query: ItemsQuery) -> ItemsPage:
-    """One page of cameras, by id. A next link's `after` and a previous link's `before` are keyset
-    cursors; a bare `offset` is found from cached marks along the id index, so no page scans what it skips."""
-    mode, paging = _seek(query)
-    rows = []
-    if mode is not None:
-        result = db.session.execute(_page_statement(query.filter, site, query.interval, query.cql, mode), paging)
-        rows = result.cursor.fetchall()  # plain tuples (JSON text, id): a thousand Row objects cost ~0.4 ms
-        result.close()
-    rows = rows[::-1] if mode == "before" else rows
-    matched = cached(("count", _args(query, paging=False)), lambda: _count(query))
-    ids = (rows[0][1], rows[-1][1]) if rows else None
-    return ItemsPage([row[0] for row in rows], matched, page_links(ogc, COLLECTION, query, len(rows), matched, ids))
-
-
-def _seek(query: ItemsQuery) -> tuple[str | None, dict]:
-    """How the page is found: after or before a cursor, from the id at the offset, or the first page."""
-    limit = {"limit": query.limit}
-    if query.after is not None:
-        return "after", limit | {"cursor": query.after}
-    if query.before is not None:
-        return "before", limit | {"cursor": query.before}
-    if query.offset == 0:
-        return "first", limit
-    # The id at the offset: the cached mark before it, then a short index-only step (in the page query).
-    marks = cached(("marks", _args(query, paging=False)), lambda: _marks(query))
-    slot, rest = divmod(query.offset, MARK_EVERY)
-    return ("from", limit | {"mark": marks[slot], "rest": rest}) if slot < len(marks) else (None, limit)
-
-
-MARK_EVERY = 1000
-
-
-def _marks(query: ItemsQuery) -> list[int]:
-    ranked = select(CAMERAS.c.id, func.row_number().over(order_by=CAMERAS.c.id).label("n"))
-    ranked = ranked.where(*camera_clauses(query)).subquery()
-    every = select(ranked.c.id).where((ranked.c.n - 1) % MARK_EVERY == 0).order_by(ranked.c.id)
-    return list(db.session.scalars(every))
-
-
-def camera_clauses(query: ItemsQuery) -> list:
-    """SQL conditions of the shared filters, the time interval and the CQL2 filter."""
-    return [*query.filter.clauses(), *time_clauses(query.interval), *filter_clauses(query.cql)]
-
-
-def filter_clauses(flt: cql2.CqlFilter | None) -> list:
-    """The CQL2 filter over the cameras' queryables; a 400 naming what it cannot use."""
-    if flt is None:
-        return []
-    try:
-        return [cql2.to_sql(flt, camera_queryables(), CAMERA_GEOMETRY)]
-    except cql2.BadFilter as exc:
-        raise BadQuery("The filter is not valid.", errors={"filter": [str(exc)]}) from None
-
-
-@lru_cache(maxsize=64)
-def _page_statement(flt: CameraFilter, site: str, interval, cql, mode: str) -> Select:
-    """The items query of one filter, paging left as parameters: built once, then reused.
-
-    Building the nested JSON expression and its cache key on every request took longer than
-    SQLite took to answer a page of 1,000 (bench/, case 2).
-    """
-    statement = feature_query(flt, site).add_columns(CAMERAS.c.id).where(*time_clauses(interval))
-    statement = statement.where(*filter_clauses(cql))
-    cursor, c = bindparam("cursor"), CAMERAS.c
-    if mode == "before":
-        statement = statement.where(c.id < cursor).order_by(None).order_by(c.id.desc())
-    elif mode == "after":
-        statement = statement.where(c.id > cursor)
-    elif mode == "from":
-        ids = select(c.id).where(
-            *flt.clauses(), *time_clauses(interval), *filter_clauses(cql), c.id >= bindparam("mark")
-        )
-        start = ids.order_by(c.id).offset(bindparam("rest")).limit(1).scalar_subquery()
-        statement = statement.where(c.id >= start)
-    return statement.limit(bindparam("limit"))
-
-
-def _count(query: ItemsQuery) -> int:
-    """The unfiltered count is the published snapshot's when it is of this data version: no scan at all."""
-    if query.interval is None and query.cql is None and (known := snapshots.count_if_current(query.filter)) is not None:
-        return known
-    clauses = camera_clauses(query)
-    return db.session.scalar(select(func.count()).select_from(CAMERAS).where(*clauses))
-
-
-def _args(query: ItemsQuery, paging: bool = True, **changes) -> tuple:
+def query_args(query: ItemsQuery, paging: bool = True, **changes) -> tuple:
+    """The query as URL arguments, for links and (without paging) cache keys; changes override paging."""
     args = dict(query.filter.query_args())
     if query.raw_datetime:
         args["datetime"] = query.raw_datetime
@@ -303,26 +186,68 @@ def _args(query: ItemsQuery, paging: bool = True, **changes) -> tuple:
 def page_links(ogc: str, collection_id: str, query, returned: int, matched: int, ids: tuple | None) -> list[dict]:
     """self, alternate, collection, and next/prev with keyset cursors (ids: the page's first and last)."""
     url = f"{ogc}/collections/{collection_id}/items"
-    links = self_links(url, GEOJSON, dict(_args(query)))
+    links = self_links(url, GEOJSON, dict(query_args(query)))
     links.append(link(f"{ogc}/collections/{collection_id}?f=json", "collection", JSON, "The collection"))
     if ids and query.offset + returned < matched:
-        after = _args(query, offset=query.offset + returned, after=ids[1], before=None)
+        after = query_args(query, offset=query.offset + returned, after=ids[1], before=None)
         links.append(link(f"{url}?{urlencode(after)}&f=json", "next", GEOJSON, "Next page"))
     if query.offset > 0:
         # The first page needs no cursor; a page before a cursor needs one, where there is one.
         start, cursor = max(0, query.offset - query.limit), ids[0] if ids else None
-        before = _args(query, offset=start, after=None, before=cursor if start else None)
+        before = query_args(query, offset=start, after=None, before=cursor if start else None)
         links.append(link(f"{url}?{urlencode(before)}&f=json", "prev", GEOJSON, "Previous page"))
     return links
 
 
-def item_doc(ogc: str, site: str, feature_id: str) -> dict:
-    """One camera as a Feature with its links; 404 for anything that is not a known id."""
-    if not (feature_id.isascii() and feature_id.isdigit() and len(feature_id) <= 10):
-        raise NotFound("No camera with that id.")
-    feature = camera_feature(int(feature_id), site)
-    url = f"{ogc}/collections/{COLLECTION}/items/{feature_id}"
+def interval_clauses(interval, first_seen, last_confirmed) -> list:
+    """A feature's time is [first_seen, last_confirmed]; it matches when that meets the interval."""
+    if interval is None:
+        return []
+    start, end = interval
+    return ([last_confirmed >= start] if start else []) + ([first_seen <= end] if end else [])
+
+
+def cql_clauses(flt: cql2.CqlFilter | None, queryables: dict, geometry: cql2.Points | None = None) -> list:
+    """The CQL2 filter over a collection's queryables; a 400 naming what it cannot use."""
+    if flt is None:
+        return []
+    try:
+        return [cql2.to_sql(flt, queryables, geometry)]
+    except cql2.BadFilter as exc:
+        raise BadQuery("The filter is not valid.", errors={"filter": [str(exc)]}) from None
+
+
+def keyset(statement, id_column, query: ItemsQuery):
+    """A statement ordered by id, paged: after or before a cursor, or a plain offset. The plain offset is for
+    collections of a few thousand features; the cameras seek an offset from marks instead."""
+    if query.after is not None:
+        statement = statement.where(id_column > query.after)
+    elif query.before is not None:
+        statement = statement.where(id_column < query.before).order_by(None).order_by(id_column.desc())
+    else:
+        statement = statement.offset(query.offset)
+    return statement.limit(bindparam("limit"))
+
+
+def keyset_page(ogc: str, collection_id: str, query: ItemsQuery, rows: list, matched: int, feature) -> ItemsPage:
+    """The page of rows a keyset() statement fetched (the id first in each row), each made a Feature text."""
+    rows = rows[::-1] if query.before is not None else rows
+    ids = (rows[0][0], rows[-1][0]) if rows else None
+    features = [feature(row) for row in rows]
+    return ItemsPage(features, matched, page_links(ogc, collection_id, query, len(rows), matched, ids))
+
+
+def feature_id(text: str, what: str) -> int:
+    """An item's id from its URL; 404 for anything that cannot be one."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        raise NotFound(f"No {what} with that id.")
+    return int(text)
+
+
+def with_links(ogc: str, collection_id: str, item_id: int, feature: dict) -> dict:
+    """One item's Feature with its self, alternate and collection links."""
+    url = f"{ogc}/collections/{collection_id}/items/{item_id}"
     feature["links"] = self_links(url, GEOJSON) + [
-        link(f"{ogc}/collections/{COLLECTION}?f=json", "collection", JSON, "The collection"),
+        link(f"{ogc}/collections/{collection_id}?f=json", "collection", JSON, "The collection"),
     ]
     return feature

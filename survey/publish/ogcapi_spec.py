@@ -56,7 +56,7 @@ SCHEMAS = {
             "items": {"type": "number"},
         },
     ),
-    # Cameras are points; streets are MultiLineStrings.
+    # Cameras and signs are points; streets are MultiLineStrings.
     "Geometry": {"oneOf": [_ref("Point"), _ref("MultiLineString")]},
     "MultiLineString": _object(
         ["type", "coordinates"],
@@ -116,7 +116,7 @@ def _items_parameters() -> list[dict]:
         _param("offset", "Features to skip", {"type": "integer", "minimum": 0, "default": 0}),
         _param("after", "Keyset cursor from a next link: only ids above it", {"type": "integer", "minimum": 0}),
         _param("before", "Keyset cursor from a prev link: only ids below it", {"type": "integer", "minimum": 0}),
-        _param("datetime", "A date or interval, met by [first_seen, last_confirmed] (cameras)", STRING),
+        _param("datetime", "A date or interval, met by [first_seen, last_confirmed] (cameras, signs)", STRING),
         *_cql2_parameters(),
         *_filter_parameters(),
         _format_param(),
@@ -178,7 +178,11 @@ def _get(summary: str, media: str, body: str, parameters: list[dict] | None = No
     }
 
 
-COLLECTIONS = {"cameras": ("camera", "Cameras"), "streets": ("street", "Surveyed streets")}
+COLLECTIONS = {
+    "cameras": ("camera", "Cameras"),
+    "streets": ("street", "Surveyed streets"),
+    "signs": ("sign", "Camera signs"),
+}
 
 
 def _collection_paths(collection_id: str, one: str, title: str) -> dict:

@@ -1,11 +1,17 @@
 """What a CQL2 filter may name in each OGC API collection (Part 3): the published properties, each with
 the SQL it is compared through and its JSON Schema type. Nothing else in a filter reaches SQL."""
 
+from sqlalchemy import case
+
 from survey import vocab
+from survey.models import Sign
 from survey.publish.columns import CAMERAS, public_columns
 from survey.publish.cql2 import Points, Queryable
+from survey.publish.signs import FIXED_TO
 
+SIGNS = Sign.__table__
 CAMERA_GEOMETRY = Points(CAMERAS.c.lat, CAMERAS.c.lon)
+SIGN_GEOMETRY = Points(SIGNS.c.lat, SIGNS.c.lon)
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -32,6 +38,23 @@ def camera_queryables() -> dict[str, Queryable]:
         "last_confirmed": Queryable(c.last_confirmed, "string", "Last confirmed", format="date"),
         "sightings_count": Queryable(c.sightings_count, "integer", "Approved sightings"),
         "volunteers_count": Queryable(c.volunteers_count, "integer", "Distinct volunteers"),
+    }
+
+
+def sign_queryables() -> dict[str, Queryable]:
+    """The signs' published properties, over signs.sign_query (which joins the camera a sign names)."""
+    c = SIGNS.c
+    # The camera is named only while the public can see it, as sign_properties publishes it.
+    camera_id = case((FIXED_TO.status.in_(vocab.PUBLIC_CAMERA_STATUSES), c.camera_id), else_=None)
+    return {
+        "operator": _text(c.operator, "Operator named on the sign"),
+        "purpose": _text(c.purpose, "Purpose stated on the sign"),
+        "has_contact": Queryable(c.has_contact, "boolean", "Gives a contact (phone, email or web)"),
+        "camera_id": Queryable(camera_id, "integer", "The camera the sign is fixed to"),
+        "status": _text(c.status, "Status, within what the status parameter selects", vocab.PUBLIC_CAMERA_STATUSES),
+        "first_seen": Queryable(c.first_seen, "string", "First seen", format="date"),
+        "last_confirmed": Queryable(c.last_confirmed, "string", "Last confirmed", format="date"),
+        "sightings_count": Queryable(c.sightings_count, "integer", "Approved sightings"),
     }
 
 

@@ -85,6 +85,12 @@ class SignFilter:
         return args
 
 
+def signs_filter(flt) -> SignFilter:
+    """The camera filters (a CameraFilter) that fit signs: bbox, operator, status and updated_since; a maker or
+    camera type says nothing about a sign."""
+    return SignFilter(bbox=flt.bbox, operator=flt.operator, status=flt.status, updated_since=flt.updated_since)
+
+
 def sign_query(flt: SignFilter) -> Select:
     """The public columns of the filtered signs, ordered by id, with whether the camera they name is public."""
     c = Sign.__table__.c

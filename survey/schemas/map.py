@@ -1,4 +1,5 @@
-"""The public map's viewport query, and its answer: clusters or cameras for one box at one zoom."""
+"""The public map's viewport queries and answers: clusters or cameras for one box at one zoom, and the
+signs of one box."""
 
 import json
 
@@ -7,8 +8,16 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from survey import vocab
 from survey.geo import parse_bbox
 from survey.publish.filters import CameraFilter
-from survey.publish.map_data import CAMERAS_KIND, CLUSTERS, MAX_ZOOM, MapData, MapView, check_view
+from survey.publish.map_data import CAMERAS_KIND, CLUSTERS, MAX_SIGNS, MAX_ZOOM, MapData, MapView, check_view
 from survey.schemas.publish import CameraQuery, _Parsed
+from survey.schemas.signs import SignQuery
+
+
+def _constant(value: str) -> fields.Constant:
+    return fields.Constant(value, metadata={"type": "string", "enum": [value]})  # typed in the OpenAPI document
+
+
+BBOX = "minLon,minLat,maxLon,maxLat; minLon > maxLon crosses the antimeridian"
 
 
 class MapQuery(CameraQuery):
@@ -17,11 +26,7 @@ class MapQuery(CameraQuery):
     class Meta:
         unknown = RAISE  # the map page is the client: a misspelt filter should say so, not show everything
 
-    bbox = _Parsed(
-        parse_bbox,
-        required=True,
-        metadata={"description": "minLon,minLat,maxLon,maxLat; minLon > maxLon crosses the antimeridian"},
-    )
+    bbox = _Parsed(parse_bbox, required=True, metadata={"description": BBOX})
     zoom = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_ZOOM))
     signage = fields.String(validate=validate.OneOf(vocab.SIGNAGE), metadata={"description": "the volunteer's answer"})
     signage_class = fields.String(
@@ -41,6 +46,20 @@ class MapQuery(CameraQuery):
         return MapView(filter=CameraFilter(bbox=own["bbox"], **data), **own)
 
 
+class SignsMapQuery(SignQuery):
+    """The box (required) and the sign filters (operator, status, updated_since); loads into a SignFilter."""
+
+    class Meta:
+        unknown = RAISE
+
+    bbox = _Parsed(parse_bbox, required=True, metadata={"description": BBOX})
+
+
+class SignPointOut(Schema):
+    type = _constant("Point")
+    coordinates = fields.List(fields.Float(), metadata={"description": "[lon, lat]"})
+
+
 class ClusterOut(Schema):
     lat = fields.Float(required=True)
     lon = fields.Float(required=True)
@@ -50,13 +69,50 @@ class ClusterOut(Schema):
 class MapDataOut(Schema):
     """The answer; `features` holds GeoJSON Point Features: cameras (their public fields) or clusters."""
 
-    type = fields.Constant("FeatureCollection")
+    type = _constant("FeatureCollection")
     kind = fields.String(validate=validate.OneOf((CLUSTERS, CAMERAS_KIND)))
     zoom = fields.Integer()
     cell_degrees = fields.Float(metadata={"description": "the side of a cluster's grid cell"})
     total = fields.Integer(metadata={"description": "cameras in the view"})
     capped = fields.Boolean(metadata={"description": "true when the view holds too many cameras to list"})
     message = fields.String(allow_none=True)
+    # For the OpenAPI document only: dump_map splices the features in as text, MapData has no such member.
+    features = fields.List(
+        fields.Dict(), dump_only=True, metadata={"description": "GeoJSON Point Features: cameras or clusters"}
+    )
+
+
+class SignPropertiesOut(Schema):
+    """A sign's public properties, as signs.geojson publishes them (publish.signs.SIGN_PROPERTIES)."""
+
+    operator = fields.String(allow_none=True)
+    purpose = fields.String(allow_none=True)
+    has_contact = fields.Boolean(allow_none=True)
+    camera_id = fields.Integer(allow_none=True, metadata={"description": "The public camera it is fixed to."})
+    status = fields.String(validate=validate.OneOf(vocab.PUBLIC_CAMERA_STATUSES))
+    first_seen = fields.String(allow_none=True, metadata={"format": "date"})
+    last_confirmed = fields.String(allow_none=True, metadata={"format": "date"})
+    sightings_count = fields.Integer()
+    photo_url = fields.String(allow_none=True)
+    thumbnail_url = fields.String(allow_none=True)
+    url = fields.String()
+
+
+class SignFeatureOut(Schema):
+    type = _constant("Feature")
+    id = fields.Integer()
+    geometry = fields.Nested(SignPointOut)
+    properties = fields.Nested(SignPropertiesOut)
+
+
+class SignsMapOut(Schema):
+    """The signs of one box (a map_data.SignsData)."""
+
+    type = _constant("FeatureCollection")
+    total = fields.Integer(allow_none=True, metadata={"description": "signs in the view; null when capped"})
+    capped = fields.Boolean(metadata={"description": f"true when the view holds more than {MAX_SIGNS} signs"})
+    message = fields.String(allow_none=True)
+    features = fields.List(fields.Nested(SignFeatureOut))
 
 
 def dump_map(data: MapData) -> str:

@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, Response, render_template, request
 
 from survey.errors import NotFound
-from survey.publish import ogc_streets, ogcapi
+from survey.publish import ogc_cameras, ogc_signs, ogc_streets, ogcapi
 from survey.publish.downloads import public_base_url
 from survey.publish.ogcapi_spec import api_definition
 from survey.schemas.publish import DocumentQuery, ItemsQueryArgs, load_query
@@ -15,7 +15,7 @@ blp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 ITEMS_ARGS = ItemsQueryArgs()
 DOCUMENT_ARGS = DocumentQuery()
 # Each collection's module answers the same calls: collection_doc, queryables, items_page, item_doc.
-COLLECTIONS = {ogcapi.COLLECTION: ogcapi, ogc_streets.COLLECTION: ogc_streets}
+COLLECTIONS = {m.COLLECTION: m for m in (ogc_cameras, ogc_streets, ogc_signs)}
 
 
 def _roots() -> tuple[str, str]:
@@ -30,10 +30,10 @@ def _wants_html(args) -> bool:
     return best == ogcapi.HTML
 
 
-def _send(doc, title: str, media: str = ogcapi.JSON) -> Response:
+def _send(doc, title: str, media: str = ogcapi.JSON, collection: str | None = None) -> Response:
     """The document as JSON, or rendered as HTML when asked (?f=html or a browser's Accept)."""
     if _wants_html(request.args):
-        html = render_template("ogcapi/page.html", doc=doc, title=title, ogc=_roots()[0])
+        html = render_template("ogcapi/page.html", doc=doc, title=title, ogc=_roots()[0], collection=collection)
         response = Response(html, mimetype="text/html")
     else:
         response = Response(json.dumps(doc), mimetype=media)
@@ -71,7 +71,7 @@ def definition():
 
 @blp.get("/collections")
 def collections():
-    """The collections: the cameras and the surveyed streets."""
+    """The collections: the cameras, the surveyed streets and the signs."""
     load_query(request.args, DOCUMENT_ARGS)
     ogc = _roots()[0]
     return _send(ogcapi.collections_doc(ogc, [c.collection_doc(ogc) for c in COLLECTIONS.values()]), "Collections")
@@ -103,7 +103,7 @@ def items(collection_id):
     query = load_query(request.args, ITEMS_ARGS)
     page = found.items_page(*_roots(), query)
     if _wants_html(request.args):
-        return _send(page.to_dict(), collection_id.capitalize())
+        return _send(page.to_dict(), collection_id.capitalize(), collection=collection_id)
     return Response(page.to_json(), mimetype=ogcapi.GEOJSON, headers={"Vary": "Accept"})
 
 

@@ -1,18 +1,32 @@
 """The public map at /map: confirmed cameras on Leaflet, loaded one viewport at a time, with filters,
-downloads and the survey areas' coverage layer."""
+downloads, the survey areas' coverage layer and a signs layer. Its JSON (/map/*.json) is in the API's
+OpenAPI document."""
 
 import gzip
 import hashlib
+import json
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_smorest import Blueprint as ApiBlueprint
+from marshmallow import RAISE
 
 from survey import vocab
+from survey.extensions import api
 from survey.publish import map_data, map_grid
 from survey.publish.downloads import public_base_url
-from survey.schemas.map import MapQuery, dump_map
-from survey.schemas.publish import load_query
+from survey.schemas.map import MapDataOut, MapQuery, SignsMapOut, SignsMapQuery, dump_map
 
 blp = Blueprint("public_map", __name__)
+data = ApiBlueprint("map_data", __name__, url_prefix="/map", description="The public map's data, one view at a time")
+SIGNS_OUT = SignsMapOut()
+
+
+def init_app(app) -> None:
+    """The page's blueprint, and its JSON's through the API, which documents it in /api/v1/openapi.json."""
+    app.register_blueprint(blp)
+    api.register_blueprint(data)
+
+
 # Short: a moderator's decision reaches the map within a minute; a pan back and forth costs nothing.
 CACHE_CONTROL = "public, max-age=60"
 
@@ -35,11 +49,23 @@ def map_page():
     )
 
 
-@blp.get("/map/cameras.json")
-def map_cameras():
+@data.route("/cameras.json")
+@data.arguments(MapQuery, location="query", unknown=RAISE, error_status_code=400)
+@data.response(200, MapDataOut, description="Cameras (at most 1,500) or, past that, clusters on a fixed grid.")
+@data.alt_response(304, description="Not modified: the client has these bytes (If-None-Match).")
+def map_cameras(view):
     """Clusters or cameras for one box at one zoom (bbox, zoom and the map's filters); 400 before any work."""
-    view = load_query(request.args, MapQuery())
     return cached_json(dump_map(map_data.viewport(view, public_base_url())))
+
+
+@data.route("/signs.json")
+@data.arguments(SignsMapQuery, location="query", unknown=RAISE, error_status_code=400)
+@data.response(200, SignsMapOut, description="The signs in the box, or none and a message past 1,500.")
+@data.alt_response(304, description="Not modified: the client has these bytes (If-None-Match).")
+def map_signs(flt):
+    """The approved signs in one box, for the map's signs layer (bbox and the sign filters)."""
+    found = map_data.signs_in_view(flt, public_base_url())
+    return cached_json(json.dumps(SIGNS_OUT.dump(found), separators=(",", ":")))
 
 
 def cached_json(body: str) -> Response:

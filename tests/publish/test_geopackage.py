@@ -1,7 +1,11 @@
 """cameras.gpkg read back by GDAL's ogrinfo: the camera id is the FID, fields are typed, unicode is exact."""
 
 import subprocess
+from datetime import date
 
+from survey import dataset_version
+from survey.extensions import db
+from survey.models import Sign
 from tests.conftest import require_tool
 from tests.gdal import feature_count, features, ogrinfo
 from tests.support import camera
@@ -53,3 +57,42 @@ def test_gdal_types_the_csv_with_the_options_the_readme_gives(client, app, tmp_p
         assert f"{field}: {kind} " in report, field
     found = features(report)
     assert found[1]["id"] == str(camera_id) and found[1]["_point"] == (-0.00002, 0.00002)
+
+
+def test_signs_are_a_second_layer_with_their_ids_and_types(client, app, tmp_path):
+    fixed_to = camera(app, lat=51.5, lon=-0.12, operator="Lambeth Council")
+    with app.app_context():
+        rows = [
+            Sign(lat=51.5001, lon=-0.1201, operator="Lambeth Council", purpose="Crime prevention", has_contact=True,
+                 camera_id=fixed_to, first_seen=date(2026, 3, 1), last_confirmed=date(2026, 4, 2), sightings_count=2),
+            Sign(lat=52.2, lon=0.12, operator="Ünïcödé “quotes” ✓", has_contact=False, first_seen=date(2026, 5, 1)),
+            Sign(lat=52.3, lon=0.13, operator="WITHDRAWN-secret", status="withdrawn"),
+        ]  # fmt: skip
+        db.session.add_all(rows)
+        dataset_version.bump(db.session)
+        db.session.commit()
+        ids = [r.id for r in rows]
+    path = tmp_path / "cameras.gpkg"
+    path.write_bytes(client.get("/api/v1/cameras.gpkg").data)
+    summary = ogrinfo("-so", str(path))
+    assert "Layer name: cameras" in summary and "Layer name: signs" in summary
+    cameras_part, signs_part = summary.split("Layer name: signs")
+    assert feature_count(cameras_part) == 1 and feature_count(signs_part) == 2
+    for field, kind in [
+        ("has_contact", "Integer(Boolean)"),
+        ("camera_id", "Integer"),
+        ("sightings_count", "Integer"),
+        ("first_seen", "Date"),
+        ("operator", "String"),
+    ]:
+        assert f"{field}: {kind} " in signs_part, field
+    assert "FID Column = fid" in signs_part and "Geometry: Point" in signs_part
+    found = features(ogrinfo(str(path), "signs"))
+    assert sorted(found) == ids[:2]  # the FIDs are the sign ids; the withdrawn sign is not there
+    first = found[ids[0]]
+    assert (first["has_contact"], first["camera_id"], first["first_seen"]) == ("1", str(fixed_to), "2026/03/01")
+    assert first["_point"] == (-0.1201, 51.5001) and found[ids[1]]["operator"] == "Ünïcödé “quotes” ✓"
+    boxed = tmp_path / "boxed.gpkg"
+    boxed.write_bytes(client.get("/api/v1/cameras.gpkg?bbox=0,52,1,53").data)
+    assert list(features(ogrinfo(str(boxed), "signs"))) == [ids[1]]  # the download's bbox picks the signs too
+    assert "WITHDRAWN-secret" not in path.read_bytes().decode("utf-8", "replace")

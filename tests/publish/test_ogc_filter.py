@@ -6,7 +6,6 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import request
 from jsonschema import Draft202012Validator
 from owslib.ogcapi.features import Features
 
@@ -222,14 +221,6 @@ def test_the_api_definition_lists_the_filter_languages(client):
     lang = next(p for p in params if p["name"] == "filter-lang")["schema"]
     assert {"cql2-text", "cql2-json", "cql-text"} <= set(lang["enum"])
     assert {"filter", "filter-crs", "before"} <= {p["name"] for p in params}
-
-
-@pytest.fixture
-def request_log(app):
-    """Every path and query the server was asked for."""
-    seen = []
-    app.before_request(lambda: seen.append(request.full_path))
-    return seen
 
 
 def test_gdal_where_runs_on_the_server(live_server, app, cams, request_log):

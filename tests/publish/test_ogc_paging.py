@@ -8,7 +8,7 @@ import pytest
 from survey import dataset_version
 from survey.extensions import db
 from survey.models import Camera
-from survey.publish import ogcapi
+from survey.publish import ogc_cameras
 from tests.support import camera
 
 ITEMS = "/ogcapi/collections/cameras/items"
@@ -17,7 +17,7 @@ ITEMS = "/ogcapi/collections/cameras/items"
 @pytest.fixture
 def many(app, monkeypatch):
     """23 cameras, every third one removed; marks every 4 ids, so offsets fall between them."""
-    monkeypatch.setattr(ogcapi, "MARK_EVERY", 4)
+    monkeypatch.setattr(ogc_cameras, "MARK_EVERY", 4)
     ids = [camera(app, lat=50.0, lon=i * 0.01, status="removed" if i % 3 == 2 else "active") for i in range(23)]
     with app.app_context():
         active = [c.id for c in db.session.query(Camera).filter_by(status="active").order_by(Camera.id)]

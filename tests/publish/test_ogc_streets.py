@@ -30,7 +30,7 @@ def by_name(body) -> dict:
 
 def test_the_collections_list_the_streets(client, town):
     collections = client.get("/ogcapi/collections").json["collections"]
-    assert [c["id"] for c in collections] == ["cameras", "streets"]
+    assert [c["id"] for c in collections] == ["cameras", "streets", "signs"]
     doc = client.get("/ogcapi/collections/streets").json
     west, south, east, north = doc["extent"]["spatial"]["bbox"][0]
     assert (west, south) >= (0.110, 52.200) and east <= 0.133 and north <= 52.21  # Edge Lane leaves the area

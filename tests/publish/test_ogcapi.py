@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import geojson
 import pytest
 
-from survey.publish import ogcapi
+from survey.publish import ogc_cameras, ogcapi
 from survey.schemas.publish import ItemsQueryArgs, load_query
 from tests.gdal import feature_count, features, ogrinfo
 from tests.support import camera
@@ -47,19 +47,19 @@ def test_conformance_classes():
 
 def test_collection_extent_comes_from_the_data(app, five):
     with app.test_request_context():
-        doc = ogcapi.collection_doc(OGC)
+        doc = ogc_cameras.collection_doc(OGC)
         assert doc["extent"]["spatial"]["bbox"] == [[0.0, 50.0, 4.0, 50.0]]  # the removed camera is not in it
         assert rels(doc)[("items", "application/geo+json")] == f"{OGC}/collections/cameras/items"
 
 
 def test_empty_collection_extent_is_the_world(app):
     with app.test_request_context():
-        assert ogcapi.collection_doc(OGC)["extent"]["spatial"]["bbox"] == [[-180.0, -90.0, 180.0, 90.0]]
+        assert ogc_cameras.collection_doc(OGC)["extent"]["spatial"]["bbox"] == [[-180.0, -90.0, 180.0, 90.0]]
 
 
 def page(app, **args):
     with app.test_request_context():
-        return ogcapi.items_page(OGC, SITE, load_query(args, ItemsQueryArgs())).to_dict()
+        return ogc_cameras.items_page(OGC, SITE, load_query(args, ItemsQueryArgs())).to_dict()
 
 
 def test_paging_with_offset_and_the_keyset_next_link(app, five):

@@ -9,6 +9,7 @@ from survey.extensions import db
 from survey.models import Sighting
 from tests.areas.osmdata import walked_area
 from tests.factories import photo
+from tests.signs.flow import approve_sign, log_sign
 from tests.support import camera_from_upload, pending_photo
 
 VOLUNTEER_IP = "203.0.113.77"
@@ -16,8 +17,9 @@ TAKEN = datetime(2026, 4, 3, 14, 37, 21, tzinfo=UTC)
 
 
 @pytest.fixture
-def secrets(client, app, tmp_path):
-    """Sightings full of distinctive private values: one approved into a camera, one pending, one rejected."""
+def secrets(client, app, tmp_path, mod):
+    """Sightings full of distinctive private values: one approved into a camera, one pending, one rejected,
+    and a sign approved from its report."""
     client.environ_base["REMOTE_ADDR"] = VOLUNTEER_IP
     exif = photo(51.4234567, -0.3345678, heading=77.7, taken=TAKEN, size=(320, 240), seed=5)
     shown = camera_from_upload(
@@ -49,6 +51,11 @@ def secrets(client, app, tmp_path):
             "model": "WITHDRAWN-secret-model",
         },
     )
+    sign = log_sign(
+        client, 51.5012, -0.1223, 8, operator="Lambeth Council", sign_has_contact="true",
+        sign_camera_id=shown["camera_id"], notes="NOTE-secret-sign", device_id="DEVICE-secret-sign",
+    )  # fmt: skip
+    shown["sign_id"] = approve_sign(client, mod, sign["id"])["sign"]["id"]
     with app.app_context():
         sighting = db.session.get(Sighting, shown["sighting_id"])
         sighting.moderator_note = "MODNOTE-secret-check-again"
@@ -115,9 +122,15 @@ def public_urls(shown: dict) -> list[str]:
         "/ogcapi/collections/streets/queryables",
         "/ogcapi/collections/streets/items",
         f"/ogcapi/collections/streets/items?filter=state%3D'walked'&bbox={WIDE}",
+        "/ogcapi/collections/signs",
+        "/ogcapi/collections/signs/queryables",
+        "/ogcapi/collections/signs/items",
+        f"/ogcapi/collections/signs/items/{shown['sign_id']}",
+        "/ogcapi/collections/signs/items?status=all&filter=has_contact%3DTRUE",
         "/map",
         "/map/cameras.json?bbox=-1,51,1,52&zoom=12",
         "/map/cameras.json?bbox=-1,51,1,52&zoom=12&status=all",
+        "/map/signs.json?bbox=-1,51,1,52&status=all",
         "/api/v1/openapi.json",
         f"/api/v1/areas/{shown['area_id']}/streets.geojson",
         f"/api/v1/areas/{shown['area_id']}/coverage",
@@ -151,6 +164,9 @@ def test_no_volunteer_data_in_any_public_response(client, app, secrets):
             ), url
         seen_photos |= set(re.findall(r"/media/(?:display|thumbs)/[0-9a-f]{64}\.jpg", text))
     assert seen_photos  # the camera's photo is published, and its copies carry no metadata
+    signs = client.get("/ogcapi/collections/signs/items").json["features"]
+    assert [f["id"] for f in signs] == [shown["sign_id"]]  # the scan above read a real sign
+    assert signs[0]["properties"]["thumbnail_url"].split("localhost", 1)[1] in seen_photos
     for path in seen_photos:
         data = client.get(path).data
         assert data[:3] == b"\xff\xd8\xff" and b"Exif" not in data and b"TestPhone" not in data and b"GPS" not in data

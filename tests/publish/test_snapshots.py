@@ -5,10 +5,13 @@ import json
 
 import pytest
 
+from survey import dataset_version
 from survey.extensions import db
+from survey.models import Sign
 from survey.publish import downloads, snapshots
 from survey.publish.geopackage import geopackage_bytes
 from tests.factories import new_client_id, photo, upload
+from tests.gdal import feature_count, features, ogrinfo
 from tests.support import camera, camera_from_upload
 
 SITE = "https://cameras.example.org/"
@@ -218,3 +221,19 @@ def test_a_file_download_reads_the_data_version_at_most_once_a_check_interval(si
     with site.app_context():
         snapshots.wait_for_build()
     assert client.get(PATHS["geojson"]).json["numberReturned"] == 2
+
+
+def test_the_snapshot_geopackage_holds_the_signs_layer(site, client, tmp_path):
+    camera(site, lat=51.5, lon=-0.1)
+    with site.app_context():
+        db.session.add_all([Sign(lat=51.5001, lon=-0.1001, operator="Lambeth Council", has_contact=True)])
+        dataset_version.bump(db.session)  # as a sign decision does
+        db.session.commit()
+        sign_id = db.session.query(Sign.id).scalar()
+    build = built(site)
+    report = ogrinfo(str(build.folder / "cameras.gpkg"))
+    cameras_part, signs_part = report.split("Layer name: signs")
+    assert feature_count(cameras_part) == 1 and feature_count(signs_part) == 1
+    assert list(features(signs_part)) == [sign_id] and "has_contact (Integer(Boolean)) = 1" in signs_part
+    served = client.get(PATHS["gpkg"])
+    assert served.status_code == 200 and served.data == (build.folder / "cameras.gpkg").read_bytes()

@@ -6,8 +6,6 @@ import json
 import time
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from survey.geo import parse_bbox
 from tests.areas.osmdata import make_town, walk
 from tests.conftest import screenshot_path
@@ -23,18 +21,6 @@ CONTROLS = (  # every control a finger uses; attribution links are inline text (
     "#panel label.toggle",
     "#panel .downloads a",
 )
-
-
-@pytest.fixture
-def phone(browser, live_server, app):
-    app.config["TILE_URL"] = live_server.url + "/no-tiles/{z}/{x}/{y}.png"  # never the internet
-    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.problems, page.views = [], []
-    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    page.on("response", lambda r: "/map/cameras.json" in r.url and page.views.append(r))
-    yield page
-    context.close()
 
 
 def asked(response) -> dict:
