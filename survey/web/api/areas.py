@@ -37,7 +37,7 @@ def record_walk(fields, area_id):
 
 @blp.route("/<int:area_id>/walks", methods=["GET"])
 @require_role()
-@blp.arguments(WalksQuery, location="query")
+@blp.arguments(WalksQuery, location="query", error_status_code=400)
 @blp.response(200, WalkOut(many=True))
 @blp.doc(security=[{"bearerAuth": []}, {"cookieAuth": []}])
 def list_walks(query, area_id):
