@@ -15,17 +15,17 @@ from survey.errors import BadQuery, NotFound
 from survey.extensions import db
 from survey.geo import within
 from survey.models import Photo, Sighting, utcnow
-from survey.nearby import Candidate, cameras_near_each, ranked
+from survey.nearby import Candidate, cameras_near_each, candidate_radius, ranked
 from survey.photos.images import FORMATS
 from survey.storage import photo_files
 
-CANDIDATE_RADIUS_M = 50  # at least; a poor fix looks further (candidate_radius)
-MAX_CANDIDATE_RADIUS_M = 150
 # The columns of each sort in vocab.QUEUE_SORTS, as (column, direction); the id last makes every key unique.
 SORTS = {
     vocab.OLDEST: ((Sighting.submitted_at, "asc"), (Sighting.id, "asc")),
     "newest": ((Sighting.submitted_at, "desc"), (Sighting.id, "desc")),
     "most_warnings": ((Sighting.warning_count, "desc"), (Sighting.submitted_at, "asc"), (Sighting.id, "asc")),
+    # The best candidate's likelihood, stored with each pending sighting (survey.nearby.rescore).
+    "likely_repeat": ((Sighting.repeat_score, "desc"), (Sighting.id, "asc")),
 }
 # An exact count reads the whole queue index on every page (~40 ms at 500,000 pending); past
 # this many, "1000+" tells a moderator as much.
@@ -223,6 +223,10 @@ def _key_value(column, raw):
         if value.tzinfo is None:
             raise ValueError
         return value.astimezone(UTC)  # OverflowError for a date that leaves the calendar in UTC
+    if column.key == "repeat_score":
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 1:
+            raise ValueError
+        return float(raw)
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise ValueError
     return raw
@@ -233,12 +237,6 @@ def _items(page: list[PageRow]) -> list[ReviewItem]:
     sightings = [row.sighting for row in page]
     nearby = cameras_near_each([(s.lat, s.lon) for s in sightings], [candidate_radius(s.accuracy_m) for s in sightings])
     return [ReviewItem(row.sighting, row.photos, ranked(row.sighting, near)) for row, near in zip(page, nearby)]
-
-
-def candidate_radius(accuracy_m: float | None) -> float:
-    """How far to look for the camera a sighting shows: twice its fix's accuracy and the few metres
-    a volunteer stands away, so a 40 m fix still finds its camera, and never less than 50 m."""
-    return min(max(CANDIDATE_RADIUS_M, 2 * (accuracy_m or 0) + 15), MAX_CANDIDATE_RADIUS_M)
 
 
 def review_item(sighting: Sighting) -> ReviewItem:

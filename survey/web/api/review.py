@@ -10,8 +10,8 @@ from survey.photos.images import FORMATS
 from survey.review import audit, bulk, cameras, decisions, signs, work_queue
 from survey.schemas import review as s
 from survey.schemas import review_out as out
-from survey.schemas.queue_json import queue_response
 from survey.schemas.accounts import UserOut
+from survey.schemas.queue_json import queue_response
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation", description="Moderators' review")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
