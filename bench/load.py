@@ -73,7 +73,7 @@ def summary(results: list[dict], slow: dict | None) -> list[str]:
         lines.append(
             f"{r['database']}: {r['requests']} requests ({r['uploads']} uploads, {r['retried']} retried), "
             f"{r['server_errors']} 500s, {r['lost']} rows lost, {r['duplicated']} duplicated, "
-            f"worst worker peak {r['worst_worker_peak_mb']} MB, {r['worker_cpu_ms_per_request']} ms CPU a request"
+            f"worst worker peak RSS {r['worst_worker_peak_mb']} MB (absolute, all its threads), {r['worker_cpu_ms_per_request']} ms CPU a request"
         )
     if slow is not None:
         lines.append(f"/map p99 with {slow.get('slow_clients', '?')} slow clients: {slow['p99_s'] * 1000:.0f} ms")
