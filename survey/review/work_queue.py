@@ -239,7 +239,7 @@ def _key_value(column, raw):
         if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 1:
             raise ValueError
         return float(raw)
-    if isinstance(raw, bool) or not isinstance(raw, int):
+    if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > vocab.MAX_ID:  # beyond any column
         raise ValueError
     return raw
 
