@@ -30,9 +30,10 @@ class Timing:
 
 @dataclass(frozen=True)
 class Target:
-    """An upper bound on a row's ratio (kind 'ratio') or on its median (kind 'value').
+    """An upper bound on a row's ratio (kind 'ratio') or on its median (kind 'value'), or a lower
+    bound on its ratio (kind 'ratio_min', for rates such as uploads per second).
 
-    "at least 3x faster than B" is the ratio bound 1/3; CI allows twice the bound.
+    "at least 3x faster than B" is the ratio bound 1/3; CI allows twice the bound (half, for a lower one).
     """
 
     kind: str
@@ -40,6 +41,8 @@ class Target:
     text: str
 
     def met(self, row: Row, slack: float = 1.0) -> bool:
+        if self.kind == "ratio_min":
+            return row.ratio is not None and row.ratio >= self.limit / slack
         measured = row.ratio if self.kind == "ratio" else row.timing.median
         return measured is not None and measured <= self.limit * slack
 

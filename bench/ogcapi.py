@@ -56,6 +56,7 @@ def _page_rows(app, label: str, size: int, runs: int) -> list[Row]:
         runs=runs,
     )
     case = f"{CASE} {label} {size:,}"
+    cold = _cold_first_page(app, client, runs)
     floor = Row(case, "database alone", ms(timings.pop("database alone")), note="first page's SQL, raw driver")
     notes = {"first page": "100 items", "deep page by offset": f"offset={deep:,}"}
     return with_ratios(
@@ -64,7 +65,26 @@ def _page_rows(app, label: str, size: int, runs: int) -> list[Row]:
             Row(case, name, ms(t), baseline=floor.name, target=PAGE_TARGET, note=notes.get(name, "keyset, 90% in"))
             for name, t in timings.items()
         ]
+        + [Row(case, "first page, cold count", cold, target=PAGE_TARGET, note="first request after a change")]
     )
+
+
+def _cold_first_page(app, client, runs: int):
+    """The first page right after a decision bumped the data version: numberMatched is counted afresh
+    (no snapshot here), once per version. Issue 16 asks under 10 ms for the count; the page's target holds."""
+    from survey import dataset_version
+    from survey.extensions import db
+
+    def bump():
+        with app.app_context():
+            dataset_version.bump(db.session)
+            db.session.commit()
+
+    def first():
+        page = json.loads(_fetch(client, ITEMS).data)
+        assert page["numberMatched"] > 0
+
+    return ms(measure({"cold": first}, runs=runs, setup=bump)["cold"])
 
 
 def _database_alone(app):

@@ -41,6 +41,7 @@ def _token_and_deep_cursor(app) -> tuple[str, dict[str, str]]:
         for sort, order in (
             ("oldest", (Sighting.submitted_at, Sighting.id)),
             ("most_warnings", (Sighting.warning_count.desc(), Sighting.submitted_at, Sighting.id)),
+            ("likely_repeat", (Sighting.repeat_score.desc(), Sighting.id)),
         ):
             deep = db.session.scalars(pending.order_by(*order).offset(total * 9 // 10).limit(1)).one()
             cursors[sort] = encode_cursor(deep, sort)
@@ -61,7 +62,7 @@ def _database(ctx: Context, url: str, label: str, count: int) -> list[Row]:
     app = migrated_app(url, Path(ctx.workdir) / "queue")
     _load(url, count)
     token, cursors = _token_and_deep_cursor(app)
-    cursor, warned = cursors["oldest"], cursors["most_warnings"]
+    cursor, warned, likely = cursors["oldest"], cursors["most_warnings"], cursors["likely_repeat"]
     client = app.test_client()
     first, deep = _page(client, token), _page(client, token, cursor)
     candidates = sum(len(item["candidates"]) for item in first["items"] + deep["items"])
@@ -71,6 +72,8 @@ def _database(ctx: Context, url: str, label: str, count: int) -> list[Row]:
             "deep page": lambda: _page(client, token, cursor),
             "warnings first": lambda: _page(client, token, sort="most_warnings"),
             "warnings deep": lambda: _page(client, token, warned, sort="most_warnings"),
+            "likely first": lambda: _page(client, token, sort="likely_repeat"),
+            "likely deep": lambda: _page(client, token, likely, sort="likely_repeat"),
         },
         runs=ctx.runs if ctx.quick else max(ctx.runs, 20),
     )
@@ -87,6 +90,14 @@ def _database(ctx: Context, url: str, label: str, count: int) -> list[Row]:
                 case,
                 "deep page, most warnings first",
                 ms(timings["warnings deep"]),
+                target=PAGE_TARGET,
+                note="by cursor, 90% down",
+            ),
+            Row(case, "first page, likely repeats first", ms(timings["likely first"]), target=PAGE_TARGET),
+            Row(
+                case,
+                "deep page, likely repeats first",
+                ms(timings["likely deep"]),
                 target=PAGE_TARGET,
                 note="by cursor, 90% down",
             ),

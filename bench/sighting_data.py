@@ -39,6 +39,7 @@ SIGHTING_COLUMNS = (
     "warnings",
     "warning_count",
     "volunteer_key",
+    "repeat_score",
 )
 PHOTO_COLUMNS = (
     "id",
@@ -110,6 +111,9 @@ def sighting_rows(count: int, seed: int = 7) -> Iterator[tuple]:
             _WARNING if warned else "[]",
             1 if warned else 0,
             f"{number % 5000:032x}",
+            # Synthetic, as scoring a million rows would take minutes: the sort's cost does not depend
+            # on the values, only their spread (a few hundred thousand distinct ones, many ties at 0).
+            round(rng.random(), 4) if rng.random() < 0.7 else 0.0,
         )
 
 

@@ -171,6 +171,8 @@ class Sighting(CameraAttributes, db.Model):
     sign_has_contact: Mapped[bool | None] = mapped_column(Boolean)
     sign_camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"))  # "fixed to this camera"
     sign_id: Mapped[int | None] = mapped_column(ForeignKey("signs.id"), index=True)  # the sign it confirmed
+    # While pending: its best merge candidate's likelihood (0 with none), kept by survey.nearby.keep_repeat_scores.
+    repeat_score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 # The fields only a sign report carries; a camera report refuses them, and a sign report the camera-only ones.
@@ -193,6 +195,8 @@ Index("ix_cameras_status_first_seen", Camera.status, Camera.first_seen)
 # "Most warnings first" reads this index in order instead of sorting every pending sighting
 # (130 ms a page at a million rows on PostgreSQL without it).
 Index("ix_sightings_warnings", Sighting.status, Sighting.warning_count.desc(), Sighting.submitted_at, Sighting.id)
+# "Likely repeats first" pages by this index, as the other sorts by theirs.
+Index("ix_sightings_repeat", Sighting.status, Sighting.repeat_score.desc(), Sighting.id)
 
 
 class Sign(db.Model):

@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import and_, bindparam, event, inspect, or_, select, text, update
+from sqlalchemy.orm import Session
 
 from survey import vocab
 from survey.database import plain_rows
 from survey.extensions import db
 from survey.geo import bbox_around, distance_m
 from survey.likelihood import COMPARED, CameraSignals, Likelihood, SightingSignals, likelihood
-from survey.models import Camera
+from survey.models import Camera, Sighting
 
 CAMERA_FIELDS = (
     "id",
@@ -102,7 +103,7 @@ def cameras_near(lat: float, lon: float, radius_m: float, status: str = vocab.AC
 
 
 def cameras_near_each(
-    points: list[tuple[float, float]], radius_m: float | list[float], status: str = vocab.ACTIVE
+    points: list[tuple[float, float]], radius_m: float | list[float], status: str = vocab.ACTIVE, connection=None
 ) -> list[list[Nearby]]:
     """Cameras within radius_m (one for all, or one per point) of each (lat, lon), nearest first.
 
@@ -119,7 +120,7 @@ def cameras_near_each(
             boxes.append((box.min_lat, box.max_lat, west, east))
             owner.append(n)
     found = [[] for _ in points]
-    for k, *row in _boxes_rows(boxes):
+    for k, *row in _boxes_rows(boxes, connection):
         camera = NearbyCamera.from_row(row)
         n = owner[k]
         gap = distance_m(*points[n], camera.lat, camera.lon)
@@ -128,12 +129,17 @@ def cameras_near_each(
     return [sorted(near, key=lambda c: c.distance_m) for near in found]
 
 
-def _boxes_rows(boxes: list[tuple[float, float, float, float]]) -> list[tuple]:
-    """(box number, camera columns..., merged sightings) of the cameras in each box."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        columns = list(zip(*boxes))
-        return plain_rows(_PG_BOXES, {f"b{i}": list(column) for i, column in enumerate(columns)})
-    return plain_rows(_SQLITE_BOXES, {"boxes": json.dumps(boxes)})
+def _boxes_rows(boxes: list[tuple[float, float, float, float]], connection=None) -> list[tuple]:
+    """(box number, camera columns..., merged sightings) of the cameras in each box; on the session's
+    connection, or on `connection` (a migration's)."""
+    dialect = (connection or db.session.get_bind()).dialect.name
+    if dialect == "postgresql":
+        statement, params = _PG_BOXES, {f"b{i}": list(column) for i, column in enumerate(zip(*boxes))}
+    else:
+        statement, params = _SQLITE_BOXES, {"boxes": json.dumps(boxes)}
+    if connection is not None:
+        return [tuple(row) for row in connection.execute(statement, params)]
+    return plain_rows(statement, params)
 
 
 _COLUMNS = ", ".join(f"cameras.{name}" for name in CAMERA_FIELDS)
@@ -200,3 +206,102 @@ def camera_signals(camera: NearbyCamera) -> CameraSignals:
 def likely_near(sighting, radius_m: float) -> list[Candidate]:
     """The active cameras within radius_m of a sighting, most likely the one it shows first."""
     return ranked(sighting, cameras_near_each([(sighting.lat, sighting.lon)], radius_m)[0])
+
+
+CANDIDATE_RADIUS_M = 50  # at least; a poor fix looks further (candidate_radius)
+MAX_CANDIDATE_RADIUS_M = 150
+
+
+def candidate_radius(accuracy_m: float | None) -> float:
+    """How far to look for the camera a sighting shows: twice its fix's accuracy and the few metres
+    a volunteer stands away, so a 40 m fix still finds its camera, and never less than 50 m."""
+    return min(max(CANDIDATE_RADIUS_M, 2 * (accuracy_m or 0) + 15), MAX_CANDIDATE_RADIUS_M)
+
+
+# The repeat score: each pending camera sighting's best candidate's likelihood (0 with none), stored
+# in sightings.repeat_score so the queue can sort and page by it. It is kept in the transaction of
+# every change that moves it, by one flush hook (keep_repeat_scores) rather than at each call site:
+# a new sighting; a sighting's position, heading, attributes or status; a camera's place, direction,
+# status or attributes; a sighting merged into a camera or taken back out of one.
+_SCORED = Sighting.__table__.c
+_SIGHTING_SIGNALS = ("lat", "lon", "accuracy_m", "heading", "status", "kind", *COMPARED)
+_CAMERA_SIGNALS = ("lat", "lon", "direction", "status", *COMPARED)
+_SCORE_UPDATE = (
+    update(Sighting.__table__)
+    .where(_SCORED.id == bindparam("sid"))
+    .values(repeat_score=bindparam("score"), updated_at=_SCORED.updated_at)  # not a change to the sighting
+)
+
+
+def repeat_scores(sightings: list, connection=None) -> list[float]:
+    """Each sighting's best candidate's likelihood, 0.0 when no active camera is near."""
+    near = cameras_near_each(
+        [(s.lat, s.lon) for s in sightings], [candidate_radius(s.accuracy_m) for s in sightings], connection=connection
+    )
+    return [max((c.likelihood for c in ranked(s, n)), default=0.0) for s, n in zip(sightings, near)]
+
+
+def rescore(connection, ids=(), points=()) -> int:
+    """Store the repeat score of the pending camera sightings with these ids, and of those whose
+    candidates may lie within reach of these (lat, lon) points; how many were looked at."""
+    wanted = []
+    if ids:
+        wanted.append(_SCORED.id.in_(list(ids)))
+    for lat, lon in points:
+        box = bbox_around(lat, lon, MAX_CANDIDATE_RADIUS_M)
+        for west, east in box.lon_ranges():
+            wanted.append(and_(_SCORED.lat.between(box.min_lat, box.max_lat), _SCORED.lon.between(west, east)))
+    if not wanted:
+        return 0
+    columns = [_SCORED[name] for name in ("id", "repeat_score", "lat", "lon", "accuracy_m", "heading", *COMPARED)]
+    query = select(*columns).where(_SCORED.status == vocab.PENDING, _SCORED.kind == vocab.CAMERA, or_(*wanted))
+    rows = connection.execute(query).all()
+    if not rows:
+        return 0
+    changed = [
+        {"sid": row.id, "score": score}
+        for row, score in zip(rows, repeat_scores(rows, connection))
+        if row.repeat_score is None or abs(row.repeat_score - score) > 1e-12
+    ]
+    if changed:
+        connection.execute(_SCORE_UPDATE, changed)
+    return len(rows)
+
+
+def _changed(obj, names) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _before_values(obj, names) -> tuple:
+    """The committed values of these attributes before this flush (the current ones if unchanged)."""
+    state = inspect(obj)
+    found = []
+    for name in names:
+        history = state.attrs[name].history
+        found.append(history.deleted[0] if history.deleted else getattr(obj, name))
+    return tuple(found)
+
+
+@event.listens_for(Session, "after_flush")
+def keep_repeat_scores(session, flush_context) -> None:
+    """Rescore what this flush may have moved, in its own transaction (see the note above rescore)."""
+    ids, points, cameras = set(), set(), set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Sighting) and (obj in session.new or _changed(obj, _SIGHTING_SIGNALS)):
+            ids.add(obj.id)
+        if isinstance(obj, Sighting) and obj in session.dirty and _changed(obj, ("status", "camera_id")):
+            cameras.update(c for c in (*_before_values(obj, ("camera_id",)), obj.camera_id) if c is not None)
+        if isinstance(obj, Camera) and (obj in session.new or _changed(obj, _CAMERA_SIGNALS)):
+            points.add((obj.lat, obj.lon))
+            points.add(_before_values(obj, ("lat", "lon")))
+    for obj in session.deleted:
+        if isinstance(obj, Camera):
+            points.add((obj.lat, obj.lon))
+    if not (ids or points or cameras):
+        return
+    connection = session.connection()
+    if cameras:  # a sighting merged into or out of a camera changes that camera's signals
+        c = Camera.__table__.c
+        points.update(tuple(row) for row in connection.execute(select(c.lat, c.lon).where(c.id.in_(cameras))))
+    rescore(connection, ids, points)

@@ -90,8 +90,13 @@ NEARBY_ANSWER_LABELS = {SAME: "The same camera", DIFFERENT: "A different camera 
 
 # The queue's sort orders; their columns are in review/work_queue.py.
 OLDEST: Final = "oldest"
-QUEUE_SORTS = (OLDEST, "newest", "most_warnings")
-QUEUE_SORT_LABELS = {OLDEST: "oldest first", "newest": "newest first", "most_warnings": "most warnings"}
+QUEUE_SORTS = (OLDEST, "newest", "most_warnings", "likely_repeat")
+QUEUE_SORT_LABELS = {
+    OLDEST: "oldest first",
+    "newest": "newest first",
+    "most_warnings": "most warnings",
+    "likely_repeat": "likely repeats first",
+}
 
 # Camera attributes, as their OSM tags.
 CAMERA_TYPES = ("dome", "fixed", "panning")  # camera:type

@@ -3,28 +3,29 @@
 import base64
 import binascii
 import json
-from collections import defaultdict
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 
 from survey import vocab
 from survey.errors import BadQuery, NotFound
 from survey.extensions import db
 from survey.geo import within
 from survey.models import Photo, Sighting, utcnow
-from survey.nearby import Candidate, cameras_near_each, ranked
+from survey.nearby import Candidate, cameras_near_each, candidate_radius, ranked
 from survey.photos.images import FORMATS
 from survey.storage import photo_files
 
-CANDIDATE_RADIUS_M = 50  # at least; a poor fix looks further (candidate_radius)
-MAX_CANDIDATE_RADIUS_M = 150
 # The columns of each sort in vocab.QUEUE_SORTS, as (column, direction); the id last makes every key unique.
 SORTS = {
     vocab.OLDEST: ((Sighting.submitted_at, "asc"), (Sighting.id, "asc")),
     "newest": ((Sighting.submitted_at, "desc"), (Sighting.id, "desc")),
     "most_warnings": ((Sighting.warning_count, "desc"), (Sighting.submitted_at, "asc"), (Sighting.id, "asc")),
+    # The best candidate's likelihood, stored with each pending sighting (survey.nearby.rescore).
+    "likely_repeat": ((Sighting.repeat_score, "desc"), (Sighting.id, "asc")),
 }
 # An exact count reads the whole queue index on every page (~40 ms at 500,000 pending); past
 # this many, "1000+" tells a moderator as much.
@@ -56,7 +57,7 @@ def filtered(filters: dict):
 class ReviewItem:
     """A sighting with what a moderator decides by: its photos and the confirmed cameras near it."""
 
-    sighting: Sighting
+    sighting: Sighting  # or, in a queue page, a SightingRow
     photos: list  # Photo rows, or plain (id, width, height, format) rows
     candidates: list[Candidate]  # most likely the same camera first
 
@@ -70,18 +71,24 @@ class QueuePage:
 
 
 def list_queue(filters: dict) -> QueuePage:
-    """One page of the queue and the cursor for the next; new arrivals never shift a page."""
+    """One page of the queue and the cursor for the next; new arrivals never shift a page.
+
+    One statement reads the page, each row's photos and the capped total; one more reads the
+    candidates of every item. On PostgreSQL each round trip is a wait for the server.
+    """
     sort, limit = filters.get("sort", vocab.OLDEST), filters.get("limit", 20)
     keys = SORTS[sort]
     query = filtered(filters)
-    total = _count_upto(query, TOTAL_CAP + 1)
     after = decode_cursor(filters["cursor"], sort) if filters.get("cursor") else None
     if filters.get("likely_repeat") is not None:
+        total = _count_upto(query, TOTAL_CAP + 1)
         items, cursor = _repeats(query, sort, limit, after, filters["likely_repeat"])
         return QueuePage(items, cursor, min(total, TOTAL_CAP), total > TOTAL_CAP)
-    rows = _rows(query, keys, limit + 1, after)
+    rows, total = _rows(query, keys, limit + 1, after, with_total=True)
+    if total is None:  # an empty page carries no total
+        total = _count_upto(query, TOTAL_CAP + 1)
     page, more = rows[:limit], len(rows) > limit
-    cursor = encode_cursor(page[-1], sort) if more else None
+    cursor = encode_cursor(page[-1].sighting, sort) if more else None
     return QueuePage(_items(page), cursor, min(total, TOTAL_CAP), total > TOTAL_CAP)
 
 
@@ -94,7 +101,7 @@ def _repeats(query, sort: str, limit: int, after: list | None, wanted: bool) -> 
     """
     keys, kept, read = SORTS[sort], [], 0
     while read < REPEAT_SCAN:
-        rows = _rows(query, keys, limit, after)
+        rows, _ = _rows(query, keys, limit, after)
         read += len(rows)
         for item in _items(rows):
             if is_likely_repeat(item) == wanted:
@@ -103,8 +110,8 @@ def _repeats(query, sort: str, limit: int, after: list | None, wanted: bool) -> 
                     return kept, encode_cursor(item.sighting, sort)
         if len(rows) < limit:
             return kept, None
-        after = _key(rows[-1], sort)
-    return kept, encode_cursor(rows[-1], sort)
+        after = _key(rows[-1].sighting, sort)
+    return kept, encode_cursor(rows[-1].sighting, sort)
 
 
 def is_likely_repeat(item: "ReviewItem") -> bool:
@@ -121,25 +128,70 @@ def _count_upto(query, limit: int) -> int:
     return db.session.scalar(select(func.count()).select_from(counted))
 
 
-def _rows(query, keys, count: int, after: list | None) -> list[Sighting]:
-    """The first `count` rows in the sort's order, after the cursor's key values if given.
+def _rows(query, keys, count: int, after: list | None, with_total: bool = False) -> tuple[list["PageRow"], int | None]:
+    """The first `count` rows in the sort's order, after the cursor's key values if given, each with
+    its photos; and, with_total, how many rows the query has up to TOTAL_CAP + 1 (None if no rows).
 
-    After a cursor the rows come from two index ranges read in turn: the rest of the cursor's
-    group of the first key, then the groups beyond it. One condition over every key bounds only
-    the first key, and "most warnings first" has a handful of values there, so a deep page read a
-    whole group of the index (170 ms at a million rows on PostgreSQL).
+    After a cursor the rows come from two index ranges read in turn: the rest of the cursor's group
+    of the first key, then the groups beyond it. One condition over every key bounds only the first
+    key, and "most warnings first" has a handful of values there, so a deep page read a whole group
+    of the index (170 ms at a million rows on PostgreSQL). PostgreSQL reads both ranges in one
+    statement (UNION ALL, merged in order: one round trip); SQLite, whose round trips cost nothing,
+    in two, as its plan of the union took twice the CPU.
     """
     order = [column.asc() if direction == "asc" else column.desc() for column, direction in keys]
+    matching = query
+    query = query.with_only_columns(*Sighting.__table__.c).order_by(*order).limit(count)
     if after is None:
-        return list(db.session.scalars(query.order_by(*order).limit(count)))
-    column, value = keys[0][0], after[0]
-    rows = list(
-        db.session.scalars(query.where(column == value, _after(keys[1:], after[1:])).order_by(*order).limit(count))
-    )
-    if len(rows) < count:
-        beyond = _beyond(keys[:1], after[:1])
-        rows += db.session.scalars(query.where(beyond).order_by(*order).limit(count - len(rows)))
-    return rows
+        ranges = [query]
+    else:
+        column, value = keys[0][0], after[0]
+        ranges = [query.where(column == value, _after(keys[1:], after[1:])), query.where(_beyond(keys[:1], after[:1]))]
+        if db.session.get_bind().dialect.name == "postgresql":
+            both = union_all(*(select(each.subquery()) for each in ranges)).subquery()
+            resort = [both.c[col.key].asc() if way == "asc" else both.c[col.key].desc() for col, way in keys]
+            ranges = [select(*both.c).order_by(*resort).limit(count)]
+    total_column = None
+    if with_total:
+        capped = matching.with_only_columns(Sighting.id).order_by(None).limit(TOTAL_CAP + 1).subquery()
+        total_column = select(func.count()).select_from(capped).scalar_subquery()
+    page, total, width = [], None, len(SightingRow._fields)
+    for statement in ranges:
+        extra = [_photos_of(statement.selected_columns.id)]
+        if total_column is not None and total is None:
+            extra.append(total_column)
+        rows = db.session.execute(statement.limit(count - len(page)).add_columns(*extra)).all()
+        page += [PageRow(SightingRow._make(row[:width]), _photo_rows(row[width])) for row in rows]
+        if rows and len(extra) == 2:
+            total = rows[0][width + 1]
+        if len(page) >= count:
+            break
+    return page, total
+
+
+# A page's sighting: the table's columns by name, read like a Sighting's attributes but at tuple cost.
+SightingRow = namedtuple("SightingRow", Sighting.__table__.c.keys())
+PhotoRow = namedtuple("PhotoRow", "id width height format")
+
+
+class PageRow(NamedTuple):
+    sighting: SightingRow
+    photos: list[PhotoRow]
+
+
+def _photos_of(sighting_id):
+    """A correlated subquery: the sighting's photos as a JSON array of [position, id, width, height, format]."""
+    c = Photo.__table__.c
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    aggregate, array = (func.json_agg, func.json_build_array) if postgres else (func.json_group_array, func.json_array)
+    each = array(c.position, c.id, c.width, c.height, c.format)
+    return select(aggregate(each)).where(c.sighting_id == sighting_id).scalar_subquery()
+
+
+def _photo_rows(found) -> list[PhotoRow]:
+    """The photos from _photos_of in their order (psycopg has read the JSON already; SQLite gives text)."""
+    found = json.loads(found) if isinstance(found, str) else found
+    return [PhotoRow(*each[1:]) for each in sorted(found or (), key=lambda each: each[0])]
 
 
 def _after(keys, values):
@@ -183,32 +235,20 @@ def _key_value(column, raw):
         if value.tzinfo is None:
             raise ValueError
         return value.astimezone(UTC)  # OverflowError for a date that leaves the calendar in UTC
-    if isinstance(raw, bool) or not isinstance(raw, int):
+    if column.key == "repeat_score":
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 1:
+            raise ValueError
+        return float(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > vocab.MAX_ID:  # beyond any column
         raise ValueError
     return raw
 
 
-def _items(page: list[Sighting]) -> list[ReviewItem]:
-    """The page's items, with the photos and merge candidates of all of them fetched at once."""
-    photos = _photos([s.id for s in page])
-    nearby = cameras_near_each([(s.lat, s.lon) for s in page], [candidate_radius(s.accuracy_m) for s in page])
-    return [ReviewItem(s, photos.get(s.id, []), ranked(s, near)) for s, near in zip(page, nearby)]
-
-
-def candidate_radius(accuracy_m: float | None) -> float:
-    """How far to look for the camera a sighting shows: twice its fix's accuracy and the few metres
-    a volunteer stands away, so a 40 m fix still finds its camera, and never less than 50 m."""
-    return min(max(CANDIDATE_RADIUS_M, 2 * (accuracy_m or 0) + 15), MAX_CANDIDATE_RADIUS_M)
-
-
-def _photos(sighting_ids: list[int]) -> dict[int, list]:
-    """Each sighting's photos as plain rows (id, size, format), in order: lighter than selectinload."""
-    c = Photo.__table__.c
-    query = select(c.sighting_id, c.id, c.width, c.height, c.format).where(c.sighting_id.in_(sighting_ids))
-    found = defaultdict(list)
-    for row in db.session.execute(query.order_by(c.sighting_id, c.position)):
-        found[row.sighting_id].append(row)
-    return found
+def _items(page: list[PageRow]) -> list[ReviewItem]:
+    """The page's items, with the merge candidates of all of them fetched at once."""
+    sightings = [row.sighting for row in page]
+    nearby = cameras_near_each([(s.lat, s.lon) for s in sightings], [candidate_radius(s.accuracy_m) for s in sightings])
+    return [ReviewItem(row.sighting, row.photos, ranked(row.sighting, near)) for row, near in zip(page, nearby)]
 
 
 def review_item(sighting: Sighting) -> ReviewItem:

@@ -11,6 +11,7 @@ from survey.review import audit, bulk, cameras, decisions, signs, work_queue
 from survey.schemas import review as s
 from survey.schemas import review_out as out
 from survey.schemas.accounts import UserOut
+from survey.schemas.queue_json import queue_response
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation", description="Moderators' review")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -33,7 +34,7 @@ def _actor_id() -> int:
 @blp.doc(security=SECURITY)
 def list_sightings(query):
     """The queue: filter by status, bbox, warnings and age; sort; page with next_cursor."""
-    return work_queue.list_queue(query)
+    return queue_response(work_queue.list_queue(query))  # QueueOut's shape, without its per-member walk
 
 
 @blp.route("/sightings/<int:sighting_id>", methods=["GET"])
