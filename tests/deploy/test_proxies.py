@@ -402,3 +402,18 @@ def test_a_body_over_the_proxy_limit_is_a_json_413(stack):
     assert headers["Content-Type"].startswith("application/json")
     answer = json.loads(body)
     assert answer["code"] == 413 and answer["status"] == "Request Entity Too Large"
+
+
+@pytest.mark.parametrize("stack", ["nginx"], indirect=True)  # only nginx.conf limits uploads itself
+def test_nginx_upload_flood_limit_is_a_json_429(stack):
+    # 2 a second with a burst of 20: 30 at once from one address go past it.
+    answers = [
+        stack.call("POST", "/api/v1/sightings", b"", {"Content-Type": "text/plain"}, source="127.0.0.3")
+        for _ in range(30)
+    ]
+    assert all(status < 500 and json.loads(body)["code"] == status for status, _, body in answers)
+    refused = [(headers, body) for status, headers, body in answers if status == 429]
+    assert refused, [status for status, _, _ in answers]
+    assert all(
+        headers["Content-Type"] == "application/json" and headers["Retry-After"] == "1" for headers, _ in refused
+    )
