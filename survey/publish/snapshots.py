@@ -210,6 +210,7 @@ def _build(root: Path) -> Published:
     """Write every format from one read transaction into a hidden folder, then publish it."""
     base, config = public_base_url(), current_app.config
     work = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
+    work.chmod(0o755)  # mkdtemp makes it 0700: a proxy running as its own user sends these files
     try:
         with db.engine.connect() as conn:
             if conn.dialect.name == "postgresql":
