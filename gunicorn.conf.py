@@ -27,3 +27,6 @@ max_requests = 2000
 max_requests_jitter = 200
 worker_tmp_dir = "/dev/shm"  # the heartbeat file on tmpfs, so a slow disk cannot stall it
 forwarded_allow_ips = "127.0.0.1"  # the app reads X-Forwarded-* itself (TRUSTED_PROXIES)
+# gunicorn's control socket lives at one path per user (~/.gunicorn/gunicorn.ctl), so a second server on the
+# same machine (a test, a bench, a staging copy) would take it over. Nothing here uses gunicornc.
+control_socket_disable = True
