@@ -102,5 +102,5 @@ def test_moderators_list_the_walks_to_find_one_to_undo(client, app, town, mod):
     }
     only = client.get(f"/api/v1/areas/{area}/walks?street_id={sidney}", headers=mod)
     assert [w["id"] for w in only.json] == [older]
-    assert client.get(f"/api/v1/areas/{area}/walks?street_id=x", headers=mod).status_code == 422
+    assert client.get(f"/api/v1/areas/{area}/walks?street_id=x", headers=mod).status_code == 400
     assert client.get("/api/v1/areas/999/walks", headers=mod).status_code == 404

@@ -155,7 +155,8 @@ def public_get_paths(app, client, camera_id: int, display: str, thumb: str) -> l
 
 
 PRIVATE_ENDPOINTS = {"sightings.get_sighting"}
-NEED_A_QUERY = {"/api/v1/findings/evidence.zip", "/map/cameras.json"}  # the volunteer's own, behind the receipt
+# Routes that answer 400 without a query (the volunteer's own sighting is behind the receipt, above).
+NEED_A_QUERY = {"/api/v1/findings/evidence.zip", "/map/cameras.json", "/map/signs.json"}
 
 
 def test_no_public_endpoint_shows_a_stored_volunteer_value(client, app):
