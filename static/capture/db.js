@@ -1,37 +1,14 @@
 // The phone's own copy of every sighting: records keyed by client_id, and their photos kept apart
 // (keyed [client_id, n]) so that changing a record never rewrites megabytes of photo.
+import { database } from "./idb.js";
+
 const DB_NAME = "cctv-capture";
 const RECORDS = "sightings";
 const PHOTOS = "photos";
-let opening = null;
-
-function open() {
-  opening ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => {
-      request.result.createObjectStore(RECORDS, { keyPath: "client_id" }).createIndex("created_at", "created_at");
-      request.result.createObjectStore(PHOTOS);
-    };
-    request.onsuccess = () => {
-      const db = request.result;
-      db.onversionchange = () => { db.close(); opening = null; };
-      resolve(db);
-    };
-    request.onerror = () => { opening = null; reject(request.error); };
-  });
-  return opening;
-}
-
-/** Run `work(store)` in one transaction; resolves with its request's result once committed. */
-async function transaction(name, mode, work) {
-  const tx = (await open()).transaction(name, mode);
-  const request = work(tx.objectStore(name));
-  await new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = tx.onabort = () => reject(tx.error || new Error("IndexedDB transaction aborted"));
-  });
-  return request?.result;
-}
+const transaction = database(DB_NAME, (db) => {
+  db.createObjectStore(RECORDS, { keyPath: "client_id" }).createIndex("created_at", "created_at");
+  db.createObjectStore(PHOTOS);
+});
 
 const photosOf = (clientId) => IDBKeyRange.bound([clientId, 0], [clientId, Infinity]);
 

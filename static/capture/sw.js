@@ -14,6 +14,7 @@ const SHELL = [
   "/static/capture/db.js",
   "/static/capture/details.js",
   "/static/capture/draft.js",
+  "/static/capture/idb.js",
   "/static/capture/mine.js",
   "/static/capture/outbox.js",
   "/static/capture/photogps.js",

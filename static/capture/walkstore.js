@@ -1,36 +1,17 @@
 // The walks this phone recorded and the areas' streets kept for offline use, in an IndexedDB of their
 // own, and the sending of walks through the page's outbox: retried with backoff until the server has
 // them, and safe to repeat (the server answers a known client_id with the stored walk).
+import { database } from "./idb.js";
 import * as outbox from "./outbox.js";
 
 const DB_NAME = "cctv-walks";
 const WALKS = "walks";
 const CACHE = "cache";
 const listeners = new Set();
-let opening = null;
-
-function open() {
-  opening ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => {
-      request.result.createObjectStore(WALKS, { keyPath: "client_id" });
-      request.result.createObjectStore(CACHE);
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => { opening = null; reject(request.error); };
-  });
-  return opening;
-}
-
-async function transaction(name, mode, work) {
-  const tx = (await open()).transaction(name, mode);
-  const request = work(tx.objectStore(name));
-  await new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = tx.onabort = () => reject(tx.error || new Error("IndexedDB transaction aborted"));
-  });
-  return request?.result;
-}
+const transaction = database(DB_NAME, (db) => {
+  db.createObjectStore(WALKS, { keyPath: "client_id" });
+  db.createObjectStore(CACHE);
+});
 
 /** Every walk kept on this phone: { client_id, area_id, fields, state: queued | sent | failed, ... }. */
 export const all = () => transaction(WALKS, "readonly", (store) => store.getAll());
