@@ -6,12 +6,10 @@ from datetime import date
 from sqlalchemy import distinct, func, select
 
 from survey import dataset_version, vocab
-from survey.database import begin_write
-from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, Camera, Photo, Sighting
 from survey.review import audit
-from survey.review.versioning import atomic, claim, conflict, lock_row
+from survey.review.versioning import atomic, claim, conflict, lock_row, open_known
 from survey.signage import recompute_camera
 
 POSITION_FIELDS = ("lat", "lon", "direction")
@@ -179,12 +177,8 @@ def _photo_of(photo_id: int, sighting: Sighting) -> bool:
 @atomic
 def edit_camera(camera_id: int, data: dict, actor_id: int) -> Camera:
     """Correct a camera's position or attributes, or mark it removed / restore it."""
-    begin_write()
-    camera = db.session.get(Camera, camera_id, populate_existing=True)
-    if camera is None:
-        raise NotFound(f"There is no camera {camera_id}.")
-    if camera.status == vocab.WITHDRAWN:
-        raise conflict("That camera was withdrawn: it has no confirmations to edit or restore.", camera, camera_state)
+    withdrawn = "That camera was withdrawn: it has no confirmations to edit or restore."
+    camera = open_known(Camera, camera_id, "camera", withdrawn, camera_state)
     before = audit.snapshot(camera, audit.CAMERA_FIELDS)
     claim(camera, data.get("version"), camera_state)
     for name in (*ATTRIBUTE_NAMES, *POSITION_FIELDS, "status"):

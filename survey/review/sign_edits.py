@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from survey import dataset_version, vocab
-from survey.database import begin_write
 from survey.errors import NotFound
 from survey.extensions import db
 from survey.models import Sign
 from survey.review import audit
 from survey.review.signs import check_fixed_to, sign_state
-from survey.review.versioning import atomic, claim, conflict
+from survey.review.versioning import atomic, claim, open_known
 from survey.signage import recompute_near
 
 EDITABLE = ("lat", "lon", "operator", "purpose", "has_contact", "camera_id", "status")
@@ -40,12 +39,7 @@ def _action(before: dict, sign: Sign) -> str:
 @atomic
 def edit_sign(sign_id: int, data: dict, actor_id: int) -> SignEdit:
     """Change a sign and re-measure the cameras it reached before and reaches now, in one commit."""
-    begin_write()
-    sign = db.session.get(Sign, sign_id, populate_existing=True)
-    if sign is None:
-        raise NotFound(f"There is no sign {sign_id}.")
-    if sign.status == vocab.WITHDRAWN:
-        raise conflict(WITHDRAWN, sign, sign_state)
+    sign = open_known(Sign, sign_id, "sign", WITHDRAWN, sign_state)
     before = sign_state(sign)
     claim(sign, data.get("version"), sign_state)
     if "camera_id" in data:

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from survey.errors import Conflict, Invalid
+from survey import vocab
+from survey.database import begin_write
+from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 
 STALE = "Someone else changed this first; nothing was saved. Its current state is in 'current'."
@@ -65,3 +67,14 @@ def lock_row(model, row_id: int, noun: str):
     if db.session.execute(statement).rowcount != 1:
         raise Invalid(f"There is no {noun} {row_id}.", errors={f"{noun}_id": [f"No such {noun}."]})
     return db.session.get(model, row_id, populate_existing=True)
+
+
+def open_known(model, row_id: int, noun: str, withdrawn: str, describe: Callable[[object], dict]):
+    """Start a write and read a camera or sign fresh: 404 when unknown, 409 (`withdrawn`) when withdrawn."""
+    begin_write()
+    row = db.session.get(model, row_id, populate_existing=True)
+    if row is None:
+        raise NotFound(f"There is no {noun} {row_id}.")
+    if row.status == vocab.WITHDRAWN:
+        raise conflict(withdrawn, row, describe)
+    return row
