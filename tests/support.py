@@ -8,6 +8,7 @@ position, as volunteers' sightings do) and then confirms it the way a moderator 
 linked to a new camera that shows its photo.
 """
 
+import threading
 from datetime import date
 
 from sqlalchemy import insert, select
@@ -167,3 +168,23 @@ def pending_photo(client, app, **fields) -> dict:
             "display_sha256": first.display_sha256,
             "thumb_sha256": first.thumb_sha256,
         }
+
+
+def at_once(app, requests, method: str = "post"):
+    """Send each (headers, url, json body) from its own thread and client, released together; the
+    (status, json) answers back in order. Real concurrency: each client takes its own connection."""
+    barrier = threading.Barrier(len(requests))
+    results = [None] * len(requests)
+
+    def run(index, headers, url, body):
+        client = app.test_client()
+        barrier.wait()
+        response = getattr(client, method)(url, json=body, headers=headers)
+        results[index] = (response.status_code, response.get_json())
+
+    threads = [threading.Thread(target=run, args=(i, *request)) for i, request in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

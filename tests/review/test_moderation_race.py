@@ -1,33 +1,18 @@
 """Two moderators at once: real concurrent requests, each thread with its own client and connection."""
 
-import threading
-
 from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Camera, Sighting
+from tests import support
 from tests.support import fetch, moderator, submit
 
 API = "/api/v1/moderation"
 
 
 def at_once(app, requests):
-    """Send each (headers, path, body) from its own thread, released together; return the responses."""
-    barrier = threading.Barrier(len(requests))
-    results = [None] * len(requests)
-
-    def run(index, headers, path, body):
-        client = app.test_client()
-        barrier.wait()
-        response = client.post(f"{API}{path}", json=body, headers=headers)
-        results[index] = (response.status_code, response.get_json())
-
-    threads = [threading.Thread(target=run, args=(i, *request)) for i, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+    """POST each (headers, path under the moderation API, body) at the same moment."""
+    return support.at_once(app, [(headers, f"{API}{path}", body) for headers, path, body in requests])
 
 
 def scalar(app, query):

@@ -2,12 +2,11 @@
 where the sign was and where it is, in the same commit, with the audit event and the data version; the
 camera's class is checked against the test's own distances as it goes back and forth."""
 
-import threading
-
 import pytest
 
 from survey import dataset_version
 from survey.extensions import db
+from tests import support
 from tests.signs.flow import (
     API,
     approve_camera,
@@ -170,19 +169,5 @@ def test_two_moderators_changing_one_sign_at_once_one_wins(client, app, mod, str
 
 
 def at_once(app, path, requests):
-    """PATCH each (headers, body) from its own thread and client, released together; the responses back."""
-    barrier = threading.Barrier(len(requests))
-    results = [None] * len(requests)
-
-    def run(index, headers, body):
-        client = app.test_client()
-        barrier.wait()
-        response = client.patch(path, json=body, headers=headers)
-        results[index] = (response.status_code, response.get_json())
-
-    threads = [threading.Thread(target=run, args=(i, *request)) for i, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+    """PATCH `path` with each (headers, body) at the same moment."""
+    return support.at_once(app, [(headers, path, body) for headers, body in requests], "patch")
