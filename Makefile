@@ -61,7 +61,8 @@ bench: setup-dev
 bench-quick: setup-dev
 	$(BIN)/python -m bench --quick
 
-# CI: the quick sizes; fails only when a case breaks or a figure is worse than twice its target.
+# CI: the quick sizes; fails when a case breaks or a ratio or memory figure is worse than twice its
+# target. Wall-clock bounds are shown as "slow", not judged: CI machines differ several-fold in speed.
 bench-ci: setup-dev
 	$(BIN)/python -m bench --ci
 

@@ -28,6 +28,9 @@ class Timing:
         return max(self.samples)
 
 
+TIME_UNITS = ("ms", "s")
+
+
 @dataclass(frozen=True)
 class Target:
     """An upper bound on a row's ratio (kind 'ratio') or on its median (kind 'value'), or a lower
@@ -67,6 +70,11 @@ class Row:
             return ""
         if self.target.met(self):
             return "ok"
+        if ci and self.target.kind == "value" and self.unit in TIME_UNITS:
+            # A wall-clock bound is the issue's, set on another machine; CI machines differ several-fold
+            # (one raw indexed PostgreSQL lookup: 0.16 ms in RESULTS.md, 0.70 ms on a later one). CI judges
+            # what carries across machines: ratios to a floor run alongside, memory, and broken cases.
+            return "slow"
         return "miss" if ci and self.target.met(self, slack=2.0) else "FAIL"
 
 
