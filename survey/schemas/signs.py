@@ -41,11 +41,10 @@ def _nullable(validator=None, description: str = ""):
     )
 
 
-class SignApproveIn(Schema):
-    """Approve a sign report: as a new sign, or with sign_id as one more confirmation of a known sign."""
+class _SignChangeIn(Schema):
+    """What a moderator may say of a sign, on approving a report or editing a known sign."""
 
-    sign_id = fields.Integer(validate=ID, metadata={"description": "Merge into this sign; omit to create a new sign."})
-    lat = fields.Float(validate=LAT, metadata={"description": "Corrected sign position."})
+    lat = fields.Float(validate=LAT, metadata={"description": "With lon: the sign's corrected position."})
     lon = fields.Float(validate=LON)
     operator = _nullable(validate.Length(max=200), "The operator the sign names.")
     purpose = _nullable(validate.Length(max=200), "The purpose it states.")
@@ -53,7 +52,7 @@ class SignApproveIn(Schema):
     camera_id = fields.Integer(
         validate=ID,
         allow_none=True,
-        metadata={"description": "The public camera the sign is fixed to (not a merge target); null clears it."},
+        metadata={"description": "The public camera the sign is fixed to (not a merge target); null: none."},
     )
     note = NOTE
     version = VERSION
@@ -61,6 +60,12 @@ class SignApproveIn(Schema):
     @validates_schema
     def _pairs(self, data, **kwargs):
         _pair(data)
+
+
+class SignApproveIn(_SignChangeIn):
+    """Approve a sign report: as a new sign, or with sign_id as one more confirmation of a known sign."""
+
+    sign_id = fields.Integer(validate=ID, metadata={"description": "Merge into this sign; omit to create a new sign."})
 
 
 class SignOut(Out):
@@ -108,25 +113,15 @@ class OperatorNamesOut(Out):
     operators = fields.List(fields.String(), metadata={"description": "The most common first 200, sorted by name."})
 
 
-class SignEditIn(Schema):
+class SignEditIn(_SignChangeIn):
     """A moderator's change to a known sign: what it says, where it is, the camera it is fixed to, or its status."""
 
-    lat = fields.Float(validate=LAT, metadata={"description": "With lon: the sign's corrected position."})
-    lon = fields.Float(validate=LON)
-    operator = _nullable(validate.Length(max=200), "The operator the sign names.")
-    purpose = _nullable(validate.Length(max=200), "The purpose it states.")
-    has_contact = fields.Boolean(allow_none=True, metadata={"description": "It gives a contact; null: not known."})
-    camera_id = fields.Integer(
-        validate=ID, allow_none=True, metadata={"description": "The public camera it is fixed to; null: none."}
-    )
     status = fields.String(
         validate=validate.OneOf(vocab.PUBLIC_CAMERA_STATUSES),
         metadata={
             "description": "removed: the sign is gone from the street (kept, public as removed); active restores."
         },
     )
-    note = NOTE
-    version = VERSION
 
     @validates_schema
     def _pairs(self, data, **kwargs):
