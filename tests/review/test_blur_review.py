@@ -21,8 +21,8 @@ CORNER = (300, 700, 500, 900)  # the suit's patches and folds: no face, much det
 API = "/api/v1/moderation"
 
 
-def _send(client) -> int:
-    response = upload(client, astronaut_jpeg(1024), lat=51.5033, lon=-0.1196, client_id=new_client_id())
+def _send(client, **fields) -> int:
+    response = upload(client, astronaut_jpeg(1024), lat=51.5033, lon=-0.1196, client_id=new_client_id(), **fields)
     assert response.status_code == 201, response.json
     return response.json["id"]
 
@@ -189,11 +189,13 @@ def test_unknown_photo_is_a_404(client, mod):
     assert response.status_code == 404 and response.json["code"] == 404
 
 
-def test_approval_waits_for_detection_and_publishes_only_blurred_copies(client, app, mod):
-    sighting_id = _send(client)
+# A sign report's photo is public once approved, just as a camera report's is.
+@pytest.mark.parametrize(("decision", "fields"), [("approve", {}), ("approve-sign", {"kind": "sign", "operator": "X"})])
+def test_approval_waits_for_detection_and_publishes_only_blurred_copies(client, app, mod, decision, fields):
+    sighting_id = _send(client, **fields)
     plain = _photo(app)
     assert plain.blur_model is None
-    response = client.post(f"{API}/sightings/{sighting_id}/approve", json={}, headers=mod)
+    response = client.post(f"{API}/sightings/{sighting_id}/{decision}", json={}, headers=mod)
     assert response.status_code == 200, response.json
     photo = _photo(app)
     assert photo.blur_model == blur.MODEL_NAME and len(photo.blur_boxes) == 1
@@ -214,19 +216,3 @@ def test_approval_is_a_409_while_a_photo_cannot_be_blurred(client, app, mod):
     assert _photo(app).blur_model is None
     with app.app_context():
         assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "approved")) is None
-
-
-def test_a_sign_report_is_blurred_before_its_photo_is_public(client, app, mod):
-    response = upload(
-        client, astronaut_jpeg(1024), lat=51.5033, lon=-0.1196, client_id=new_client_id(), kind="sign", operator="X"
-    )
-    assert response.status_code == 201, response.json
-    plain = _photo(app)
-    assert plain.blur_model is None
-    approved = client.post(f"{API}/sightings/{response.json['id']}/approve-sign", json={}, headers=mod)
-    assert approved.status_code == 200, approved.json
-    photo = _photo(app)
-    assert photo.blur_model == blur.MODEL_NAME and len(photo.blur_boxes) == 1
-    served = client.get(f"/media/display/{photo.display_sha256}.jpg")
-    assert served.status_code == 200
-    assert detail(Image.open(io.BytesIO(served.data)), FACE) < 0.05 * detail(_original(app, photo), FACE)
