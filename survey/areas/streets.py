@@ -78,10 +78,6 @@ def streets_of(area_id: int) -> list[Street]:
     return list(db.session.scalars(select(Street).where(Street.area_id == area_id).order_by(Street.id)))
 
 
-def street_lines(street: Street) -> list:
-    return json.loads(street.geometry)["coordinates"]
-
-
 @dataclass
 class ImportResult:
     ways_read: int = 0
