@@ -129,6 +129,7 @@ def _pages(ctx: Context, size: int, runs: int) -> list[Row]:
 
 def _streets(app, count: int) -> int:
     """An area of `count` streets of 12 points each, half of them walked; its id."""
+    from survey.areas.completion import refresh_last_walked
     from survey.extensions import db
     from survey.models import Street, SurveyArea, Walk
 
@@ -165,6 +166,7 @@ def _streets(app, count: int) -> int:
             for s in ids[::2]
         ]
         db.session.execute(insert(Walk), walks)
+        refresh_last_walked(db.session.connection(), ids[::2])  # as recording each walk would
         db.session.commit()
         return area.id
 
@@ -174,8 +176,7 @@ def layer_floor(path: str, area_id: int) -> bytes:
     cutoff = (date.today() - timedelta(days=RESURVEY_DAYS)).isoformat()
     conn = sqlite3.connect(path)
     rows = conn.execute(
-        "SELECT s.id, s.geometry, s.name, s.highway, s.length_m, w.day FROM streets s "
-        "LEFT JOIN (SELECT street_id, max(day) AS day FROM walks GROUP BY street_id) w ON w.street_id = s.id "
+        "SELECT s.id, s.geometry, s.name, s.highway, s.length_m, s.last_walked FROM streets s "
         "WHERE s.area_id = ? ORDER BY s.id",
         (area_id,),
     ).fetchall()

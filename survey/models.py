@@ -310,6 +310,8 @@ class Street(BoxColumns, db.Model):
     highway: Mapped[str | None] = mapped_column(String(32))
     geometry: Mapped[str] = mapped_column(Text)  # GeoJSON MultiLineString
     length_m: Mapped[float] = mapped_column(Float)
+    # Every metre walked since this day, by whole walks or parts (survey.areas.completion); None: never all.
+    last_walked: Mapped[date | None] = mapped_column(Date)
 
 
 class Walk(db.Model):

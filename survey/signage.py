@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from survey import vocab
 from survey.database import begin_write
 from survey.extensions import db
 from survey.geo import BBox, bbox_around, distance_m, distance_to_line_m, within
-from survey.models import Camera, Sign, Street, Walk, utcnow
+from survey.models import Camera, Sign, Street, utcnow
 
 ON_STRUCTURE, WITHIN, BEYOND, NONE_FOUND = "on_structure", "within_50m", "beyond_50m", "none_found"
 CELL_DEG = 0.01  # about 1.1 km north-south: a camera's search box covers one to four cells
@@ -173,12 +173,10 @@ def _sign_points(clauses) -> list[SignPoint]:
 
 
 def _street_lines(box: BBox | None, *clauses) -> list[StreetLines]:
-    """Streets whose box meets `box` (all when None), each with the last day it was walked."""
-    # Only a whole walk: part of a long street says nothing about the stretch beside a given camera.
-    whole = Walk.from_fraction.is_(None)
-    last = select(Walk.street_id, func.max(Walk.day).label("day")).where(whole).group_by(Walk.street_id).subquery()
-    query = select(Street.id, Street.geometry, last.c.day).outerjoin(last, last.c.street_id == Street.id)
-    query = query.where(*clauses)
+    """Streets whose box meets `box` (all when None), each with the day since which all of it was walked."""
+    # All of it, by whole walks or parts together (survey.areas.completion): one part of a long street
+    # says nothing about the stretch beside a given camera.
+    query = select(Street.id, Street.geometry, Street.last_walked).where(*clauses)
     if box is not None:
         lons = [and_(Street.max_lon >= west, Street.min_lon <= east) for west, east in box.lon_ranges()]
         query = query.where(Street.max_lat >= box.min_lat, Street.min_lat <= box.max_lat, or_(*lons))
@@ -186,7 +184,7 @@ def _street_lines(box: BBox | None, *clauses) -> list[StreetLines]:
     for street_id, geometry, day in db.session.execute(query):
         coordinates = json.loads(geometry)["coordinates"]
         lines = [coordinates] if coordinates and not isinstance(coordinates[0][0], list) else coordinates
-        found.append(StreetLines(street_id, lines, date.fromisoformat(day) if isinstance(day, str) else day))
+        found.append(StreetLines(street_id, lines, day))
     return found
 
 

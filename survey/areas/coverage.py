@@ -7,17 +7,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, String, case, func, or_, select
+from sqlalchemy import Select, String, case, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from survey import vocab
 from survey.areas import shapes
+from survey.areas.completion import covered_fraction
 from survey.areas.streets import area_by_id
-from survey.areas.walks import covered_fraction, last_walked, parts_walked_since, street_state
+from survey.areas.walks import parts_walked_since, street_state
 from survey.extensions import db
 from survey.geo import BBox, bbox_around, within
-from survey.models import Camera, Street, SurveyArea, Walk
+from survey.models import Camera, Street, SurveyArea
 
 # A camera further than this from every street of the area is on none of them (a yard, a car park).
 CAMERA_STREET_MAX_M = 30
@@ -52,17 +53,18 @@ def area_coverage(area_id: int, today: date | None = None) -> Coverage:
     """The area's coverage today: length walked (not yet due again), each street's state and cameras."""
     area, today = area_by_id(area_id), today or datetime.now(UTC).date()
     after_days = current_app.config["RESURVEY_AFTER_DAYS"]
-    streets, last = _street_rows(area_id), last_walked(area_id)
+    streets = _street_rows(area_id)
     cutoff = today - timedelta(days=after_days)
     parts = parts_walked_since(area_id, cutoff)
     rows = {}
-    for street_id, name, length_m, _geometry in streets:
-        state = street_state(last.get(street_id), today, after_days)
+    for street_id, name, length_m, _geometry, last in streets:
+        last = date.fromisoformat(last) if isinstance(last, str) else last  # SQLite's driver gives text
+        state = street_state(last, today, after_days)
         fraction = 1.0 if state == vocab.WALKED else covered_fraction(parts.get(street_id, []))
-        rows[street_id] = StreetCoverage(street_id, name, length_m, state, last.get(street_id), fraction)
+        rows[street_id] = StreetCoverage(street_id, name, length_m, state, last, fraction)
     box = _camera_box(area)
     cameras = street_rows(_public_cameras(box, CAMERAS.c.id, CAMERAS.c.lat, CAMERAS.c.lon))
-    lines = ((street_id, json.loads(geometry)["coordinates"]) for street_id, _, _, geometry in streets)
+    lines = ((street_id, json.loads(geometry)["coordinates"]) for street_id, _, _, geometry, _ in streets)
     assigned = shapes.nearest_streets(cameras, lines, CAMERA_STREET_MAX_M)
     for camera_id, street_id in sorted(assigned.items()):
         rows[street_id].cameras.append(camera_id)
@@ -75,10 +77,10 @@ def area_coverage(area_id: int, today: date | None = None) -> Coverage:
 
 
 def _street_rows(area_id: int) -> list[tuple]:
-    """The area's streets as plain tuples (id, name, length_m, geometry): no ORM objects at city size."""
-    query = select(STREETS.c.id, STREETS.c.name, STREETS.c.length_m, STREETS.c.geometry).where(
-        STREETS.c.area_id == area_id
-    )
+    """The area's streets as plain tuples (id, name, length_m, geometry, last_walked): no ORM objects at
+    city size."""
+    s = STREETS.c
+    query = select(s.id, s.name, s.length_m, s.geometry, s.last_walked).where(s.area_id == area_id)
     return street_rows(query.order_by(STREETS.c.id))
 
 
@@ -101,8 +103,9 @@ def streets_layer(area_id: int, today: date | None = None) -> Iterator[str]:
     """The public coverage layer: a GeoJSON FeatureCollection of the area's streets with their state
     and the month they were last walked (never the day, nor who walked), streamed.
 
-    One query gives every street with its last walk; the stored geometry text goes out as it is. The
-    old layer parsed and re-serialised every geometry and loaded ORM rows, which cost 2.2 s at 5,000."""
+    One query of the streets table gives every street with its last_walked; the stored geometry text goes
+    out as it is. The old layer parsed and re-serialised every geometry and loaded ORM rows, which cost
+    2.2 s at 5,000."""
     area_by_id(area_id)
     columns = street_columns(today or datetime.now(UTC).date(), current_app.config["RESURVEY_AFTER_DAYS"])
     return _feature_collection(street_rows(street_select(columns, STREETS.c.area_id == area_id)))
@@ -124,15 +127,6 @@ def _feature_collection(rows) -> Iterator[str]:
 
 
 STREETS = Street.__table__
-# Each street's last walk of all of it: one grouped pass over the walks' (street_id, day) index. A part
-# walked makes the street count as walked only in the figures (walked_fraction), never on the layer.
-WALKS = Walk.__table__
-LAST_WALK = (
-    select(WALKS.c.street_id, func.max(WALKS.c.day).label("day"))
-    .where(WALKS.c.from_fraction.is_(None))
-    .group_by(WALKS.c.street_id)
-    .subquery("last")
-)
 LAYER_PROPERTIES = ("name", "highway", "length_m", "state", "last_walked_month")
 
 
@@ -155,7 +149,8 @@ def _month_postgresql(element, compiler, **kw):
 
 def street_columns(today: date, after_days: int) -> dict:
     """Named SQL expressions of the public street layer: what may be published, and filtered on."""
-    s, day = STREETS.c, LAST_WALK.c.day
+    # last_walked is kept by every walk recorded or withdrawn (survey.areas.completion): a column read.
+    s, day = STREETS.c, STREETS.c.last_walked
     cutoff = today - timedelta(days=after_days)
     state = case((day.is_(None), vocab.NOT_WALKED), (day < cutoff, vocab.DUE_AGAIN), else_=vocab.WALKED)
     return {
@@ -171,10 +166,9 @@ def street_columns(today: date, after_days: int) -> dict:
 
 
 def street_select(columns: dict, *where) -> Select:
-    """The streets with their last walk, in id order: the columns named, under the conditions."""
-    joined = STREETS.outerjoin(LAST_WALK, LAST_WALK.c.street_id == STREETS.c.id)
+    """The streets, in id order: the columns named, under the conditions."""
     query = select(*(column.label(name) for name, column in columns.items()))
-    return query.select_from(joined).where(*where).order_by(STREETS.c.id)
+    return query.select_from(STREETS).where(*where).order_by(STREETS.c.id)
 
 
 def street_feature(row: tuple, names: tuple[str, ...] = LAYER_PROPERTIES) -> str:

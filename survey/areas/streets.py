@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.areas import shapes
+from survey.areas.completion import refresh_last_walked
 from survey.areas.osm import Way
 from survey.database import begin_write
 from survey.errors import Conflict, Invalid, NotFound
@@ -78,10 +79,6 @@ def streets_of(area_id: int) -> list[Street]:
     return list(db.session.scalars(select(Street).where(Street.area_id == area_id).order_by(Street.id)))
 
 
-def street_lines(street: Street) -> list:
-    return json.loads(street.geometry)["coordinates"]
-
-
 @dataclass
 class ImportResult:
     ways_read: int = 0
@@ -108,7 +105,7 @@ def import_streets(area: SurveyArea, ways: Iterable[Way]) -> ImportResult:
         groups.setdefault(f"name:{way.name}" if way.name else way.key, []).append(way)
     begin_write()
     stored = {street.source_key: street for street in streets_of(area.id)}
-    new_rows = []
+    new_rows, changed = [], []
     for key, members in groups.items():
         values = street_values(sorted(members, key=lambda w: w.key))
         street = stored.get(key)
@@ -117,12 +114,16 @@ def import_streets(area: SurveyArea, ways: Iterable[Way]) -> ImportResult:
         elif any(getattr(street, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(street, name, value)
+            changed.append(street.id)
             result.updated += 1
         else:
             result.unchanged += 1
     if new_rows:  # one bulk insert: a unit of work per new street cost as much as reading the file
         db.session.execute(insert(Street), new_rows)
     result.added = len(new_rows)
+    if changed:  # a new length moves what GAP_M is as a fraction of the street
+        db.session.flush()
+        refresh_last_walked(db.session.connection(), changed)
     db.session.commit()
     return result
 

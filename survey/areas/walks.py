@@ -1,15 +1,17 @@
-"""Walks in and out, and what they add up to: each street's state, the area's coverage, the public layer.
+"""Walks in and out, and what they add up to: each street's state, the parts walked lately.
 
-A walk is the street, the day and the volunteer's salted key. Nothing public says who walked, or when
-in the day: the layer gives the month of the last walk.
+A walk is the street, the day, the part (or all of it) and the volunteer's salted key. Each walk recorded
+or withdrawn keeps its street's last_walked (survey.areas.completion) in the same transaction. Nothing
+public says who walked, or when in the day: the layer gives the month.
 """
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from survey import dataset_version, vocab
+from survey.areas.completion import refresh_last_walked
 from survey.areas.streets import area_by_id
 from survey.database import begin_write
 from survey.errors import Conflict, Invalid, NotFound
@@ -34,9 +36,7 @@ def record_walk(area_id: int, fields: dict, volunteer_key: str | None) -> tuple[
     begin_write()
     db.session.add(walk)
     try:
-        # A walked street can make "no sign found" of "not surveyed": a public change.
-        if recompute_street(street.id).changed:
-            dataset_version.bump(db.session)
+        _walks_changed(street.id)
         db.session.commit()
     except IntegrityError:  # the same client_id sent twice at once
         db.session.rollback()
@@ -64,9 +64,18 @@ def undo_walk(area_id: int, walk_id: int) -> None:
         raise NotFound("No walk with that id in this area.")
     begin_write()
     db.session.delete(walk)
-    if recompute_street(walk.street_id).changed:
-        dataset_version.bump(db.session)
+    _walks_changed(walk.street_id)
     db.session.commit()
+
+
+def _walks_changed(street_id: int) -> None:
+    """What a street's walks add up to, kept in the caller's transaction: the day since which all of it
+    was walked, then the signage of the cameras beside it."""
+    db.session.flush()
+    refresh_last_walked(db.session.connection(), [street_id])
+    # A walked street can make "no sign found" of "not surveyed": a public change.
+    if recompute_street(street_id).changed:
+        dataset_version.bump(db.session)
 
 
 def walks_of(area_id: int, street_id: int | None = None) -> list[Walk]:
@@ -76,17 +85,6 @@ def walks_of(area_id: int, street_id: int | None = None) -> list[Walk]:
     if street_id is not None:
         query = query.where(Walk.street_id == street_id)
     return list(db.session.scalars(query.order_by(Walk.day.desc(), Walk.id.desc()).limit(1000)))
-
-
-def last_walked(area_id: int) -> dict[int, date]:
-    """{street id: the day all of it was last walked} for the area's walked streets (parts left out)."""
-    query = (
-        select(Walk.street_id, func.max(Walk.day))
-        .join(Street, Street.id == Walk.street_id)
-        .where(Street.area_id == area_id, Walk.from_fraction.is_(None))
-        .group_by(Walk.street_id)
-    )
-    return dict(db.session.execute(query).all())
 
 
 def parts_walked_since(area_id: int, since: date) -> dict[int, list[tuple[float, float]]]:
@@ -100,16 +98,6 @@ def parts_walked_since(area_id: int, since: date) -> dict[int, list[tuple[float,
     for street_id, start, end in db.session.execute(query):
         parts.setdefault(street_id, []).append((start, end))
     return parts
-
-
-def covered_fraction(parts: list[tuple[float, float]]) -> float:
-    """How much of 0..1 the parts cover together, overlaps counted once."""
-    total, reach = 0.0, 0.0
-    for start, end in sorted(parts):
-        start = max(start, reach)
-        if end > start:
-            total, reach = total + end - start, end
-    return round(min(total, 1.0), 4)
 
 
 def street_state(last: date | None, today: date, after_days: int) -> str:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from survey.areas.walks import covered_fraction
+from survey.areas.completion import covered_fraction
 from survey.extensions import db
 from survey.models import Walk
 from tests.areas.osmdata import BOUNDARY, make_town, walk

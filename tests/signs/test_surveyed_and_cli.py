@@ -75,3 +75,21 @@ def test_part_of_a_street_walked_is_not_a_survey_of_the_camera_beside_it(client,
     assert camera_signage(client, camera_id)["signage_class"] == "not_surveyed"
     assert walk(client, area, sidney, today).status_code == 201
     assert camera_signage(client, camera_id)["signage_class"] == "none_found"
+
+
+def test_a_street_walked_in_parts_since_the_camera_was_seen_is_a_survey_of_it(client, app, mod, tmp_path):
+    town = make_town(app, tmp_path)
+    area, sidney = town["area_id"], town["streets"]["Sidney Street"]
+    camera_id = approve_camera(client, mod, report(client, *offset(*SIDNEY_NODE, 10, 141), 1)["id"])
+    today = datetime.now(UTC).date()
+    yesterday = (today - timedelta(days=1)).isoformat()
+    assert walk(client, area, sidney, yesterday, from_fraction=0.0, to_fraction=0.5).status_code == 201
+    second = walk(client, area, sidney, today.isoformat(), from_fraction=0.5, to_fraction=1.0)
+    assert second.status_code == 201
+    # All of it walked, but half of it only before the camera was first seen (today).
+    assert camera_signage(client, camera_id)["signage_class"] == "not_surveyed"
+    assert walk(client, area, sidney, today.isoformat(), from_fraction=0.0, to_fraction=0.5).status_code == 201
+    assert camera_signage(client, camera_id)["signage_class"] == "none_found"
+    undone = client.delete(f"/api/v1/areas/{area}/walks/{second.json['id']}", headers=mod)
+    assert undone.status_code == 204
+    assert camera_signage(client, camera_id)["signage_class"] == "not_surveyed"
