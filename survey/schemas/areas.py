@@ -48,7 +48,12 @@ class StreetCoverageOut(Out):
     name = fields.String(allow_none=True)
     length_m = fields.Float()
     state = fields.String(validate=validate.OneOf(vocab.STREET_STATES))
-    last_walked = fields.Date(allow_none=True, metadata={"description": "The last walk of the whole street."})
+    last_walked = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "The day since which all of the street has been walked, by whole walks or by parts that together cover it (gaps under 10 m count as walked)."
+        },
+    )
     walked_fraction = fields.Float(
         metadata={"description": "Share of the street walked and not yet due again, parts included, 0..1."}
     )
