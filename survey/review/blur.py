@@ -19,6 +19,7 @@ from survey.photos.blur import GROW, WHOLE, Box
 from survey.photos.images import ImageError
 from survey.review import audit
 from survey.review.reblur import detect_pending, public_copies, replace_copies
+from survey.storage import photo_files
 
 PENDING, DETECTED, REVIEWED = "pending", "detected", "reviewed"
 STALE_BLUR = (
@@ -105,9 +106,11 @@ def save_blur(photo_id: int, data: dict, actor_id: int) -> PhotoBlur:
     with the blur as it now stands, when the copies were rebuilt since. The precondition is the copy
     itself, so a rebuild that came back to the very same picture does not count as a change.
     """
-    photo_blur(photo_id)  # a record to start from: the detector's, which the event's `before` shows
-    wanted = (WHOLE,) if data.get("whole") else tuple(Box(b["x1"], b["y1"], b["x2"], b["y2"]) for b in data["boxes"])
+    shown = photo_blur(photo_id)  # a record to start from: the detector's, which the event's `before` shows
     expected = data.get("display_sha256")
+    if expected not in (None, shown.display_sha256):
+        raise _stale(shown.photo)  # before any image work; settle() checks again, in the write
+    wanted = (WHOLE,) if data.get("whole") else tuple(Box(b["x1"], b["y1"], b["x2"], b["y2"]) for b in data["boxes"])
     stale = [False]
 
     def settle(photo: Photo, copies) -> bool:
@@ -117,7 +120,9 @@ def save_blur(photo_id: int, data: dict, actor_id: int) -> PhotoBlur:
         before = _snapshot(photo)
         photo.blur_boxes = [box.as_list() for box in wanted]
         photo.blur_reviewed_at = utcnow()
-        audit.record("blur_reviewed", actor_id, sighting_id=photo.sighting_id, before=before, after=_snapshot(photo))
+        # The copy this save makes, which replace_copies names on the row only after settle agrees.
+        after = _snapshot(photo) | {"display_sha256": photo_files.sha256(copies.display)}
+        audit.record("blur_reviewed", actor_id, sighting_id=photo.sighting_id, before=before, after=after)
         if is_public(photo):
             dataset_version.bump(db.session)  # the exports' photo links name the new copies
         return True
@@ -125,10 +130,15 @@ def save_blur(photo_id: int, data: dict, actor_id: int) -> PhotoBlur:
     replace_copies(photo_id, lambda original, meta: public_copies(original, meta, blur_with=wanted), settle)
     photo = _photo(photo_id)
     if stale[0]:
-        current = blur_view(photo)
-        db.session.rollback()
-        raise Conflict(STALE_BLUR, extra={"current": current})
+        raise _stale(photo)
     return PhotoBlur(photo)
+
+
+def _stale(photo: Photo) -> Conflict:
+    """The 409 for a save from a public copy that is no longer the photo's, carrying the blur as it is."""
+    current = audit.snapshot(PhotoBlur(photo), BLUR_FIELDS)  # what GET answers now
+    db.session.rollback()
+    return Conflict(STALE_BLUR, extra={"current": current})
 
 
 def _hold(photo: Photo, expected: str | None) -> bool:
@@ -145,11 +155,6 @@ def _hold(photo: Photo, expected: str | None) -> bool:
         return False
     db.session.refresh(photo)  # as it is now the row is ours, for the event's `before`
     return True
-
-
-def blur_view(photo: Photo) -> dict:
-    """The photo's blur as JSON values: what GET answers, for a 409's `current`."""
-    return audit.snapshot(PhotoBlur(photo), BLUR_FIELDS)
 
 
 def _snapshot(photo: Photo) -> dict:

@@ -14,6 +14,7 @@ from survey import dataset_version
 from survey.extensions import db
 from survey.models import AuditEvent, Photo
 from survey.photos import blur
+from survey.review import blur as blur_rules
 from tests.faces import ASTRONAUT_FACE, astronaut_jpeg, detail, scaled
 from tests.factories import new_client_id, upload
 from tests.support import at_once, moderator
@@ -258,9 +259,38 @@ def test_a_second_save_from_the_same_copy_is_a_409_and_the_first_stands(client, 
     public, original = Image.open(io.BytesIO(served.data)).convert("RGB"), _original(app, photo)
     assert detail(public, CORNER) < 0.05 * detail(original, CORNER)
     (event,) = _blur_events(app)  # the refused save changed nothing, so it is not in the trail
-    assert event.before["display_sha256"] == seen and event.after["boxes"] == [[round(v / 1024, 5) for v in CORNER]]
+    assert event.before["display_sha256"] == seen and event.after["display_sha256"] == first.json["display_sha256"]
+    assert event.after["boxes"] == [[round(v / 1024, 5) for v in CORNER]]
     again = client.put(url, json={"boxes": [], "display_sha256": first.json["display_sha256"]}, headers=mod)
     assert again.status_code == 200, again.json  # from the copy as it now is, the same change is taken
+
+
+def test_a_save_overtaken_while_its_copies_were_made_is_refused_in_its_write(client, app, mod, monkeypatch):
+    """The copy is checked again where it is replaced: another save that lands while this one rebuilds
+    (between its first check and its write) wins, and this one's rebuilt copies are thrown away."""
+    _send(client)
+    photo = _photo(app)
+    url = f"{API}/photos/{photo.id}/blur"
+    seen = client.get(url, headers=mod).json["display_sha256"]
+    make, other, overtaking = blur_rules.public_copies, app.test_client(), []
+
+    def make_then_overtake(original, meta, **how):
+        copies = make(original, meta, **how)
+        if not overtaking:  # once: the other save makes copies through here too
+            overtaking.append(None)
+            overtaking.append(other.put(url, json={"boxes": [], "whole": True, "display_sha256": seen}, headers=mod))
+        return copies
+
+    monkeypatch.setattr(blur_rules, "public_copies", make_then_overtake)
+    late = client.put(url, json={"boxes": [_frac(CORNER)], "display_sha256": seen}, headers=mod)
+    won = overtaking[1]
+    assert won.status_code == 200 and late.status_code == 409, (won.json, late.json)
+    assert late.json["current"] == won.json == client.get(url, headers=mod).json and won.json["whole"]
+    now = _photo(app)
+    assert now.display_sha256 == won.json["display_sha256"]
+    assert set(_files(app)) - {photo.original_key} == {now.display_key, now.thumb_key}
+    (event,) = _blur_events(app)
+    assert event.after["display_sha256"] == won.json["display_sha256"]
 
 
 def test_a_save_from_a_copy_that_never_was_changes_nothing(client, app, mod):
