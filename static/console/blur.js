@@ -6,11 +6,15 @@ import { failed, say } from "./message.js";
 
 const MIN_PX = 4; // a drag shorter than this on screen is a click, not a box
 const UNSAVED = "Save or cancel the blur first: the public copies follow the saved boxes.";
+const CHANGED = "Someone else changed this photo's blur while you were editing, so yours was not saved. " +
+  "Their regions are shown now: check them, and redo your change if it is still needed.";
 
 let viewer = null;
 let overlay = null;
 let bar = null;
-const state = { photo: null, boxes: [], whole: false, dirty: false, open: false, info: null };
+// `seen` is the public copy the moderator is editing from: a save sends it, and the server refuses the
+// save (409) when someone else rebuilt the copies since.
+const state = { photo: null, boxes: [], whole: false, dirty: false, open: false, info: null, seen: null };
 const known = new Map(); // photo id -> its blur as the server last said
 
 const blurUrl = (photo) => "/api/v1/moderation/photos/" + photo + "/blur";
@@ -86,19 +90,26 @@ function open() {
   say("Looking for faces…");
   load(photo).then((data) => {
     state.photo = photo;
-    state.boxes = data.boxes.map((b) => Object.assign({}, b));
-    state.whole = data.whole;
-    state.dirty = false;
     state.open = true;
     overlay.hidden = false;
     bar.hidden = false;
     viewer.box.classList.add("blurring");
-    viewer.showSource(displayUrl(data));
+    show(data);
     place();
-    draw();
-    status(data);
     say("Drag over a face or plate to blur it; × removes a box. Save rebuilds the public copies.");
   }, failed);
+}
+
+// The blur as the server said it, drawn as the starting point of the moderator's next change.
+function show(data) {
+  known.set(String(data.photo_id), data);
+  state.boxes = data.boxes.map((b) => Object.assign({}, b));
+  state.whole = data.whole;
+  state.seen = data.display_sha256;
+  state.dirty = false;
+  viewer.showSource(displayUrl(data));
+  draw();
+  status(data);
 }
 
 function close() {
@@ -117,16 +128,20 @@ function displayUrl(data) {
 function save() {
   const boxes = state.boxes.map((b) => ({ x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 }));
   say("Rebuilding the public copies…");
-  send("PUT", blurUrl(state.photo), { boxes: state.whole ? [] : boxes, whole: state.whole }).then((data) => {
-    known.set(String(state.photo), data);
-    state.boxes = data.boxes.map((b) => Object.assign({}, b));
-    state.dirty = false;
-    viewer.showSource(displayUrl(data));
-    draw();
-    status(data);
+  const body = { boxes: state.whole ? [] : boxes, whole: state.whole, display_sha256: state.seen };
+  send("PUT", blurUrl(state.photo), body).then((data) => {
+    show(data);
     viewer.box.dataset.blurSaved = data.display_sha256;
     say("Blur saved: the public copies are rebuilt.", "ok");
-  }, failed);
+  }, (error) => {
+    if (error.status !== 409) { failed(error); return; }
+    // Not overwritten: the other moderator's regions replace the unsaved ones, to be checked afresh.
+    const current = error.data && error.data.current;
+    (current ? Promise.resolve(current) : load(state.photo)).then((data) => {
+      show(data);
+      say(CHANGED, "error");
+    }, failed);
+  });
 }
 
 // Drawing: a drag on the overlay, in fractions of the photo.

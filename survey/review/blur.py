@@ -9,7 +9,7 @@ the stored boxes are then the moderator's exact regions, and `photos reblur` kee
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from survey import dataset_version, vocab
 from survey.errors import Conflict, NotFound
@@ -19,8 +19,14 @@ from survey.photos.blur import GROW, WHOLE, Box
 from survey.photos.images import ImageError
 from survey.review import audit
 from survey.review.reblur import detect_pending, public_copies, replace_copies
+from survey.storage import photo_files
 
 PENDING, DETECTED, REVIEWED = "pending", "detected", "reviewed"
+STALE_BLUR = (
+    "Someone else changed this photo's blur first; nothing was saved. What its public copies blur now is in 'current'."
+)
+# PhotoBlurOut's members, as a 409 carries them in `current` (rules cannot import the schemas).
+BLUR_FIELDS = ("photo_id", "state", "model", "threshold", "whole", "boxes", "reviewed_at", "display_sha256")
 NOT_SETTLED = (
     "Faces could not be looked for in photo {positions} of this sighting, so it cannot be published yet: "
     "open it in the photo viewer and blur it by hand (or the whole photo), then approve."
@@ -94,21 +100,61 @@ def photo_blur(photo_id: int) -> PhotoBlur:
 
 
 def save_blur(photo_id: int, data: dict, actor_id: int) -> PhotoBlur:
-    """Rebuild the public copies from the original with the moderator's boxes (or all of it), audited."""
-    photo_blur(photo_id)  # a record to start from: the detector's, which the event's `before` shows
+    """Rebuild the public copies from the original with the moderator's boxes (or all of it), audited.
+
+    With `display_sha256` (the public copy the moderator started from) it is a conditional write: 409,
+    with the blur as it now stands, when the copies were rebuilt since. The precondition is the copy
+    itself, so a rebuild that came back to the very same picture does not count as a change.
+    """
+    shown = photo_blur(photo_id)  # a record to start from: the detector's, which the event's `before` shows
+    expected = data.get("display_sha256")
+    if expected not in (None, shown.display_sha256):
+        raise _stale(shown.photo)  # before any image work; settle() checks again, in the write
     wanted = (WHOLE,) if data.get("whole") else tuple(Box(b["x1"], b["y1"], b["x2"], b["y2"]) for b in data["boxes"])
+    stale = [False]
 
     def settle(photo: Photo, copies) -> bool:
+        if not _hold(photo, expected):
+            stale[0] = True
+            return False
         before = _snapshot(photo)
         photo.blur_boxes = [box.as_list() for box in wanted]
         photo.blur_reviewed_at = utcnow()
-        audit.record("blur_reviewed", actor_id, sighting_id=photo.sighting_id, before=before, after=_snapshot(photo))
+        # The copy this save makes, which replace_copies names on the row only after settle agrees.
+        after = _snapshot(photo) | {"display_sha256": photo_files.sha256(copies.display)}
+        audit.record("blur_reviewed", actor_id, sighting_id=photo.sighting_id, before=before, after=after)
         if is_public(photo):
             dataset_version.bump(db.session)  # the exports' photo links name the new copies
         return True
 
     replace_copies(photo_id, lambda original, meta: public_copies(original, meta, blur_with=wanted), settle)
-    return PhotoBlur(_photo(photo_id))
+    photo = _photo(photo_id)
+    if stale[0]:
+        raise _stale(photo)
+    return PhotoBlur(photo)
+
+
+def _stale(photo: Photo) -> Conflict:
+    """The 409 for a save from a public copy that is no longer the photo's, carrying the blur as it is."""
+    current = audit.snapshot(PhotoBlur(photo), BLUR_FIELDS)  # what GET answers now
+    db.session.rollback()
+    return Conflict(STALE_BLUR, extra={"current": current})
+
+
+def _hold(photo: Photo, expected: str | None) -> bool:
+    """Lock the photo's row for this write, if its public copy is still `expected` (any, when None).
+
+    A conditional UPDATE, as versioning.claim: of two saves from the same copy, PostgreSQL lets the
+    second one's WHERE see the first's commit, and SQLite has already serialised them.
+    """
+    statement = update(Photo).where(Photo.id == photo.id)
+    if expected is not None:
+        statement = statement.where(Photo.display_sha256 == expected)
+    statement = statement.values(display_sha256=Photo.display_sha256).execution_options(synchronize_session=False)
+    if db.session.execute(statement).rowcount != 1:
+        return False
+    db.session.refresh(photo)  # as it is now the row is ours, for the event's `before`
+    return True
 
 
 def _snapshot(photo: Photo) -> dict:

@@ -5,6 +5,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from survey.photos.blur import MAX_BOXES
 
 FRACTION = validate.Range(min=0, max=1)
+# The length too, since Python's $ lets a trailing newline through; ^...$ is what the spec's pattern reads.
+SHA256 = [
+    validate.Length(equal=64),
+    validate.Regexp("^[0-9a-f]{64}$", error="64 lowercase hex digits, as GET gives it."),
+]
 _EDGE = {"validate": FRACTION, "metadata": {"description": "A fraction of the photo's width or height (0..1)."}}
 
 
@@ -32,6 +37,13 @@ class BlurIn(Schema):
         metadata={"description": f"At most {MAX_BOXES}; more is a whole-photo blur."},
     )
     whole = fields.Boolean(load_default=False, metadata={"description": "Blur all of the photo."})
+    display_sha256 = fields.String(
+        validate=SHA256,
+        metadata={
+            "description": "The display_sha256 you saw (GET); 409 if the public copies were rebuilt since."
+            " Omit to act on the latest, as with `version` elsewhere."
+        },
+    )
 
 
 class BlurBoxOut(Schema):
@@ -52,4 +64,6 @@ class PhotoBlurOut(Schema):
     whole = fields.Boolean()
     boxes = fields.List(fields.Nested(BlurBoxOut))
     reviewed_at = fields.DateTime(allow_none=True)
-    display_sha256 = fields.String(metadata={"description": "Changes whenever the public copies are rebuilt."})
+    display_sha256 = fields.String(
+        metadata={"description": "Changes whenever the public copies are rebuilt; send it back with a PUT."}
+    )

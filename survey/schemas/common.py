@@ -61,21 +61,31 @@ class HeadingOut(Out):
     source = fields.String(attribute="heading_source", metadata={"description": "exif, device, manual or reviewer"})
 
 
+def warning_values(warning: dict) -> dict:
+    """A stored warning's figures; {} for one stored before warnings had values (it keeps a message)."""
+    return warning.get("values") or {}
+
+
 class WarningOut(Out):
     """A plausibility warning: its code, its values, and both in words (vocab.warning_message)."""
 
     code = fields.String(validate=validate.OneOf(vocab.WARNINGS))
     message = fields.String(metadata={"description": "e.g. \"The photo's GPS is 1,480 km from the phone's position.\""})
-    values = fields.Dict(dump_default=dict, metadata={"description": "The figures the message gives, by name."})
+    values = fields.Dict(metadata={"description": "The figures the message gives, by name."})
+
+    # Both dumps read message and values through one function each, as queue_json does: marshmallow's
+    # own get_value would find dict.values on a warning stored without values.
+    _MADE: ClassVar[dict] = {"message": vocab.warning_message, "values": warning_values}
 
     def get_attribute(self, obj, attr, default):
-        return vocab.warning_message(obj) if attr == "message" else super().get_attribute(obj, attr, default)
+        made = self._MADE.get(attr)
+        return made(obj) if made else super().get_attribute(obj, attr, default)
 
     def getter(self):
         # The compiled dump reads a stored dict through a wrapper that holds it as `_data`.
         plain = super().getter()
         return lambda attr: (
-            (lambda obj: vocab.warning_message(getattr(obj, "_data", obj))) if attr == "message" else plain(attr)
+            (lambda obj, made=self._MADE[attr]: made(getattr(obj, "_data", obj))) if attr in self._MADE else plain(attr)
         )
 
 

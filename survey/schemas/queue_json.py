@@ -15,6 +15,7 @@ from flask import Response
 from survey import vocab
 from survey.models import ATTRIBUTE_NAMES
 from survey.review.work_queue import QueuePage, ReviewItem
+from survey.schemas.common import warning_values
 from survey.schemas.review_out import _photos_url
 
 # As Flask's own provider writes it outside debug mode: compact, ASCII only.
@@ -110,7 +111,7 @@ def _warning(warning: dict) -> dict:
     return {
         "code": warning["code"],
         "message": vocab.warning_message(warning),
-        "values": warning.get("values", {}),
+        "values": warning_values(warning),
     }
 
 

@@ -1,6 +1,7 @@
 """The blur tool's rules through its API: detected boxes shown, a moderator's boxes blurred in rebuilt
 public copies, audited, the data version raised for a public photo, bad boxes refused with nothing
-changed, and approval only once each photo's blur is settled."""
+changed, a save from a public copy rebuilt since refused (409), and approval only once each photo's
+blur is settled."""
 
 import io
 from pathlib import Path
@@ -13,8 +14,10 @@ from survey import dataset_version
 from survey.extensions import db
 from survey.models import AuditEvent, Photo
 from survey.photos import blur
+from survey.review import blur as blur_rules
 from tests.faces import ASTRONAUT_FACE, astronaut_jpeg, detail, scaled
 from tests.factories import new_client_id, upload
+from tests.support import at_once, moderator
 
 FACE = scaled(ASTRONAUT_FACE, 2)  # in the 1024 px upload
 CORNER = (300, 700, 500, 900)  # the suit's patches and folds: no face, much detail
@@ -147,6 +150,11 @@ def test_saving_a_pending_photo_leaves_the_data_version(client, app, mod):
         {"boxes": "everything"},
         {"whole": True},
         {"boxes": [], "colour": "red"},
+        {"boxes": [], "display_sha256": "abc"},
+        {"boxes": [], "display_sha256": "A" * 64},
+        {"boxes": [], "display_sha256": "0" * 64 + "\n"},
+        {"boxes": [], "display_sha256": None},
+        {"boxes": [], "display_sha256": 7},
     ],
 )
 def test_bad_boxes_are_a_422_and_change_nothing(client, app, mod, body):
@@ -216,3 +224,111 @@ def test_approval_is_a_409_while_a_photo_cannot_be_blurred(client, app, mod):
     assert _photo(app).blur_model is None
     with app.app_context():
         assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "approved")) is None
+
+
+def _files(app) -> list[str]:
+    return sorted(str(p.relative_to(app.config["DATA_DIR"])) for p in Path(app.config["DATA_DIR"]).rglob("*.jpg"))
+
+
+def _blur_events(app) -> list[AuditEvent]:
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "blur_reviewed")))
+
+
+def test_a_second_save_from_the_same_copy_is_a_409_and_the_first_stands(client, app, mod):
+    sighting_id = _send(client)
+    assert client.post(f"{API}/sightings/{sighting_id}/approve", json={}, headers=mod).status_code == 200
+    photo = _photo(app)
+    url = f"{API}/photos/{photo.id}/blur"
+    seen = client.get(url, headers=mod).json["display_sha256"]
+    version = _version(app)
+    first = client.put(url, json={"boxes": [_frac(CORNER)], "display_sha256": seen}, headers=mod)
+    assert first.status_code == 200, first.json
+    files = _files(app)
+    second = client.put(url, json={"boxes": [], "display_sha256": seen}, headers=mod)  # would unblur the face
+    assert second.status_code == 409, second.json
+    assert second.json["code"] == 409 and "Someone else changed this photo's blur" in second.json["message"]
+    assert second.json["current"] == client.get(url, headers=mod).json == first.json  # what GET says now
+    after = _photo(app)
+    assert after.display_sha256 == first.json["display_sha256"] != seen
+    assert [box[:4] for box in after.blur_boxes] == [[round(v / 1024, 5) for v in CORNER]]
+    assert _files(app) == files  # the refused save's copies were written, then removed
+    assert _version(app) == version + 1  # raised by the first save only
+    served = client.get(f"/media/display/{first.json['display_sha256']}.jpg")
+    assert served.status_code == 200
+    public, original = Image.open(io.BytesIO(served.data)).convert("RGB"), _original(app, photo)
+    assert detail(public, CORNER) < 0.05 * detail(original, CORNER)
+    (event,) = _blur_events(app)  # the refused save changed nothing, so it is not in the trail
+    assert event.before["display_sha256"] == seen and event.after["display_sha256"] == first.json["display_sha256"]
+    assert event.after["boxes"] == [[round(v / 1024, 5) for v in CORNER]]
+    again = client.put(url, json={"boxes": [], "display_sha256": first.json["display_sha256"]}, headers=mod)
+    assert again.status_code == 200, again.json  # from the copy as it now is, the same change is taken
+
+
+def test_a_save_overtaken_while_its_copies_were_made_is_refused_in_its_write(client, app, mod, monkeypatch):
+    """The copy is checked again where it is replaced: another save that lands while this one rebuilds
+    (between its first check and its write) wins, and this one's rebuilt copies are thrown away."""
+    _send(client)
+    photo = _photo(app)
+    url = f"{API}/photos/{photo.id}/blur"
+    seen = client.get(url, headers=mod).json["display_sha256"]
+    make, other, overtaking = blur_rules.public_copies, app.test_client(), []
+
+    def make_then_overtake(original, meta, **how):
+        copies = make(original, meta, **how)
+        if not overtaking:  # once: the other save makes copies through here too
+            overtaking.append(None)
+            overtaking.append(other.put(url, json={"boxes": [], "whole": True, "display_sha256": seen}, headers=mod))
+        return copies
+
+    monkeypatch.setattr(blur_rules, "public_copies", make_then_overtake)
+    late = client.put(url, json={"boxes": [_frac(CORNER)], "display_sha256": seen}, headers=mod)
+    won = overtaking[1]
+    assert won.status_code == 200 and late.status_code == 409, (won.json, late.json)
+    assert late.json["current"] == won.json == client.get(url, headers=mod).json and won.json["whole"]
+    now = _photo(app)
+    assert now.display_sha256 == won.json["display_sha256"]
+    assert set(_files(app)) - {photo.original_key} == {now.display_key, now.thumb_key}
+    (event,) = _blur_events(app)
+    assert event.after["display_sha256"] == won.json["display_sha256"]
+
+
+def test_a_save_from_a_copy_that_never_was_changes_nothing(client, app, mod):
+    _send(client)
+    photo = _photo(app)
+    url = f"{API}/photos/{photo.id}/blur"
+    shown = client.get(url, headers=mod).json
+    files = _files(app)
+    response = client.put(url, json={"boxes": [], "display_sha256": "0" * 64}, headers=mod)
+    assert response.status_code == 409 and response.json["current"] == shown
+    assert _photo(app).blur_reviewed_at is None and _files(app) == files and _blur_events(app) == []
+
+
+def test_a_save_without_display_sha256_acts_on_the_latest(client, app, mod):
+    """The precondition is optional, as `version` is on every other moderator write."""
+    _send(client)
+    photo = _photo(app)
+    url = f"{API}/photos/{photo.id}/blur"
+    assert client.put(url, json={"boxes": [_frac(CORNER)]}, headers=mod).status_code == 200
+    latest = client.put(url, json={"boxes": []}, headers=mod)
+    assert latest.status_code == 200 and latest.json["boxes"] == [] and _photo(app).blur_boxes == []
+    assert len(_blur_events(app)) == 2
+
+
+def test_two_moderators_saving_at_once_from_the_same_copy_one_wins(client, app, mod):
+    _send(client)
+    photo = _photo(app)
+    url = f"{API}/photos/{photo.id}/blur"
+    seen = client.get(url, headers=mod).json["display_sha256"]
+    other = moderator(app, "other@example.org")
+    bodies = [{"boxes": [_frac(CORNER)], "display_sha256": seen}, {"boxes": [], "whole": True, "display_sha256": seen}]
+    results = at_once(app, [(mod, url, bodies[0]), (other, url, bodies[1])], "put")
+    assert sorted(status for status, _ in results) == [200, 409], results
+    (won,) = [body for status, body in results if status == 200]
+    (lost,) = [body for status, body in results if status == 409]
+    assert lost["current"] == won == client.get(url, headers=mod).json
+    assert _photo(app).display_sha256 == won["display_sha256"] != seen
+    (event,) = _blur_events(app)
+    assert event.after["display_sha256"] == won["display_sha256"]
+    now = _photo(app)
+    assert set(_files(app)) - {photo.original_key} == {now.display_key, now.thumb_key}  # the loser's went

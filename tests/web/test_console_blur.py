@@ -1,5 +1,6 @@
 """The blur tool in the console at 1280x800 in Debian's chromium: the detector's box over the photo, a box
-drawn by dragging, a false one removed; saved, approved, and the public copy measured where it changed."""
+drawn by dragging, a false one removed; saved, approved, and the public copy measured where it changed;
+a save after another moderator's refused, with theirs shown."""
 
 import io
 
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Photo, Sighting
+from survey.models import AuditEvent, Photo, Sighting
 from survey.photos.images import make_public_copies
 from tests.conftest import screenshot_path
 from tests.faces import ASTRONAUT_FACE, astronaut_jpeg, detail, scaled
@@ -132,3 +133,30 @@ def test_approval_waits_for_an_unsaved_blur(laptop, live_server, app, client):  
     page.click("button[data-blur-cancel]")
     page.keyboard.press("a")
     _wait_approved(page, app, sighting_id)
+
+
+def test_a_save_after_another_moderators_is_refused_and_shows_theirs(laptop, live_server, app, client, mod):  # noqa: F811
+    sighting_id = _send(client)
+    page = laptop
+    _open_tool(page, live_server, sighting_id)
+    expect(page.locator(".blur-box.detector")).to_have_count(1)
+    with app.app_context():
+        photo_id = db.session.scalars(select(Photo.id)).one()
+    url = f"/api/v1/moderation/photos/{photo_id}/blur"
+    # Meanwhile another moderator blurs the whole photo, from the copy this page shows.
+    seen = client.get(url, headers=mod).json["display_sha256"]
+    theirs = client.put(url, json={"boxes": [], "whole": True, "display_sha256": seen}, headers=mod)
+    assert theirs.status_code == 200, theirs.json
+    page.click(".blur-box.detector .blur-remove")  # this moderator would unblur the face
+    page.click("button[data-blur-save]")
+    expect(page.locator("#message")).to_contain_text("Someone else changed this photo's blur", timeout=30_000)
+    expect(page.locator("[data-blur-count]")).to_have_text("the whole photo")  # theirs, drawn in the tool
+    expect(page.locator(".blur-bar input[name=whole]")).to_be_checked()
+    page.screenshot(path=str(screenshot_path("console-blur-conflict.png")))
+    assert client.get(url, headers=mod).json == theirs.json  # nothing of this page's was saved
+    page.click("button[data-blur-save]")  # from their copy now: taken
+    expect(page.locator("#message")).to_contain_text("Blur saved", timeout=30_000)
+    with app.app_context():
+        saves = db.session.scalars(select(AuditEvent.actor_id).where(AuditEvent.action == "blur_reviewed"))
+        assert len(set(saves)) == 2  # theirs, then this page's moderator's
+    assert page.problems == []

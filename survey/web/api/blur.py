@@ -23,6 +23,7 @@ def get_blur(photo_id):
 @require_role()
 @blp.arguments(BlurIn)
 @blp.response(200, PhotoBlurOut)
+@blp.alt_response(409, description="Changed by someone else since `display_sha256`; the blur now is in `current`.")
 @blp.doc(security=SECURITY)
 def put_blur(data, photo_id):
     """Blur exactly these boxes (or the whole photo): the public copies are rebuilt from the original."""
