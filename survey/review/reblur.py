@@ -125,7 +125,7 @@ def public_copies(original: bytes, meta, **blur) -> PublicCopies:
 
 def _settle_in_place(photo_id: int, settle: Callable) -> None:
     begin_write()
-    photo = db.session.get(Photo, photo_id, populate_existing=True)
+    photo = db.session.get(Photo, photo_id, populate_existing=True, with_for_update=True)
     if photo is not None and settle(photo, None):
         db.session.commit()
     else:
@@ -156,7 +156,10 @@ def replace_copies(photo_id: int, make: Callable, settle: Callable[[Photo, Publi
         for key, data in new_keys.items():
             store.put(key, data)
         begin_write()
-        photo = db.session.get(Photo, photo_id, populate_existing=True)
+        # FOR UPDATE: on PostgreSQL a moderator's save committing between this read and our commit
+        # would otherwise be overwritten by a reblur that settle() let through (SQLite's write lock
+        # already serialises the two).
+        photo = db.session.get(Photo, photo_id, populate_existing=True, with_for_update=True)
         replaced = photo is not None and settle(photo, copies)
         if not replaced:
             db.session.rollback()

@@ -3,9 +3,14 @@ and `flask photos reblur` does it ahead of time or redoes old ones."""
 
 import io
 import json
+import os
 import subprocess
+import threading
+import time
 from pathlib import Path
 
+import psycopg
+import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -14,7 +19,7 @@ from survey.models import Photo
 from survey.photos import blur
 from survey.photos.images import make_public_copies
 from survey.publish.photos import is_published
-from survey.review.reblur import detect_pending
+from survey.review.reblur import detect_pending, reblur_photo
 from survey.storage import photo_files
 from tests.conftest import require_tool
 from tests.faces import ASTRONAUT_FACE, astronaut_jpeg, detail, iou, scaled
@@ -112,3 +117,38 @@ def test_reblur_with_another_threshold_redoes_every_photo_and_records_it(client,
     result = runner.invoke(args=["photos", "reblur", "--threshold", "0.5"])
     assert "redone=1 faces=1" in result.output, result.output
     assert _photo(app).blur_threshold == 0.5
+
+
+POSTGRES_ONLY = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="a row lock race: SQLite's write lock already serialises a reblur and a moderator's save",
+)
+
+
+@POSTGRES_ONLY
+def test_a_reblur_never_overwrites_a_moderators_save_that_commits_while_it_writes(client, app, database_url):
+    # The moderator's save holds the photo's row, as it does between its conditional UPDATE and its commit;
+    # the reblur, having done its image work, reaches its write meanwhile and must wait for it, then defer.
+    _send(client)
+    with app.app_context():
+        detect_pending(_photo(app).id)
+    before = _photo(app)
+    holder = psycopg.connect(database_url.replace("+psycopg", ""))
+    holder.execute("UPDATE photos SET blur_reviewed_at = now() WHERE id = %s", (before.id,))
+
+    def rebuild():
+        with app.app_context():
+            result.append(reblur_photo(before.id, threshold=0.2))
+            db.session.remove()
+
+    result: list[int] = []
+    worker = threading.Thread(target=rebuild)
+    worker.start()
+    time.sleep(1.0)  # well inside the 3 s lock timeout: the reblur is waiting on the row by now
+    holder.commit()
+    holder.close()
+    worker.join(30)
+    assert result == [0]
+    after = _photo(app)
+    assert after.blur_reviewed_at is not None
+    assert (after.display_sha256, after.display_key) == (before.display_sha256, before.display_key)
