@@ -180,7 +180,7 @@ def test_brotli_ranges_and_304(site, client):
     assert etag.endswith('-br"') and not etag.startswith("W/")
     again = client.get(PATHS["csv"], headers={**br, "If-None-Match": etag})
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
-    assert again.headers["Content-Encoding"] == "br" and "Accept-Encoding" in again.headers["Vary"]
+    assert "Accept-Encoding" in again.headers["Vary"]  # a 304 names its variant by ETag and Vary (RFC 9110 15.4.5)
     # The brotli tag does not validate the gzip bytes a cache would get for another client.
     other = client.get(PATHS["csv"], headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
     assert other.status_code == 200 and other.data == (build.folder / "cameras.csv.gz").read_bytes()
