@@ -13,7 +13,7 @@ import brotli
 
 GZIP_LEVEL = 6  # made once per version, so worth a smaller file than the streams' level 1
 # Measured at 100,000 cameras (107 MB of text): quality 5 is 8% smaller than gzip 6 (13% on the GeoJSON)
-# for 1.3-1.8x its time; 4 gains 1%, 6 and 7 cost about 2x, 9 6x, 11 some 300x (an hour at 1,000,000).
+# for 0.9-1.8x its time; 4 gains 1%, 6 and 7 cost about 2x, 9 6x, 11 some 300x (an hour at 1,000,000).
 BROTLI_QUALITY = 5
 CODINGS = {"br": ".br", "gzip": ".gz"}  # each text file's copies: Content-Encoding -> suffix
 WRITE_BUFFER = 1 << 20
