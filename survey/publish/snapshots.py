@@ -2,7 +2,7 @@
 
 Under SNAPSHOT_DIR (default: `snapshots` beside the photo folder, never inside it: `storage check`
 owns every file there):
-  v<N>-<t>/cameras.geojson(.gz), cameras.csv(.gz), cameras.osm(.gz), cameras.gpkg   one complete build
+  v<N>-<t>/cameras.geojson(.br, .gz), cameras.csv(…), cameras.osm(…), cameras.gpkg   one complete build
   current.json    the build being served: its data version, links' base URL, licence and timeStamp
   .lock           flock held by the one process that builds; the kernel releases it if that process dies
 A build writes into a hidden folder, fsyncs it and renames it into place, then replaces current.json:
@@ -23,6 +23,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +40,7 @@ from survey.publish.filters import CameraFilter
 from survey.publish.geopackage import geopackage_bytes
 
 FILES = {"geojson": "cameras.geojson", "csv": "cameras.csv", "osm": "cameras.osm", "gpkg": "cameras.gpkg"}
-GZIPPED = ("geojson", "csv", "osm")
+TEXT = ("geojson", "csv", "osm")  # each with a copy per coding of snapshot_files.CODINGS
 MANIFEST = "current.json"
 KEEP = 2  # the build served and the one before it, which a download that began earlier may still read
 MAX_SETTLE_WAIT_S = 10.0  # a steady stream of decisions still gets a build this often
@@ -55,14 +56,22 @@ class Published:
     attribution: str
     stamp: datetime
     count: int  # the active cameras: the unfiltered GeoJSON's numberReturned
+    codings: tuple[str, ...] = tuple(snapshot_files.CODINGS)  # the copies beside each text file
+
+
+LEGACY_CODINGS = ["gzip"]  # a build's manifest from before brotli names none: it has only the .gz
 
 
 @dataclass(frozen=True)
 class SnapshotFile:
-    """One file to send: its path, Content-Encoding, strong ETag (unquoted) and its data's version."""
+    """One file to send: its path, Content-Encoding, strong ETag (unquoted) and its data's version.
+
+    `plain` is the identity file's path under the snapshot root: a proxy is named that one and picks
+    the copy for the client's Accept-Encoding itself.
+    """
 
     path: Path
-    relative: str
+    plain: str
     encoding: str | None
     etag: str
     version: Version
@@ -95,24 +104,31 @@ def published() -> Published | None:
         attribution=data["attribution"],
         stamp=datetime.fromisoformat(data["stamp"]),
         count=data["count"],
+        codings=tuple(data.get("codings", LEGACY_CODINGS)),
     )
 
 
-def snapshot_for(fmt: str, flt: CameraFilter, base: str, gzip_ok: bool) -> SnapshotFile | None:
-    """The file that answers an unfiltered download, or None to stream it; starts a build when behind."""
+def snapshot_for(fmt: str, flt: CameraFilter, base: str, codings: Sequence[str] = ()) -> SnapshotFile | None:
+    """The file that answers an unfiltered download, or None to stream it; starts a build when behind.
+
+    `codings` are the client's acceptable content codings, best first: the first one made is sent.
+    """
     if flt != UNFILTERED or fmt not in FILES or not enabled():
         return None
     build = published()
     current = build is not None and _matches_config(build, base)
     # Throttled even with no usable build: a build that keeps failing is retried once an interval.
-    if _check_due() and (not current or build.version != dataset_version.current(db.session)):
+    if _check_due() and (not current or not _up_to_date(build, dataset_version.current(db.session))):
         start_build()
     if not current:
         return None
-    encoding = "gzip" if gzip_ok and fmt in GZIPPED else None
-    name = FILES[fmt] + (".gz" if encoding else "")
-    tag = download_tag(fmt, flt, base, build.version) + ("-gz" if encoding else "")
-    return SnapshotFile(build.folder / name, f"{build.folder.name}/{name}", encoding, tag, build.version)
+    made = build.codings if fmt in TEXT else ()
+    encoding = next((coding for coding in codings if coding in made), None)
+    suffix = snapshot_files.CODINGS[encoding] if encoding else ""
+    # Strong validators: each coding's bytes get their own tag ("-br", "-gz").
+    tag = download_tag(fmt, flt, base, build.version) + suffix.replace(".", "-")
+    name = FILES[fmt]
+    return SnapshotFile(build.folder / (name + suffix), f"{build.folder.name}/{name}", encoding, tag, build.version)
 
 
 def count_if_current(flt: CameraFilter) -> int | None:
@@ -133,6 +149,11 @@ def _check_due() -> bool:
         return False
     store["snapshot_checked_at"] = now
     return True
+
+
+def _up_to_date(build: Published, version: Version) -> bool:
+    """Of this data version, with every coding this code makes (a build from before brotli is redone)."""
+    return build.version == version and build.codings == tuple(snapshot_files.CODINGS)
 
 
 def _matches_config(build: Published, base: str) -> bool:
@@ -186,7 +207,7 @@ def refresh(block: bool = True) -> Published | None:
         while True:
             target = _settled_version()
             build = published()
-            if build is not None and build.version == target and _matches_config(build, public_base_url()):
+            if build is not None and _up_to_date(build, target) and _matches_config(build, public_base_url()):
                 return build
             build = _build(root)
             snapshot_files.prune(root, build.folder, KEEP)
@@ -233,7 +254,7 @@ def _build(root: Path) -> Published:
 def _write_formats(work: Path, conn, base: str, stamp: datetime) -> int:
     """Each format by the same stream functions the filtered downloads use; returns the GeoJSON's count."""
     counted = []
-    for fmt in GZIPPED:
+    for fmt in TEXT:
         progress = counted.append if fmt == "geojson" else None
         snapshot_files.write_text(work / FILES[fmt], STREAMS[fmt](UNFILTERED, base, progress, conn=conn, stamp=stamp))
     snapshot_files.write_bytes(work / FILES["gpkg"], [geopackage_bytes(UNFILTERED, base, conn=conn, stamp=stamp)])
@@ -252,5 +273,6 @@ def _write_manifest(root: Path, build: Published) -> None:
         "attribution": build.attribution,
         "stamp": build.stamp.isoformat(),
         "count": build.count,
+        "codings": list(build.codings),
     }
     snapshot_files.replace_json(root / MANIFEST, body)

@@ -3,6 +3,7 @@
 import gzip
 import json
 
+import brotli
 import pytest
 
 from survey import dataset_version
@@ -69,6 +70,7 @@ def test_snapshot_bytes_equal_the_streams(site, client):
             plain = (build.folder / snapshots.FILES[fmt]).read_bytes()
             assert plain == streamed, fmt
             assert gzip.decompress((build.folder / f"{snapshots.FILES[fmt]}.gz").read_bytes()) == plain
+            assert brotli.decompress((build.folder / f"{snapshots.FILES[fmt]}.br").read_bytes()) == plain
         packed = geopackage_bytes(snapshots.UNFILTERED, SITE, stamp=build.stamp)
         assert (build.folder / "cameras.gpkg").read_bytes() == packed
     collection = json.loads((build.folder / "cameras.geojson").read_text())
@@ -102,6 +104,112 @@ def test_gzip_is_the_file_made_once(site, client, fmt):
     plain = client.get(PATHS[fmt], headers={"Accept-Encoding": "gzip;q=0"})
     assert "Content-Encoding" not in plain.headers and gzip.decompress(packed.data) == plain.data
     assert packed.headers["ETag"] != plain.headers["ETag"]  # strong validators: other bytes, other tag
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "osm"])
+def test_brotli_is_the_file_made_once(site, client, fmt):
+    camera(site, lat=51.5, lon=-0.1, operator="Ville de Liège")
+    build = built(site)
+    packed = client.get(PATHS[fmt], headers={"Accept-Encoding": "br"})
+    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert packed.data == (build.folder / f"{snapshots.FILES[fmt]}.br").read_bytes()
+    plain = client.get(PATHS[fmt], headers={"Accept-Encoding": "identity"})
+    assert brotli.decompress(packed.data) == plain.data == (build.folder / snapshots.FILES[fmt]).read_bytes()
+    gzipped = client.get(PATHS[fmt], headers={"Accept-Encoding": "gzip"})
+    assert len({packed.headers["ETag"], gzipped.headers["ETag"], plain.headers["ETag"]}) == 3
+
+
+# Accept-Encoding -> the coding sent (None: the identity file).
+NEGOTIATION = {
+    "br": "br",
+    "gzip": "gzip",
+    "gzip, br": "br",  # equal q: brotli's copy is the smaller
+    "br;q=0.5, gzip;q=0.5": "br",
+    "br;q=1.0, gzip;q=0.8": "br",
+    "br;q=0.5, gzip": "gzip",  # the client's q-values come first
+    "BR;Q=0.9, gzip;q=0.1": "br",
+    "br;q=0": None,
+    "br;q=0, gzip": "gzip",
+    "br;q=0, *": "gzip",  # a coding named with q=0 stays refused whatever `*` says
+    "gzip;q=0, br;q=0": None,
+    "*": "br",
+    "*;q=0.3, gzip;q=0.6": "gzip",
+    "gzip, *;q=0": "gzip",
+    "*;q=0": None,
+    "identity": None,
+    "deflate, compress": None,
+    "": None,
+}
+
+
+@pytest.mark.parametrize("accept", list(NEGOTIATION))
+def test_accept_encoding_negotiation(site, client, accept):
+    camera(site, lat=51.5, lon=-0.1)
+    build = built(site)
+    expected = NEGOTIATION[accept]
+    response = client.get(PATHS["geojson"], headers={"Accept-Encoding": accept})
+    assert response.status_code == 200 and response.headers.get("Content-Encoding") == expected
+    assert "Accept-Encoding" in response.headers["Vary"]
+    suffix = {"br": ".br", "gzip": ".gz", None: ""}[expected]
+    assert response.data == (build.folder / f"cameras.geojson{suffix}").read_bytes()
+
+
+def test_no_accept_encoding_is_identity_and_the_geopackage_has_no_coding(site, client):
+    camera(site, lat=51.5, lon=-0.1)
+    build = built(site)
+    bare = client.get(PATHS["geojson"])
+    assert "Content-Encoding" not in bare.headers and bare.data == (build.folder / "cameras.geojson").read_bytes()
+    package = client.get(PATHS["gpkg"], headers={"Accept-Encoding": "br, gzip"})
+    assert "Content-Encoding" not in package.headers and "Accept-Encoding" in package.headers["Vary"]
+    assert package.data == (build.folder / "cameras.gpkg").read_bytes()
+
+
+def test_brotli_ranges_and_304(site, client):
+    camera(site, lat=51.5, lon=-0.1)
+    build = built(site)
+    br = {"Accept-Encoding": "gzip, deflate, br"}  # what browsers send
+    whole = client.get(PATHS["csv"], headers=br)
+    packed = (build.folder / "cameras.csv.br").read_bytes()
+    assert whole.headers["Content-Encoding"] == "br" and whole.data == packed
+    # A range of a coded response is of the coded bytes (RFC 9110 14.1.1): the .br file's.
+    part = client.get(PATHS["csv"], headers={**br, "Range": "bytes=3-9"})
+    assert part.status_code == 206 and part.data == packed[3:10] and part.headers["Content-Encoding"] == "br"
+    assert part.headers["Content-Range"] == f"bytes 3-9/{len(packed)}"
+    etag = whole.headers["ETag"]
+    assert etag.endswith('-br"') and not etag.startswith("W/")
+    again = client.get(PATHS["csv"], headers={**br, "If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    assert "Accept-Encoding" in again.headers["Vary"]  # a 304 names its variant by ETag and Vary (RFC 9110 15.4.5)
+    # The brotli tag does not validate the gzip bytes a cache would get for another client.
+    other = client.get(PATHS["csv"], headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert other.status_code == 200 and other.data == (build.folder / "cameras.csv.gz").read_bytes()
+    # If-Range with the identity file's tag: the client's piece is of other bytes, so it gets the whole.
+    plain_tag = client.get(PATHS["csv"]).headers["ETag"]
+    mixed = client.get(PATHS["csv"], headers={**br, "Range": "bytes=3-9", "If-Range": plain_tag})
+    assert mixed.status_code == 200 and mixed.data == packed
+
+
+def test_a_build_from_before_brotli_is_served_with_gzip_and_rebuilt(site, client):
+    camera(site, lat=51.5, lon=-0.1)
+    build = built(site)
+    with site.app_context():
+        manifest = snapshots.snapshot_root() / snapshots.MANIFEST
+    old = json.loads(manifest.read_text())
+    del old["codings"]
+    manifest.write_text(json.dumps(old))
+    for fmt in ("geojson", "csv", "osm"):
+        (build.folder / f"{snapshots.FILES[fmt]}.br").unlink()
+    legacy = client.get(PATHS["geojson"], headers={"Accept-Encoding": "br, gzip"})
+    assert legacy.status_code == 200 and legacy.headers["Content-Encoding"] == "gzip"
+    assert legacy.data == (build.folder / "cameras.geojson.gz").read_bytes()
+    with site.app_context():
+        snapshots.wait_for_build()  # that download found the build short of a coding and started one
+        new = snapshots.published()
+    assert new.folder != build.folder and new.version == build.version and new.codings == ("br", "gzip")
+    upgraded = client.get(PATHS["geojson"], headers={"Accept-Encoding": "br, gzip"})
+    assert upgraded.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(upgraded.data) == (new.folder / "cameras.geojson").read_bytes()
 
 
 def test_a_decision_changes_the_snapshot_and_the_etag(site, client, mod):
@@ -174,8 +282,10 @@ def test_proxy_offload_names_the_file(site, client):
         assert (snapshots.snapshot_root() / target.removeprefix("/_snapshots/")).is_file()
     assert response.headers["Content-Disposition"] == 'attachment; filename="cameras.csv"'
     # The proxy drops our Content-Encoding, so it gets the plain file's name and picks the .gz itself.
-    packed = client.get(PATHS["csv"], headers={"Accept-Encoding": "gzip"})
-    assert packed.headers["X-Accel-Redirect"] == target and "Content-Encoding" not in packed.headers
+    for accept in ("gzip", "br", "br, gzip"):
+        packed = client.get(PATHS["csv"], headers={"Accept-Encoding": accept})
+        assert packed.headers["X-Accel-Redirect"] == target and "Content-Encoding" not in packed.headers
+        assert "Accept-Encoding" in packed.headers["Vary"]
 
 
 def test_ogc_count_comes_from_the_current_snapshot(site, client, monkeypatch):

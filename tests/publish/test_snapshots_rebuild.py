@@ -4,8 +4,10 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
+import brotli
 import pytest
 
 from survey.extensions import db
@@ -96,8 +98,23 @@ def test_a_burst_of_decisions_makes_one_more_build(site, client, monkeypatch):
     assert paused.builds == 2 and latest.count == 6  # the stalled one, then one for all four
 
 
-def test_an_error_mid_write_leaves_the_previous_snapshot(site, client, monkeypatch):
-    old = first_build(site)
+class FailingBrotli:
+    """The brotli step of a build, failing on its second piece of input."""
+
+    def __init__(self, real):
+        self.real, self.calls = real, 0
+
+    def compress(self, data: bytes) -> bytes:
+        self.calls += 1
+        if self.calls > 1:
+            raise MemoryError("brotli gave up")
+        return self.real.compress(data)
+
+    def flush(self) -> bytes:
+        return self.real.flush()
+
+
+def fail_in_stream(monkeypatch):
     write = snapshot_files.write_text
 
     def failing(path, chunks):
@@ -106,14 +123,33 @@ def test_an_error_mid_write_leaves_the_previous_snapshot(site, client, monkeypat
         write(path, chunks)
 
     monkeypatch.setattr(snapshot_files, "write_text", failing)
+    return OSError, "disk gone"
+
+
+def fail_in_brotli(monkeypatch):
+    packer = snapshot_files.packer
+    monkeypatch.setattr(
+        snapshot_files, "packer", lambda coding: FailingBrotli(packer(coding)) if coding == "br" else packer(coding)
+    )
+    return MemoryError, "brotli gave up"
+
+
+@pytest.mark.parametrize("fail", [fail_in_stream, fail_in_brotli], ids=["stream", "brotli"])
+def test_an_error_mid_write_leaves_the_previous_snapshot(site, client, monkeypatch, fail):
+    old = first_build(site)
+    error, message = fail(monkeypatch)
     camera(site, lat=51.6, lon=-0.2)
-    with site.app_context(), pytest.raises(OSError, match="disk gone"):
+    with site.app_context(), pytest.raises(error, match=message):
         snapshots.refresh()
     with site.app_context():
         assert snapshots.published() == old
     assert not leftovers(site)
     response = client.get(URL)
     assert response.data == (old.folder / "cameras.geojson").read_bytes()
+    packed = client.get(URL, headers={"Accept-Encoding": "br"})
+    assert packed.headers["Content-Encoding"] == "br"
+    assert packed.data == (old.folder / "cameras.geojson.br").read_bytes()
+    assert brotli.decompress(packed.data) == response.data
 
 
 def _fail():
@@ -126,29 +162,50 @@ from survey import create_app
 from survey.extensions import db
 from survey.publish import snapshot_files, snapshots
 app = create_app(json.loads(sys.argv[1]))
-write = snapshot_files.write_text
+write, packer = snapshot_files.write_text, snapshot_files.packer
 def dying(path, chunks):
     if path.name == "cameras.csv":
         for index, chunk in enumerate(chunks):
             if index:
                 os._exit(9)  # no clean-up at all, as with a kill -9 or a power cut
     write(path, chunks)
-snapshot_files.write_text = dying
+class DyingBrotli:
+    def __init__(self):
+        self.real, self.calls = packer("br"), 0
+    def compress(self, data):
+        self.calls += 1
+        if self.calls > 1:
+            os._exit(9)  # inside the brotli step of the first file
+        return self.real.compress(data)
+if sys.argv[2] == "stream":
+    snapshot_files.write_text = dying
+else:
+    snapshot_files.packer = lambda coding: DyingBrotli() if coding == "br" else packer(coding)
 with app.app_context():
     snapshots.refresh()
 """
 
 
-def test_a_process_killed_mid_write_leaves_the_previous_snapshot(site, client):
+@pytest.mark.parametrize("where", ["stream", "brotli"])
+def test_a_process_killed_mid_write_leaves_the_previous_snapshot(site, client, where):
     old = first_build(site)
     camera(site, lat=51.6, lon=-0.2)
     keys = ("SQLALCHEMY_DATABASE_URI", "DATA_DIR", "SECRET_KEY", "PUBLIC_URL", "SNAPSHOT_SETTLE_S", "TESTING")
     config = {key: site.config[key] for key in keys}
-    died = subprocess.run([sys.executable, "-c", KILLED_BUILD, json.dumps(config)], cwd=ROOT, timeout=120)
+    died = subprocess.run([sys.executable, "-c", KILLED_BUILD, json.dumps(config), where], cwd=ROOT, timeout=120)
+    # The first download below must not start a build: one finished before the second would answer it.
+    site.config["SNAPSHOT_CHECK_S"] = 3600
+    site.extensions["snapshot_checked_at"] = time.monotonic()
     assert died.returncode == 9
     assert leftovers(site)  # half a build on disk, never published
+    if where == "brotli":
+        assert any(path.glob("cameras.geojson.br") for path in leftovers(site))  # it died with the .br begun
     with site.app_context():
         assert snapshots.published() == old
+    packed = client.get(URL, headers={"Accept-Encoding": "br;q=1, gzip;q=0.5"})  # starts no build: checked
+    assert packed.headers["Content-Encoding"] == "br"
+    assert packed.data == (old.folder / "cameras.geojson.br").read_bytes()
+    site.config["SNAPSHOT_CHECK_S"] = 0
     assert client.get(URL).data == (old.folder / "cameras.geojson").read_bytes()
     with site.app_context():
         snapshots.wait_for_build()  # that download started one: the dead builder's lock went with it

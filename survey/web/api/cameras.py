@@ -4,6 +4,7 @@ import json
 
 from flask import Response, current_app, request, send_file
 from flask_smorest import Blueprint
+from werkzeug.datastructures import Accept
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 
 from survey.publish.camera import public_camera
@@ -17,13 +18,25 @@ blp = Blueprint("cameras", __name__, url_prefix="/api/v1", description="Confirme
 
 
 MEDIA_TYPES = {**FORMATS, "gpkg": MEDIA_TYPE}
+PREFERRED = ("br", "gzip")  # on equal q-values: brotli's copy is the smaller
+
+
+def accepted_codings(accept: Accept) -> tuple[str, ...]:
+    """The codings of PREFERRED the client takes (q > 0), highest q first; none means identity.
+
+    A coding named in the header is judged by its own q-value, `*` only gives one to the others,
+    so `br;q=0, *` refuses brotli and `gzip, *;q=0` takes gzip alone.
+    """
+    named = {value.lower(): quality for value, quality in accept}
+    quality = {coding: named.get(coding, named.get("*", 0)) for coding in PREFERRED}
+    return tuple(sorted((c for c in PREFERRED if quality[c] > 0), key=lambda c: -quality[c]))  # stable: ties keep br
 
 
 def send_download(fmt: str, flt: CameraFilter) -> Response:
-    """The snapshot file when unfiltered, else a stream; 304 for a fresh copy, gzip when asked."""
+    """The snapshot file when unfiltered, else a stream; 304 for a fresh copy, brotli or gzip when asked."""
     base = public_base_url()
-    gzip_ok = request.accept_encodings["gzip"] > 0  # `"gzip" in` is true for gzip;q=0, which refuses it
-    snapshot = snapshot_for(fmt, flt, base, gzip_ok)
+    codings = accepted_codings(request.accept_encodings)
+    snapshot = snapshot_for(fmt, flt, base, codings)
     if snapshot is not None:
         return send_snapshot(fmt, snapshot)
     fresh = freshness(fmt, flt, base)
@@ -33,7 +46,7 @@ def send_download(fmt: str, flt: CameraFilter) -> Response:
     if fmt == "gpkg":
         return Response(geopackage_bytes(flt, base), mimetype=MEDIA_TYPE, headers=headers)
     chunks = started(STREAMS[fmt](flt, base))
-    if gzip_ok:
+    if "gzip" in codings:  # a stream is gzipped on the fly (level 1); brotli is for the files made once
         headers["Content-Encoding"] = "gzip"
         chunks = gzipped(chunks)
     return Response(chunks, mimetype=FORMATS[fmt], headers=headers)
@@ -59,9 +72,9 @@ def send_snapshot(fmt: str, snapshot: SnapshotFile) -> Response:
         return Response(status=304, headers=headers)
     if prefix := current_app.config.get("SNAPSHOT_ACCEL_PREFIX"):
         # nginx keeps only Content-Type, -Disposition, Cache-Control and a few more of ours; its
-        # gzip_static (Caddy: precompressed) picks the .gz beside the plain file and says so itself.
+        # gzip_static (Caddy: precompressed br gzip) picks the copy beside the plain file and says so itself.
         headers.pop("Content-Encoding", None)
-        headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + snapshot.relative.removesuffix(".gz")
+        headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + snapshot.plain
         return Response(mimetype=MEDIA_TYPES[fmt], headers=headers)
     response = send_file(
         snapshot.path, MEDIA_TYPES[fmt], conditional=True, etag=snapshot.etag, last_modified=last_modified, max_age=60
