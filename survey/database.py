@@ -158,15 +158,19 @@ def _watch_postgres(engine: Engine, seconds: float, ping_seconds: float) -> None
         if context.connection is not None and context.connection.connection.dbapi_connection is not None:
             WATCHDOG.release(context.connection.connection.dbapi_connection)
 
+    from psycopg import pq  # PostgreSQL only: SQLite users need not load it
+
     @event.listens_for(engine, "checkout")
     def _ping(dbapi_connection, record, proxy):
         # pool_pre_ping's own ping runs outside the statement events, so a stuck server would hang it.
         WATCHDOG.watch(dbapi_connection, ping_seconds)
         try:
-            dbapi_connection.execute("SELECT 1")
-            # Hand over an idle connection: a transaction left open by the ping would forbid setting an
-            # isolation level (a snapshot build reads in REPEATABLE READ).
-            dbapi_connection.rollback()
+            # One round trip, straight through libpq: psycopg's own execute would open a transaction
+            # that then needs a rollback (a second trip), and an open one forbids setting an isolation
+            # level (a snapshot build reads in REPEATABLE READ).
+            result = dbapi_connection.pgconn.exec_(b"SELECT 1")
+            if result.status != pq.ExecStatus.TUPLES_OK:
+                raise RuntimeError(result.get_error_message())
         except Exception as error:
             raise exc.DisconnectionError() from error  # the pool tries a fresh connection once more
         finally:
