@@ -37,12 +37,31 @@ def _sqlite_begin(connection):
     # writer got in between; taking the write lock up front makes it wait (busy_timeout) instead.
     immediate = connection.get_execution_options().get("sqlite_immediate")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # For begin_write: whether this transaction holds the write lock, and the changes made before it.
+    connection.info["sqlite_begun"] = (bool(immediate), connection.connection.dbapi_connection.total_changes)
 
 
 def begin_write() -> None:
-    """Start the session's transaction as a write transaction (BEGIN IMMEDIATE on SQLite)."""
-    if not db.session().in_transaction():
-        db.session.connection(execution_options={"sqlite_immediate": True})
+    """Start the session's transaction as a write transaction (BEGIN IMMEDIATE on SQLite).
+
+    A SQLite read transaction that has written nothing is ended and begun again with the lock, so
+    a request may read (a GET's token check) on the connection it later writes on.
+    """
+    session = db.session()
+    if session.in_transaction():
+        if not _sqlite_plain_read(session):
+            return
+        session.rollback()
+    db.session.connection(execution_options={"sqlite_immediate": True})
+
+
+def _sqlite_plain_read(session) -> bool:
+    """True while the session's transaction is a SQLite deferred BEGIN with nothing written or pending."""
+    if session.get_bind().dialect.name != "sqlite" or session.new or session.dirty or session.deleted:
+        return False
+    connection = session.connection()
+    immediate, changes = connection.info.get("sqlite_begun", (True, None))
+    return not immediate and connection.connection.dbapi_connection.total_changes == changes
 
 
 def plain_rows(statement: Select | TextClause, params: dict) -> list[tuple]:
@@ -158,15 +177,19 @@ def _watch_postgres(engine: Engine, seconds: float, ping_seconds: float) -> None
         if context.connection is not None and context.connection.connection.dbapi_connection is not None:
             WATCHDOG.release(context.connection.connection.dbapi_connection)
 
+    from psycopg import pq  # PostgreSQL only: SQLite users need not load it
+
     @event.listens_for(engine, "checkout")
     def _ping(dbapi_connection, record, proxy):
         # pool_pre_ping's own ping runs outside the statement events, so a stuck server would hang it.
         WATCHDOG.watch(dbapi_connection, ping_seconds)
         try:
-            dbapi_connection.execute("SELECT 1")
-            # Hand over an idle connection: a transaction left open by the ping would forbid setting an
-            # isolation level (a snapshot build reads in REPEATABLE READ).
-            dbapi_connection.rollback()
+            # One round trip, straight through libpq: psycopg's own execute would open a transaction
+            # that then needs a rollback (a second trip), and an open one forbids setting an isolation
+            # level (a snapshot build reads in REPEATABLE READ).
+            result = dbapi_connection.pgconn.exec_(b"SELECT 1")
+            if result.status != pq.ExecStatus.TUPLES_OK:
+                raise RuntimeError(result.get_error_message())
         except Exception as error:
             raise exc.DisconnectionError() from error  # the pool tries a fresh connection once more
         finally:

@@ -3,7 +3,20 @@
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -190,6 +203,8 @@ Index(
     Camera.signage_class,
 )
 Index("ix_cameras_status_first_seen", Camera.status, Camera.first_seen)
+# Nearby cameras by band of latitude, then longitude: survey.nearby reads a box's bands (LAT_CELLS a degree).
+Index("ix_cameras_lat_cell", text("CAST(lat * 1000 AS INTEGER)"), Camera.lon)
 
 
 # "Most warnings first" reads this index in order instead of sorting every pending sighting

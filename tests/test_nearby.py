@@ -6,7 +6,7 @@ import pytest
 
 from survey.extensions import db
 from survey.models import Camera
-from survey.nearby import NearbyCamera, cameras_near
+from survey.nearby import LAT_CELLS, NearbyCamera, cameras_near, cameras_near_each
 from tests.factories import new_client_id, photo, upload
 
 HERE = (51.5033, -0.1196)
@@ -66,3 +66,22 @@ def test_upload_answer_lists_the_camera_nearby(client, app):
     response = upload(client, photo(*HERE), client_id=new_client_id())
     assert response.status_code == 201, response.json
     assert response.json["nearby_cameras"] == [{"id": camera_id, "distance_m": pytest.approx(10, abs=0.2)}]
+
+
+@pytest.mark.parametrize("lat", [51.5, -0.0004, 0.0, -33.8725, 0.0004999])
+def test_cameras_on_band_edges_are_found_from_either_side(app, lat):
+    """cameras_near_each reads a box's bands of latitude (ix_cameras_lat_cell); a camera on a
+    band's edge or half-way mark (where PostgreSQL's CAST rounds), or just either side of one,
+    is found from points around it as the plain (lat, lon) box query finds it, including about
+    the equator, where SQLite's CAST truncates towards zero."""
+    edge = round(lat * LAT_CELLS) / LAT_CELLS
+    marks = (edge, edge + 0.5 / LAT_CELLS, edge - 0.5 / LAT_CELLS)
+    ids = add_cameras(app, *({"lat": mark + off, "lon": 10.0} for mark in marks for off in (-1e-9, 0.0, 1e-9)))
+    with app.app_context():
+        points = [(mark + metres * M_LAT, 10.0) for mark in marks for metres in (-30, -1, 0, 1, 30)]
+        seen = set()
+        for (point_lat, point_lon), near in zip(points, cameras_near_each(points, 40.0)):
+            expected = [n.camera.id for n in cameras_near(point_lat, point_lon, 40.0)]
+            assert expected and [n.camera.id for n in near] == expected
+            seen.update(expected)
+        assert seen == set(ids)

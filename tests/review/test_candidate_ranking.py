@@ -75,7 +75,7 @@ def test_the_candidates_query_has_one_shape_for_any_page(app, client, mod):
             assert len(items) == limit and all(item.candidates for item in items)
         if postgres:
             prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
-            assert sum("WITH ORDINALITY AS boxes" in sql for sql in prepared) == 1
+            assert sum("AS boxes (n, cell" in sql for sql in prepared) == 1
         else:
             raw.set_trace_callback(None)
             # SQLite traces the statement with its values bound: the boxes are one JSON text.
