@@ -66,7 +66,7 @@ def test_dragging_the_cone_east_sets_90_degrees_and_the_slider_moves_the_cone(ph
     assert east in (85, 90, 95)  # about 90°: a pixel off the pin's tip is a degree
     expect(page.locator("#heading-text")).to_have_text(f"{east}° E (set by hand)")
     expect(page.locator("#map.cone-unset")).to_have_count(0)
-    page.wait_for_function(f"Number(document.documentElement.dataset.draftSaves) > {saves}")
+    page.wait_for_function(f"() => Number(document.documentElement.dataset.draftSaves) > {saves}")
     assert stored_heading(page) == east
     hx, hy = centre(handle.bounding_box())
     assert hx > x + 30 and abs(hy - y) < 8  # the handle sits east of the pin: the cone shows what is stored

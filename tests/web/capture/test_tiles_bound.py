@@ -69,14 +69,14 @@ def cached_numbers(page) -> list[int]:
 def test_past_1500_tiles_the_least_recently_used_are_dropped(tile_server, phone):
     page = phone()
     page.context.unroute(f"{tile_server}/**")  # the fixture's stand-in: this test's server answers instead
-    page.wait_for_function("navigator.serviceWorker.controller !== null")  # tiles pass through the worker
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # tiles pass through the worker
     origin = tile_server
 
     load_tiles(page, origin, range(MAX_TILES))
     before = cached_numbers(page)  # in the order the worker saw them: 50 load at once
     assert sorted(before) == list(range(MAX_TILES))  # full, nothing dropped yet
     page.reload()  # a new document: its images do not come from the last one's memory cache
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     load_tiles(page, origin, [0])  # one of the first is used again: now it is the newest
     new = range(MAX_TILES, MAX_TILES + 101)
     load_tiles(page, origin, new[:60], at_once=1)
