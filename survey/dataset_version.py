@@ -9,7 +9,7 @@ count is that read too.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from survey import vocab
@@ -20,13 +20,21 @@ TABLE = DataVersion.__table__
 _CURRENT = select(TABLE.c.number, TABLE.c.changed_at).where(TABLE.c.id == ROW_ID)
 _COUNTED = {"active_cameras": Camera.__table__, "active_signs": Sign.__table__}
 _COUNTS = select(*(TABLE.c[name] for name in _COUNTED)).where(TABLE.c.id == ROW_ID)
-# Only a NULL count is recounted (a new row, a TRUNCATE): the subquery is not run for a known one.
-_FILL = [
+# Only an unknown (NULL) count is counted afresh: a new row, or after a TRUNCATE. COALESCE runs its
+# subquery only then, and a row with both counts known is not written at all.
+_FILL = (
     update(TABLE)
-    .where(TABLE.c.id == ROW_ID, TABLE.c[name].is_(None))
-    .values({name: select(func.count()).select_from(table).where(table.c.status == vocab.ACTIVE).scalar_subquery()})
-    for name, table in _COUNTED.items()
-]
+    .where(TABLE.c.id == ROW_ID, or_(*(TABLE.c[name].is_(None) for name in _COUNTED)))
+    .values(
+        {
+            name: func.coalesce(
+                TABLE.c[name],
+                select(func.count()).select_from(table).where(table.c.status == vocab.ACTIVE).scalar_subquery(),
+            )
+            for name, table in _COUNTED.items()
+        }
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +62,7 @@ def bump(session) -> None:
         index_elements=[TABLE.c.id], set_={"number": TABLE.c.number + 1, "changed_at": now}
     )
     session.execute(statement)
-    for fill in _FILL:
-        session.execute(fill)
+    session.execute(_FILL)
 
 
 def active_counts(session) -> tuple[int | None, int | None]:
