@@ -3,6 +3,7 @@ of 20,000 streets against the same bytes from one plain query."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import sqlite3
@@ -18,6 +19,7 @@ from bench.harness import Context, Row, Target, measure, ms, with_ratios
 
 CASE = "6 OGC API"
 PAGE_TARGET = Target("value", 20, "< 20 ms")
+COLD_TARGET = Target("value", 10, "< 10 ms (issue 16)")
 LAYER_TARGET = Target("value", 300, "< 300 ms")
 ITEMS = "/ogcapi/collections/cameras/items?f=json&limit=100"
 RESURVEY_DAYS = 365
@@ -56,7 +58,7 @@ def _page_rows(app, label: str, size: int, runs: int) -> list[Row]:
         runs=runs,
     )
     case = f"{CASE} {label} {size:,}"
-    cold = _cold_first_page(app, client, runs)
+    cold, warm = _cold_first_page(app, client, runs)
     floor = Row(case, "database alone", ms(timings.pop("database alone")), note="first page's SQL, raw driver")
     notes = {"first page": "100 items", "deep page by offset": f"offset={deep:,}"}
     return with_ratios(
@@ -65,26 +67,39 @@ def _page_rows(app, label: str, size: int, runs: int) -> list[Row]:
             Row(case, name, ms(t), baseline=floor.name, target=PAGE_TARGET, note=notes.get(name, "keyset, 90% in"))
             for name, t in timings.items()
         ]
-        + [Row(case, "first page, cold count", cold, target=PAGE_TARGET, note="first request after a change")]
+        + [
+            Row(
+                case,
+                "first page, cold count",
+                cold,
+                target=COLD_TARGET,
+                note=f"first request after a change; {cold.median / warm.median:.2f}x a warm one beside it",
+            )
+        ]
     )
 
 
-def _cold_first_page(app, client, runs: int):
-    """The first page right after a decision bumped the data version: numberMatched is counted afresh
-    (no snapshot here), once per version. Issue 16 asks under 10 ms for the count; the page's target holds."""
+def _cold_first_page(app, client, runs: int) -> tuple:
+    """The first page right after a decision bumped the data version: every per-version cache is cold
+    (no snapshot here), and numberMatched is the data-version row's active count. Issue 16: under 10 ms.
+    Interleaved with a warm first page, so load on a shared machine hits both alike: (cold, warm)."""
     from survey import dataset_version
     from survey.extensions import db
 
-    def bump():
-        with app.app_context():
-            dataset_version.bump(db.session)
-            db.session.commit()
+    calls = itertools.count()
+
+    def bump_before_cold():
+        if next(calls) % 2:  # measure() calls this before each function, warm then cold
+            with app.app_context():
+                dataset_version.bump(db.session)
+                db.session.commit()
 
     def first():
         page = json.loads(_fetch(client, ITEMS).data)
         assert page["numberMatched"] > 0
 
-    return ms(measure({"cold": first}, runs=runs, setup=bump)["cold"])
+    timings = measure({"warm": first, "cold": first}, runs=runs, setup=bump_before_cold)
+    return ms(timings["cold"]), ms(timings["warm"])
 
 
 def _database_alone(app):

@@ -1,20 +1,40 @@
 """The data version: one row that every decision changing public data raises, in its own transaction.
 
 Downloads take their validators from it and snapshots are built per version, so a freshness check
-is one primary-key read whatever the size of the dataset.
+is one primary-key read whatever the size of the dataset. The same row holds how many cameras and
+signs are active (triggers keep them in every writer's transaction, migration 0016), so an unfiltered
+count is that read too.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from survey.models import DataVersion, utcnow
+from survey import vocab
+from survey.models import Camera, DataVersion, Sign, utcnow
 
 ROW_ID = 1
 TABLE = DataVersion.__table__
 _CURRENT = select(TABLE.c.number, TABLE.c.changed_at).where(TABLE.c.id == ROW_ID)
+_COUNTED = {"active_cameras": Camera.__table__, "active_signs": Sign.__table__}
+_COUNTS = select(*(TABLE.c[name] for name in _COUNTED)).where(TABLE.c.id == ROW_ID)
+# Only an unknown (NULL) count is counted afresh: a new row, or after a TRUNCATE. COALESCE runs its
+# subquery only then, and a row with both counts known is not written at all.
+_FILL = (
+    update(TABLE)
+    .where(TABLE.c.id == ROW_ID, or_(*(TABLE.c[name].is_(None) for name in _COUNTED)))
+    .values(
+        {
+            name: func.coalesce(
+                TABLE.c[name],
+                select(func.count()).select_from(table).where(table.c.status == vocab.ACTIVE).scalar_subquery(),
+            )
+            for name, table in _COUNTED.items()
+        }
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +62,13 @@ def bump(session) -> None:
         index_elements=[TABLE.c.id], set_={"number": TABLE.c.number + 1, "changed_at": now}
     )
     session.execute(statement)
+    session.execute(_FILL)
+
+
+def active_counts(session) -> tuple[int | None, int | None]:
+    """(active cameras, active signs) as the caller's transaction sees them; None where unknown."""
+    row = session.execute(_COUNTS).first()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def current(session) -> Version:

@@ -353,3 +353,6 @@ class DataVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How many cameras and signs are active, kept by database triggers (migration 0016); NULL: count afresh.
+    active_cameras: Mapped[int | None] = mapped_column(Integer)
+    active_signs: Mapped[int | None] = mapped_column(Integer)

@@ -5,7 +5,7 @@ bands of 111 m, each by a range of longitude, where ix_cameras_lat_lon read the 
 of latitude across the city (600 index entries a box at a million cameras) to keep a few.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-03 19:30:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

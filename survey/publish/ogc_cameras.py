@@ -6,9 +6,8 @@ from functools import lru_cache
 from flask import current_app
 from sqlalchemy import Select, bindparam, func, select
 
-from survey import vocab
+from survey import dataset_version, vocab
 from survey.extensions import db
-from survey.publish import snapshots
 from survey.publish.camera import camera_feature
 from survey.publish.columns import CAMERAS, feature_query
 from survey.publish.filters import CameraFilter
@@ -30,6 +29,7 @@ from survey.publish.queryables import CAMERA_GEOMETRY, camera_queryables, querya
 COLLECTION = "cameras"
 TITLE = "Surveillance cameras"
 MARK_EVERY = 1000
+UNFILTERED = CameraFilter()
 
 
 def collection_doc(ogc: str) -> dict:
@@ -130,8 +130,9 @@ def _page_statement(flt: CameraFilter, site: str, interval, cql, mode: str) -> S
 
 
 def _count(query: ItemsQuery) -> int:
-    """The unfiltered count is the published snapshot's when it is of this data version: no scan at all."""
-    if query.interval is None and query.cql is None and (known := snapshots.count_if_current(query.filter)) is not None:
+    """The unfiltered count is the data-version row's (kept by triggers): no scan, even after a decision."""
+    unfiltered = query.interval is None and query.cql is None and query.filter == UNFILTERED
+    if unfiltered and (known := dataset_version.active_counts(db.session)[0]) is not None:
         return known
     clauses = camera_clauses(query)
     return db.session.scalar(select(func.count()).select_from(CAMERAS).where(*clauses))
