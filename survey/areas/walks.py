@@ -59,12 +59,13 @@ def _same_retry(walk: Walk, fields: dict) -> Walk:
 
 def undo_walk(area_id: int, walk_id: int) -> None:
     """A moderator removes a walk (a mistake, or a street not really walked)."""
+    begin_write()  # first: read what is deleted under the write lock (and begin_write would expire it)
     walk = db.session.get(Walk, walk_id)
     if walk is None or db.session.get(Street, walk.street_id).area_id != area_id:
         raise NotFound("No walk with that id in this area.")
-    begin_write()
+    street_id = walk.street_id
     db.session.delete(walk)
-    _walks_changed(walk.street_id)
+    _walks_changed(street_id)
     db.session.commit()
 
 
