@@ -54,6 +54,9 @@ class CameraFilter:
         return args
 
 
+UNFILTERED = CameraFilter()  # what the published snapshot holds and the unfiltered count counts
+
+
 def parse_moment(text: str) -> datetime:
     """An ISO 8601 date (midnight UTC) or date-time (UTC when no offset is given)."""
     try:

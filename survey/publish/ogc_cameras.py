@@ -10,7 +10,7 @@ from survey import dataset_version, vocab
 from survey.extensions import db
 from survey.publish.camera import camera_feature
 from survey.publish.columns import CAMERAS, feature_query
-from survey.publish.filters import CameraFilter
+from survey.publish.filters import UNFILTERED, CameraFilter
 from survey.publish.ogcapi import (
     ItemsPage,
     ItemsQuery,
@@ -29,7 +29,6 @@ from survey.publish.queryables import CAMERA_GEOMETRY, camera_queryables, querya
 COLLECTION = "cameras"
 TITLE = "Surveillance cameras"
 MARK_EVERY = 1000
-UNFILTERED = CameraFilter()
 
 
 def collection_doc(ogc: str) -> dict:

@@ -36,7 +36,7 @@ from survey.extensions import db
 from survey.models import utcnow
 from survey.publish import snapshot_files
 from survey.publish.downloads import STREAMS, download_tag, public_base_url
-from survey.publish.filters import CameraFilter
+from survey.publish.filters import UNFILTERED, CameraFilter
 from survey.publish.geopackage import geopackage_bytes
 
 FILES = {"geojson": "cameras.geojson", "csv": "cameras.csv", "osm": "cameras.osm", "gpkg": "cameras.gpkg"}
@@ -44,7 +44,6 @@ TEXT = ("geojson", "csv", "osm")  # each with a copy per coding of snapshot_file
 MANIFEST = "current.json"
 KEEP = 2  # the build served and the one before it, which a download that began earlier may still read
 MAX_SETTLE_WAIT_S = 10.0  # a steady stream of decisions still gets a build this often
-UNFILTERED = CameraFilter()
 
 
 @dataclass(frozen=True)
@@ -129,13 +128,6 @@ def snapshot_for(fmt: str, flt: CameraFilter, base: str, codings: Sequence[str] 
     tag = download_tag(fmt, flt, base, build.version) + suffix.replace(".", "-")
     name = FILES[fmt]
     return SnapshotFile(build.folder / (name + suffix), f"{build.folder.name}/{name}", encoding, tag, build.version)
-
-
-def count_if_current(flt: CameraFilter) -> int | None:
-    """How many cameras the unfiltered snapshot holds, if it is of the current data version."""
-    if flt != UNFILTERED or not enabled() or (build := published()) is None:
-        return None
-    return build.count if build.version == dataset_version.current(db.session) else None
 
 
 def _check_due() -> bool:
