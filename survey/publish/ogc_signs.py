@@ -49,16 +49,18 @@ def items_page(ogc: str, site: str, query: ogcapi.ItemsQuery) -> ogcapi.ItemsPag
     """A page of signs by id: the signs' own filters, the time interval and the CQL2 filter."""
     statement = _statement(query)
     rows = db.session.execute(ogcapi.keyset(statement, SIGNS.c.id, query), {"limit": query.limit}).all()
-    matched = ogcapi.cached((COLLECTION, "count", ogcapi.query_args(query, paging=False)), lambda: _count(query))
+    matched = ogcapi.cached(
+        (COLLECTION, "count", ogcapi.query_args(query, paging=False)), lambda: _count(query, statement)
+    )
     return ogcapi.keyset_page(ogc, COLLECTION, query, rows, matched, lambda row: json.dumps(sign_feature(row, site)))
 
 
-def _count(query: ogcapi.ItemsQuery) -> int:
+def _count(query: ogcapi.ItemsQuery, statement) -> int:
     """The unfiltered count is the data-version row's (kept by triggers); a filtered one is counted."""
     unfiltered = query.interval is None and query.cql is None and signs_filter(query.filter) == UNFILTERED
     if unfiltered and (known := dataset_version.active_counts(db.session)[1]) is not None:
         return known
-    return db.session.scalar(select(func.count()).select_from(_statement(query).order_by(None).subquery()))
+    return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
 
 
 def item_doc(ogc: str, site: str, text_id: str) -> dict:
