@@ -19,6 +19,7 @@ from survey.photos.blur import GROW, WHOLE, Box
 from survey.photos.images import ImageError
 from survey.review import audit
 from survey.review.reblur import detect_pending, public_copies, replace_copies
+from survey.review.versioning import conflict
 from survey.storage import photo_files
 
 PENDING, DETECTED, REVIEWED = "pending", "detected", "reviewed"
@@ -136,9 +137,7 @@ def save_blur(photo_id: int, data: dict, actor_id: int) -> PhotoBlur:
 
 def _stale(photo: Photo) -> Conflict:
     """The 409 for a save from a public copy that is no longer the photo's, carrying the blur as it is."""
-    current = audit.snapshot(PhotoBlur(photo), BLUR_FIELDS)  # what GET answers now
-    db.session.rollback()
-    return Conflict(STALE_BLUR, extra={"current": current})
+    return conflict(STALE_BLUR, PhotoBlur(photo), lambda shown: audit.snapshot(shown, BLUR_FIELDS))  # as GET answers
 
 
 def _hold(photo: Photo, expected: str | None) -> bool:
