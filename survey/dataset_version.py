@@ -13,12 +13,15 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from survey import vocab
+from survey.database import begin_write
+from survey.extensions import db
 from survey.models import Camera, DataVersion, Sign, utcnow
 
 ROW_ID = 1
 TABLE = DataVersion.__table__
 _CURRENT = select(TABLE.c.number, TABLE.c.changed_at).where(TABLE.c.id == ROW_ID)
 _COUNTED = {"active_cameras": Camera.__table__, "active_signs": Sign.__table__}
+_LOCK = select(TABLE.c.id).where(TABLE.c.id == ROW_ID).with_for_update()
 _COUNTS = select(*(TABLE.c[name] for name in _COUNTED)).where(TABLE.c.id == ROW_ID)
 # Only an unknown (NULL) count is counted afresh: a new row, or after a TRUNCATE. COALESCE runs its
 # subquery only then, and a row with both counts known is not written at all.
@@ -46,6 +49,25 @@ class Version:
     def token(self) -> str:
         """Unique across restores too: a restored database may reuse a number, never with its time."""
         return f"{self.number}-{self.changed_at.timestamp() if self.changed_at else 0}"
+
+
+def begin_change() -> None:
+    """Start a write that may change public data: on PostgreSQL, take the version row's lock first.
+
+    Every such write ends on this row (bump, and the count triggers on cameras and signs), so taking
+    it first orders them all the same way: two approvals at once queue here instead of each holding
+    a camera or sighting the other needs next, which PostgreSQL can only end by killing one
+    (a deadlock, a 500). SQLite's BEGIN IMMEDIATE already serialises writers.
+    """
+    begin_write()
+    session = db.session()
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    if session.execute(_LOCK).first() is None:  # a fresh or emptied database: make the row to lock
+        session.execute(
+            postgresql.insert(TABLE).values(id=ROW_ID, number=0, changed_at=utcnow()).on_conflict_do_nothing()
+        )
+        session.execute(_LOCK)
 
 
 def bump(session) -> None:

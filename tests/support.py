@@ -171,15 +171,15 @@ def pending_photo(client, app, **fields) -> dict:
 
 
 def at_once(app, requests, method: str = "post"):
-    """Send each (headers, url, json body) from its own thread and client, released together; the
-    (status, json) answers back in order. Real concurrency: each client takes its own connection."""
+    """Send each (headers, url, json body[, method]) from its own thread and client, released together;
+    the (status, json) answers back in order. Real concurrency: each client takes its own connection."""
     barrier = threading.Barrier(len(requests))
     results = [None] * len(requests)
 
-    def run(index, headers, url, body):
+    def run(index, headers, url, body, verb=method):
         client = app.test_client()
         barrier.wait()
-        response = getattr(client, method)(url, json=body, headers=headers)
+        response = getattr(client, verb)(url, json=body, headers=headers)
         results[index] = (response.status_code, response.get_json())
 
     threads = [threading.Thread(target=run, args=(i, *request)) for i, request in enumerate(requests)]

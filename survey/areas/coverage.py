@@ -62,14 +62,16 @@ def area_coverage(area_id: int, today: date | None = None) -> Coverage:
         state = street_state(last, today, after_days)
         fraction = 1.0 if state == vocab.WALKED else covered_fraction(parts.get(street_id, []))
         rows[street_id] = StreetCoverage(street_id, name, length_m, state, last, fraction)
-    box = _camera_box(area)
-    cameras = street_rows(_public_cameras(box, CAMERAS.c.id, CAMERAS.c.lat, CAMERAS.c.lon))
+    # One pass over the box's cameras gives both their positions and whether each is due a re-check:
+    # a second query for the due ones read the same index range again.
+    not_confirmed = or_(CAMERAS.c.last_confirmed.is_(None), CAMERAS.c.last_confirmed < cutoff)
+    due = case((not_confirmed, 1), else_=0)
+    cameras = street_rows(_public_cameras(_camera_box(area), CAMERAS.c.id, CAMERAS.c.lat, CAMERAS.c.lon, due))
     lines = ((street_id, json.loads(geometry)["coordinates"]) for street_id, _, _, geometry, _ in streets)
-    assigned = shapes.nearest_streets(cameras, lines, CAMERA_STREET_MAX_M)
+    assigned = shapes.nearest_streets((row[:3] for row in cameras), lines, CAMERA_STREET_MAX_M)
     for camera_id, street_id in sorted(assigned.items()):
         rows[street_id].cameras.append(camera_id)
-    not_confirmed = or_(CAMERAS.c.last_confirmed.is_(None), CAMERAS.c.last_confirmed < cutoff)
-    stale = [c for (c,) in street_rows(_public_cameras(box, CAMERAS.c.id).where(not_confirmed)) if c in assigned]
+    stale = [row[0] for row in cameras if row[3] and row[0] in assigned]
     total = sum(r.length_m for r in rows.values())
     walked = sum(r.length_m * r.walked_fraction for r in rows.values())
     share = round(walked / total, 4) if total else 0.0

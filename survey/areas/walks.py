@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from survey import dataset_version, vocab
 from survey.areas.completion import refresh_last_walked
 from survey.areas.streets import area_by_id
-from survey.database import begin_write
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 from survey.models import Street, Walk
@@ -33,7 +32,7 @@ def record_walk(area_id: int, fields: dict, volunteer_key: str | None) -> tuple[
         raise Invalid("The day of a walk cannot be in the future.", errors={"day": ["In the future."]})
     walk = Walk(street_id=street.id, day=fields["day"], client_id=client_id, volunteer_key=volunteer_key)
     walk.from_fraction, walk.to_fraction = part_of(fields)
-    begin_write()
+    dataset_version.begin_change()
     db.session.add(walk)
     try:
         _walks_changed(street.id)
@@ -59,7 +58,7 @@ def _same_retry(walk: Walk, fields: dict) -> Walk:
 
 def undo_walk(area_id: int, walk_id: int) -> None:
     """A moderator removes a walk (a mistake, or a street not really walked)."""
-    begin_write()  # first: read what is deleted under the write lock (and begin_write would expire it)
+    dataset_version.begin_change()  # first: read what is deleted under the write lock (and taking it would expire it)
     walk = db.session.get(Walk, walk_id)
     if walk is None or db.session.get(Street, walk.street_id).area_id != area_id:
         raise NotFound("No walk with that id in this area.")

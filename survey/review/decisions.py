@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from survey import dataset_version, vocab
 from survey.accounts.volunteers import sighting_for_receipt
-from survey.database import begin_write
 from survey.errors import Invalid, NotFound
 from survey.extensions import db
 from survey.models import ATTRIBUTE_NAMES, Camera, Sighting, utcnow
@@ -45,7 +44,7 @@ def sighting_state(sighting: Sighting) -> dict:
 
 def open_for_change(sighting_id: int, states=vocab.OPEN_SIGHTING_STATUSES, refusal: str = DECIDED) -> Sighting:
     """The sighting under a write transaction, if its state allows the change (else 409)."""
-    begin_write()
+    dataset_version.begin_change()
     sighting = db.session.get(Sighting, sighting_id, populate_existing=True)
     if sighting is None:
         raise NotFound(f"There is no sighting {sighting_id}.")

@@ -19,7 +19,6 @@ from PIL import Image
 from sqlalchemy import or_, select
 
 from survey import dataset_version
-from survey.database import begin_write
 from survey.extensions import db
 from survey.models import Photo
 from survey.photos.blur import DEFAULT_THRESHOLD, GROW, MODEL_NAME, BlurRecord, detect
@@ -124,7 +123,7 @@ def public_copies(original: bytes, meta, **blur) -> PublicCopies:
 
 
 def _settle_in_place(photo_id: int, settle: Callable) -> None:
-    begin_write()
+    dataset_version.begin_change()
     photo = db.session.get(Photo, photo_id, populate_existing=True, with_for_update=True)
     if photo is not None and settle(photo, None):
         db.session.commit()
@@ -155,7 +154,7 @@ def replace_copies(photo_id: int, make: Callable, settle: Callable[[Photo, Publi
     with store.lock():
         for key, data in new_keys.items():
             store.put(key, data)
-        begin_write()
+        dataset_version.begin_change()
         # FOR UPDATE: on PostgreSQL a moderator's save committing between this read and our commit
         # would otherwise be overwritten by a reblur that settle() let through (SQLite's write lock
         # already serialises the two).

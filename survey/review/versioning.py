@@ -6,8 +6,7 @@ from collections.abc import Callable
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from survey import vocab
-from survey.database import begin_write
+from survey import dataset_version, vocab
 from survey.errors import Conflict, Invalid, NotFound
 from survey.extensions import db
 
@@ -71,7 +70,7 @@ def lock_row(model, row_id: int, noun: str):
 
 def open_known(model, row_id: int, noun: str, withdrawn: str, describe: Callable[[object], dict]):
     """Start a write and read a camera or sign fresh: 404 when unknown, 409 (`withdrawn`) when withdrawn."""
-    begin_write()
+    dataset_version.begin_change()
     row = db.session.get(model, row_id, populate_existing=True)
     if row is None:
         raise NotFound(f"There is no {noun} {row_id}.")

@@ -84,6 +84,7 @@ def test_corpus_photo_without_position_takes_the_device_fix(client, entry):
 
 def test_published_copies_carry_no_metadata(client, app):
     exiftool = require_tool("exiftool", "libimage-exiftool-perl")
+    corpus()  # skips where the corpus is absent, before the empty list below could fail
     gps_photos = [e for e in ENTRIES if exif_position(e) and e["file_type"] in ("JPEG", "HEIC", "WEBP")][:8]
     assert gps_photos, "the corpus should hold photos with GPS"
     for entry in gps_photos:

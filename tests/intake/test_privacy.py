@@ -15,7 +15,7 @@ from survey.models import Photo, Sighting
 from survey.photos.exif import read_photo_meta
 from survey.photos.images import ImageError, make_public_copies, sniff_format
 from survey.photos.scrub import scrub_original
-from tests.conftest import corpus, require_tool
+from tests.conftest import SHARED_PHOTOS, corpus, require_tool
 from tests.dbtools import all_rows
 from tests.factories import new_client_id, photo, upload
 from tests.intake.test_hostile_files import assert_copies_reencoded
@@ -63,7 +63,8 @@ def test_corpus_uploads_keep_no_serials_and_publish_only_reencoded_copies(client
     "path",
     sorted(
         p
-        for p in (corpus().iterdir())
+        # Collected before any test runs: where the corpus is absent the set is empty, and pytest skips it.
+        for p in (SHARED_PHOTOS.iterdir() if SHARED_PHOTOS.is_dir() else ())
         if p.suffix.lower() in (".jpg", ".jpeg", ".heic", ".avif", ".webp", ".png", ".tiff")
     ),
     ids=lambda p: p.name,

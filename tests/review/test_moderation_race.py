@@ -11,8 +11,8 @@ API = "/api/v1/moderation"
 
 
 def at_once(app, requests):
-    """POST each (headers, path under the moderation API, body) at the same moment."""
-    return support.at_once(app, [(headers, f"{API}{path}", body) for headers, path, body in requests])
+    """Send each (headers, path under the moderation API, body[, method]) at the same moment (POST unless named)."""
+    return support.at_once(app, [(headers, f"{API}{path}", *rest) for headers, path, *rest in requests])
 
 
 def scalar(app, query):
@@ -76,3 +76,44 @@ def test_concurrent_merges_into_one_camera_all_count(client, app):
     assert [code for code, _ in results] == [200, 200, 200], results
     camera = fetch(app, Camera, camera_id)
     assert (camera.sightings_count, camera.volunteers_count) == (4, 4)
+
+
+def test_approvals_of_neighbouring_sightings_at_once_both_succeed(client, app):
+    # Each approval re-scores the pending sightings near its new camera, its neighbour's among them,
+    # and counts the camera on the data-version row: without one lock order PostgreSQL ends such a
+    # pair with a deadlock (a 500), SQLite by waiting.
+    alice, bob = moderator(app, "alice@example.org"), moderator(app, "bob@example.org")
+    bystanders = []
+    for round_ in range(6):
+        lat = 51.52 + round_ * 0.01
+        pair = [submit(client, lat, -0.12, seed=2 * round_), submit(client, lat + 0.000036, -0.12, seed=2 * round_ + 1)]
+        bystanders.append(submit(client, lat - 0.00003, -0.12, seed=100 + round_))
+        results = at_once(
+            app, [(alice, f"/sightings/{pair[0]['id']}/approve", {}), (bob, f"/sightings/{pair[1]['id']}/approve", {})]
+        )
+        assert [code for code, _ in results] == [200, 200], results
+    assert scalar(app, select(func.count()).select_from(Camera)) == 12
+    for bystander in bystanders:  # both new cameras were seen by the re-scoring, neither lost
+        assert fetch(app, Sighting, bystander["id"]).repeat_score > 0
+
+
+def test_merge_into_a_camera_while_it_is_edited_both_succeed(client, app):
+    alice, bob, carol = (moderator(app, f"{name}@example.org") for name in ("alice", "bob", "carol"))
+    for round_ in range(4):
+        lat = 51.6 + round_ * 0.01
+        base = submit(client, lat, -0.12, seed=round_, device=f"dev-base-{round_}")
+        camera = client.post(f"{API}/sightings/{base['id']}/approve", json={}, headers=alice).json["camera"]
+        repeat = submit(client, lat + 0.00002, -0.12, seed=20 + round_, device=f"dev-repeat-{round_}")
+        neighbour = submit(client, lat - 0.00004, -0.12, seed=40 + round_, device=f"dev-near-{round_}")
+        results = at_once(
+            app,
+            [
+                (alice, f"/sightings/{repeat['id']}/approve", {"camera_id": camera["id"]}),
+                (bob, f"/sightings/{neighbour['id']}/approve", {}),
+                (carol, f"/cameras/{camera['id']}", {"direction": 90, "version": camera["version"]}, "patch"),
+            ],
+        )
+        assert [code for code, _ in results[:2]] == [200, 200], results
+        # The edit names the version it saw: it wins, or loses to the merge with a 409, never a 500.
+        assert results[2][0] in (200, 409), results
+        assert fetch(app, Camera, camera["id"]).sightings_count == 2
