@@ -10,7 +10,7 @@ cameras a change can reach: those within SIGN_SEARCH_M of the sign, or 50 m of t
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -275,8 +275,12 @@ _UPDATE = (
 )
 
 
-def recompute_all() -> Recomputed:
-    """Measure every public camera against every active sign and street, in one transaction; commit."""
+def recompute_all(before_commit: Callable[[], None] | None = None) -> Recomputed:
+    """Measure every public camera against every active sign and street, in one transaction; commit.
+
+    When a camera changed, ``before_commit`` runs in that transaction first (the caller's version
+    bump), so the changed classes and the version that announces them land together or not at all.
+    """
     begin_write()
     around = Surroundings(_sign_points([]), _street_lines(None))
     c = Camera.__table__.c
@@ -293,6 +297,8 @@ def recompute_all() -> Recomputed:
             db.session.execute(_UPDATE, updates)
             changed += [u["camera_id"] for u in updates]
         considered, after = considered + len(rows), rows[-1][0]
+    if changed and before_commit is not None:
+        before_commit()
     db.session.commit()
     return Recomputed(considered, changed)
 

@@ -5,8 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
+from survey import dataset_version
 from survey.extensions import db
 from survey.models import Camera
+from survey.signage import recompute_all
 from tests.areas.osmdata import make_town, walk
 from tests.signs.flow import API, approve_camera, approve_sign, camera_signage, log_sign, offset, report
 from tests.support import camera
@@ -53,9 +55,11 @@ def test_the_full_recompute_repairs_every_camera(client, app, mod, runner):
             update(Camera).values(signage_class="not_surveyed", nearest_sign_m=None, nearest_sign_id=None)
         )
         db.session.commit()
+    version = _version(app)
     result = runner.invoke(args=["signs", "recompute"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "3 cameras measured, 3 changed."
+    assert _version(app) == version + 1  # the snapshots, which carry the classes, are behind
     assert camera_signage(client, near) == {
         "signage": "within_50m", "signage_class": "within_50m", "nearest_sign_m": 40.0, "operator_sign_m": 40.0,
     }  # fmt: skip
@@ -63,6 +67,37 @@ def test_the_full_recompute_repairs_every_camera(client, app, mod, runner):
     assert camera_signage(client, removed)["signage_class"] == "beyond_50m"
     again = runner.invoke(args=["signs", "recompute"])
     assert again.output.strip() == "3 cameras measured, 0 changed."
+    assert _version(app) == version + 1  # nothing changed: the snapshots stand
+
+
+def _version(app) -> int:
+    with app.app_context():
+        return dataset_version.current(db.session).number
+
+
+def test_a_recompute_whose_version_bump_fails_changes_nothing(client, app, mod):
+    # The classes and the version that announces them commit together: a failure between the two
+    # must not leave new classes published under the old version's ETag.
+    camera_id = camera(app, lat=51.5, lon=-0.12, operator="Lambeth Council")
+    approve_sign(client, mod, log_sign(client, *offset(51.5, -0.12, 40, 10), 1, operator="Lambeth Council")["id"])
+    with app.app_context():
+        db.session.execute(
+            update(Camera).values(signage_class="not_surveyed", nearest_sign_m=None, nearest_sign_id=None)
+        )
+        db.session.commit()
+        version = dataset_version.current(db.session).number
+
+        def fail():
+            raise RuntimeError("the bump failed")
+
+        try:
+            recompute_all(before_commit=fail)
+        except RuntimeError:
+            db.session.rollback()
+        else:
+            raise AssertionError("before_commit was not called though a camera changed")
+        assert db.session.get(Camera, camera_id).signage_class == "not_surveyed"
+        assert dataset_version.current(db.session).number == version
 
 
 def test_part_of_a_street_walked_is_not_a_survey_of_the_camera_beside_it(client, app, mod, tmp_path):
