@@ -57,7 +57,7 @@ def begin_change() -> None:
     Every such write ends on this row (bump, and the count triggers on cameras and signs), so taking
     it first orders them all the same way: two approvals at once queue here instead of each holding
     a camera or sighting the other needs next, which PostgreSQL can only end by killing one
-    (a deadlock, a 500). SQLite's BEGIN IMMEDIATE already serialises writers.
+    (a deadlock: a 503 to one of the two). SQLite's BEGIN IMMEDIATE already serialises writers.
     """
     begin_write()
     session = db.session()
