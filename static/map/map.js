@@ -53,11 +53,11 @@
     });
   }
 
-  function countIcon(count) {
+  function countIcon(count, kind) {
     var text = document.createElement("span");
     text.textContent = count >= 10000 ? Math.round(count / 1000) + "k" : String(count);
     var size = count >= 1000 ? " large" : count >= 100 ? " medium" : "";
-    return L.divIcon({ className: "count-icon" + size, html: text, iconSize: [TAP, TAP] });
+    return L.divIcon({ className: "count-icon" + size + (kind ? " " + kind : ""), html: text, iconSize: [TAP, TAP] });
   }
 
   function label(vocabulary, value) {
@@ -180,10 +180,12 @@
     return marker.bindPopup(function (layer) { return popupContent(feature, layer.getPopup()); }, popupOptions());
   }
 
-  function cellMarker(feature) {
+  // A cell of the server's grid: its count, and a closer look on a tap. `noun` is what it counts.
+  function cellMarker(feature, noun, kind) {
     var count = feature.properties.count;
-    var text = count + (count === 1 ? " camera" : " cameras") + ": zoom in";
-    var marker = L.marker(position(feature), { icon: countIcon(count), title: text, alt: text, keyboard: true });
+    noun = noun || "camera";
+    var text = count + " " + noun + (count === 1 ? "" : "s") + ": zoom in";
+    var marker = L.marker(position(feature), { icon: countIcon(count, kind), title: text, alt: text, keyboard: true });
     return marker.on("click", function () { map.setView(marker.getLatLng(), map.getZoom() + 2); });
   }
 
@@ -294,6 +296,7 @@
       }
     });
     var note = null, kept = {}, asking = null, wait = null;
+    var cellLayer = L.layerGroup();  // the server's clusters, for a layer that has them (options.cell)
     var legend = L.control({ position: "bottomleft" });
     legend.onAdd = function () {
       var box = L.DomUtil.create("div", "legend");
@@ -312,7 +315,12 @@
     }
     function draw(data) {
       if (!options.follow) { layer.addData(data); return; }
-      kept = keepMarkers(layer, kept, data.features, made);
+      var clustered = data.kind === "clusters";
+      kept = keepMarkers(layer, kept, clustered ? [] : data.features, made);
+      if (options.cell) {
+        cellLayer.clearLayers();
+        if (clustered) { data.features.forEach(function (feature) { cellLayer.addLayer(options.cell(feature)); }); }
+      }
       if (note) { note.textContent = data.message || ""; }
     }
     function fetchAll() {
@@ -329,10 +337,12 @@
     options.toggle.addEventListener("change", function () {
       if (!options.toggle.checked) {
         map.removeLayer(layer);
+        map.removeLayer(cellLayer);
         legend.remove();
         return;
       }
       layer.addTo(map);
+      cellLayer.addTo(map);
       legend.addTo(map);
       if (loaded && !options.follow) { return; }
       loaded = true;
@@ -410,12 +420,14 @@
       toggle: signsToggle,
       title: "Signs",
       follow: true,
-      urls: function () { return [element.dataset.signsUrl + "?" + new URLSearchParams({ bbox: viewBox().bbox })]; },
+      // With the zoom, a crowded view comes back as clusters on the cameras' grid.
+      urls: function () { return [element.dataset.signsUrl + "?" + new URLSearchParams(viewBox())]; },
       marker: function (feature) {
         var text = "Sign " + feature.id + (feature.properties.operator ? ", " + feature.properties.operator : "");
         return L.marker(position(feature), { icon: signIcon(feature.properties), title: text, alt: text, keyboard: true });
       },
       popup: signPopup,
+      cell: function (feature) { return cellMarker(feature, "sign", "sign-count"); },
       legend: [["sign", "Sign naming who runs the cameras"]]
     });
   }

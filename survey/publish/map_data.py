@@ -7,7 +7,7 @@ pixels), so two views of the same place share their cells and a cell never strad
 """
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -21,6 +21,8 @@ from survey.publish.filters import CameraFilter
 from survey.publish.map_grid import cell_degrees
 from survey.publish.signs import SignFilter, sign_feature, sign_rows
 
+SIGNS = Sign.__table__
+
 MAX_ZOOM = 22
 # Above this many cameras in view the answer is clusters and a "zoom in": a phone draws this many markers
 # in well under a second, and the JSON stays a few hundred kilobytes.
@@ -29,7 +31,7 @@ MAX_CAMERAS = 1500
 MAX_SIGNS = 1500
 # A view needing more cells than this is not a screen (a 4K screen at 64 px cells is about 2,000).
 MAX_CELLS = 10_000
-CLUSTERS, CAMERAS_KIND = "clusters", "cameras"
+CLUSTERS, CAMERAS_KIND, SIGNS_KIND = "clusters", "cameras", "signs"
 CHOICES_STALE_S = 300  # default of the MAP_CHOICES_STALE_S setting
 POPUP_FIELDS = (
     "manufacturer",
@@ -136,20 +138,37 @@ def _feature(base: str):
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class SignsView:
+    """What the signs layer asks for: the sign filters (with the box) and, to get clusters, the zoom."""
+
+    filter: SignFilter
+    zoom: int | None = None
+
+
 @dataclass
 class SignsData:
-    total: int | None  # signs in the view; None when capped
+    kind: str  # SIGNS_KIND, or CLUSTERS past MAX_SIGNS when the view gave its zoom
+    total: int | None  # signs in the view; None when capped without a zoom to count clusters by
     capped: bool  # no signs listed because the view holds more than MAX_SIGNS
     message: str | None
     features: list[dict]  # GeoJSON Features with the signs' public properties
+    clusters: list[dict] = field(default_factory=list)  # {lat, lon, count}, on the cameras' grid
 
 
-def signs_in_view(flt: SignFilter, base: str) -> SignsData:
-    """The signs in the filter's box, as signs.geojson publishes them; a "zoom in" past MAX_SIGNS."""
-    if _more_than(MAX_SIGNS, Sign.__table__.c.id, flt.clauses()):
-        return SignsData(None, True, f"More than {MAX_SIGNS:,} signs in view: zoom in to see them.", [])
-    features = [sign_feature(row, base) for row in sign_rows(flt)]
-    return SignsData(len(features), False, None, features)
+def signs_in_view(view: SignsView, base: str) -> SignsData:
+    """The signs in the filter's box, as signs.geojson publishes them; past MAX_SIGNS, their clusters on
+    the cameras' grid at the view's zoom, or (asked without a zoom) only a "zoom in"."""
+    flt = view.filter
+    if not _more_than(MAX_SIGNS, SIGNS.c.id, flt.clauses()):
+        features = [sign_feature(row, base) for row in sign_rows(flt)]
+        return SignsData(SIGNS_KIND, len(features), False, None, features)
+    if view.zoom is None:
+        return SignsData(SIGNS_KIND, None, True, f"More than {MAX_SIGNS:,} signs in view: zoom in to see them.", [])
+    unboxed = replace(flt, bbox=None)
+    clusters = map_grid.clusters(flt.bbox, view.zoom, flt.clauses(), unboxed.clauses(), unboxed, SIGNS)
+    total = sum(cluster["count"] for cluster in clusters)
+    return SignsData(CLUSTERS, total, True, f"{total:,} signs in view: zoom in to see each one.", [], clusters)
 
 
 def filter_choices(limit: int = 200) -> dict[str, list[str]]:

@@ -1,13 +1,14 @@
-"""The map's cluster grid: camera counts per cell, counted by the database and kept until the cameras change.
+"""The map's cluster grid: camera (or sign) counts per cell, counted by the database and kept until the
+table changes.
 
 Cells halve at each zoom (survey.publish.map_data.cell_degrees), so a cell at zoom z is exactly the
 union of cells at BASE_ZOOM: one GROUP BY over the whole table at BASE_ZOOM gives every coarser zoom
 by merging, and a world view then costs a walk over a few cached rows instead of a scan of every
 camera. Above BASE_ZOOM a view is small enough for the database to count its own box each time.
 
-The cache is per process and keyed by the filters; it is dropped when the newest camera id or the
-newest `updated_at` moves (two index lookups per request). Cameras are never deleted, and every
-change to one bumps its `updated_at`.
+The cache is per process and keyed by the table and the filters; it is dropped when the table's newest
+id or newest `updated_at` moves (two index lookups per request). Cameras and signs are never deleted,
+and every change to one bumps its `updated_at`.
 """
 
 import threading
@@ -15,13 +16,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from sqlalchemy import Float, Integer, func, literal_column, select
+from sqlalchemy import Float, Integer, Table, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from survey.extensions import db
 from survey.geo import BBox
 from survey.models import Camera
+
+CAMERAS: Table = Camera.__table__
 
 BASE_ZOOM = 12
 CELL_DEGREES_AT_ZOOM_0 = 90.0  # 64 px of a 256 px tile
@@ -55,9 +58,9 @@ def _cell_postgresql(element, compiler, **kw):
     return f"CAST(floor({compiler.process(element.clauses, **kw)}) AS INTEGER)"
 
 
-def count_cells(clauses: list, zoom: int) -> Cells:
-    """Count, sum of lat and sum of lon per occupied cell of the cameras matching `clauses`."""
-    table = Camera.__table__.c
+def count_cells(clauses: list, zoom: int, rows: Table = CAMERAS) -> Cells:
+    """Count, sum of lat and sum of lon per occupied cell of the rows (cameras, or signs) matching `clauses`."""
+    table = rows.c
     # A constant, not a bind parameter: PostgreSQL must see the GROUP BY expressions as the selected ones.
     cell = literal_column(repr(cell_degrees(zoom)), Float)
     row = cell_index((table.lat + 90) / cell).label("cell_row")
@@ -104,17 +107,18 @@ class Grid:
         return found
 
 
-def stamp() -> tuple:
-    """Changes whenever any camera is added or changed; two index lookups."""
-    newest_id = select(func.max(Camera.id)).scalar_subquery()
-    newest_change = select(func.max(Camera.updated_at)).scalar_subquery()
+def stamp(rows: Table = CAMERAS) -> tuple:
+    """Changes whenever a row of the table is added or changed; two index lookups."""
+    newest_id = select(func.max(rows.c.id)).scalar_subquery()
+    newest_change = select(func.max(rows.c.updated_at)).scalar_subquery()
     return tuple(db.session.execute(select(newest_id, newest_change)).one())
 
 
-def remembered(key: Hashable, compute: Callable[[], object], stale_s: float = 0):
-    """compute(), or its value kept from an earlier call while the cameras have not changed (or for
-    `stale_s` seconds after they did, for what may lag a little but costs a scan)."""
-    key, current = (str(db.engine.url), key), stamp()  # one process may serve several databases (tests)
+def remembered(key: Hashable, compute: Callable[[], object], stale_s: float = 0, rows: Table = CAMERAS):
+    """compute(), or its value kept from an earlier call while the table has not changed (or for
+    `stale_s` seconds after it did, for what may lag a little but costs a scan)."""
+    # One process may serve several databases (tests).
+    key, current = (str(db.engine.url), rows.name, key), stamp(rows)
     with _lock:
         hit = _cache.get(key)
         if hit is not None and (hit[0] == current or time.monotonic() - hit[1] < stale_s):
@@ -129,13 +133,13 @@ def remembered(key: Hashable, compute: Callable[[], object], stale_s: float = 0)
     return value
 
 
-def clusters(box: BBox, zoom: int, boxed: list, unboxed: list, key: Hashable) -> list[dict]:
+def clusters(box: BBox, zoom: int, boxed: list, unboxed: list, key: Hashable, rows: Table = CAMERAS) -> list[dict]:
     """{lat, lon, count} per occupied cell in the box: `boxed` and `unboxed` are the filter's SQL
     conditions with and without the box, `key` names the filter for the cache."""
     if zoom > BASE_ZOOM:
-        cells = count_cells(boxed, zoom)
+        cells = count_cells(boxed, zoom, rows)
     else:
-        grid = remembered(("grid", key), lambda: Grid(count_cells(unboxed, BASE_ZOOM)))
+        grid = remembered(("grid", key), lambda: Grid(count_cells(unboxed, BASE_ZOOM, rows)), rows=rows)
         cells = grid.in_box(box, zoom)
     return [
         {"lat": round(lat / n, 6), "lon": round(lon / n, 6), "count": n}

@@ -3,12 +3,24 @@ signs of one box."""
 
 import json
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from survey import vocab
 from survey.geo import parse_bbox
 from survey.publish.filters import CameraFilter
-from survey.publish.map_data import CAMERAS_KIND, CLUSTERS, MAX_SIGNS, MAX_ZOOM, MapData, MapView, check_view
+from survey.publish.map_data import (
+    CAMERAS_KIND,
+    CLUSTERS,
+    MAX_SIGNS,
+    MAX_ZOOM,
+    SIGNS_KIND,
+    MapData,
+    MapView,
+    SignsData,
+    SignsView,
+    check_view,
+)
+from survey.publish.signs import SignFilter
 from survey.schemas.publish import CameraQuery, _Parsed
 from survey.schemas.signs import SignQuery
 
@@ -47,12 +59,30 @@ class MapQuery(CameraQuery):
 
 
 class SignsMapQuery(SignQuery):
-    """The box (required) and the sign filters (operator, status, updated_since); loads into a SignFilter."""
+    """The box (required), the zoom (for clusters past 1,500 signs) and the sign filters (operator, status,
+    updated_since); loads into a SignsView."""
 
     class Meta:
         unknown = RAISE
 
     bbox = _Parsed(parse_bbox, required=True, metadata={"description": BBOX})
+    zoom = fields.Integer(
+        validate=validate.Range(min=0, max=MAX_ZOOM),
+        metadata={"description": f"The map's zoom: past {MAX_SIGNS:,} signs in view, clusters on the cameras' grid"},
+    )
+
+    @validates_schema
+    def _fits_a_screen(self, data, **kwargs):
+        if "bbox" in data and "zoom" in data:
+            try:
+                check_view(data["bbox"], data["zoom"])
+            except ValueError as exc:
+                raise ValidationError(str(exc), field_name="bbox") from None
+
+    @post_load
+    def _result(self, data, **kwargs):  # replaces SignQuery's: the zoom is the view's, not a filter
+        zoom = data.pop("zoom", None)
+        return SignsView(SignFilter(**data), zoom)
 
 
 class SignPointOut(Schema):
@@ -109,10 +139,31 @@ class SignsMapOut(Schema):
     """The signs of one box (a map_data.SignsData)."""
 
     type = _constant("FeatureCollection")
-    total = fields.Integer(allow_none=True, metadata={"description": "signs in the view; null when capped"})
+    kind = fields.String(validate=validate.OneOf((SIGNS_KIND, CLUSTERS)))
+    total = fields.Integer(
+        allow_none=True, metadata={"description": "signs in the view; null when capped and asked without a zoom"}
+    )
     capped = fields.Boolean(metadata={"description": f"true when the view holds more than {MAX_SIGNS} signs"})
     message = fields.String(allow_none=True)
-    features = fields.List(fields.Nested(SignFeatureOut))
+    features = fields.List(
+        fields.Nested(SignFeatureOut),
+        metadata={
+            "description": "The signs; when kind is clusters, Point Features whose properties are {lat, lon, count}"
+        },
+    )
+
+
+def dump_signs(data: SignsData) -> dict:
+    """The signs layer's answer: the signs, or their clusters as Point Features, as dump_map gives cameras'."""
+    if data.kind != CLUSTERS:
+        return SignsMapOut().dump(data)
+    head = SignsMapOut(exclude=("features",)).dump(data)
+    return head | {"features": [_cluster_feature(c) for c in ClusterOut(many=True).dump(data.clusters)]}
+
+
+def _cluster_feature(cluster: dict) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [cluster["lon"], cluster["lat"]]},
+            "properties": cluster}  # fmt: skip
 
 
 def dump_map(data: MapData) -> str:
@@ -120,10 +171,6 @@ def dump_map(data: MapData) -> str:
     as they are: dumping a thousand of them field by field would cost more than the query."""
     head = json.dumps(MapDataOut().dump(data), separators=(",", ":"))
     clusters = [
-        json.dumps(
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [c["lon"], c["lat"]]}, "properties": c},
-            separators=(",", ":"),
-        )
-        for c in ClusterOut(many=True).dump(data.clusters)
+        json.dumps(_cluster_feature(c), separators=(",", ":")) for c in ClusterOut(many=True).dump(data.clusters)
     ]
     return head[:-1] + ',"features":[' + ",".join(clusters or data.cameras) + "]}"

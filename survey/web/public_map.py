@@ -14,11 +14,10 @@ from survey import vocab
 from survey.extensions import api
 from survey.publish import map_data, map_grid
 from survey.publish.downloads import public_base_url
-from survey.schemas.map import MapDataOut, MapQuery, SignsMapOut, SignsMapQuery, dump_map
+from survey.schemas.map import MapDataOut, MapQuery, SignsMapOut, SignsMapQuery, dump_map, dump_signs
 
 blp = Blueprint("public_map", __name__)
 data = ApiBlueprint("map_data", __name__, url_prefix="/map", description="The public map's data, one view at a time")
-SIGNS_OUT = SignsMapOut()
 
 
 def init_app(app) -> None:
@@ -60,12 +59,14 @@ def map_cameras(view):
 
 @data.route("/signs.json")
 @data.arguments(SignsMapQuery, location="query", unknown=RAISE, error_status_code=400)
-@data.response(200, SignsMapOut, description="The signs in the box, or none and a message past 1,500.")
+@data.response(
+    200, SignsMapOut, description="The signs in the box or, past 1,500, their clusters (with a zoom) or a message."
+)
 @data.alt_response(304, description="Not modified: the client has these bytes (If-None-Match).")
-def map_signs(flt):
-    """The approved signs in one box, for the map's signs layer (bbox and the sign filters)."""
-    found = map_data.signs_in_view(flt, public_base_url())
-    return cached_json(json.dumps(SIGNS_OUT.dump(found), separators=(",", ":")))
+def map_signs(view):
+    """The approved signs in one box, for the map's signs layer (bbox, zoom and the sign filters)."""
+    found = map_data.signs_in_view(view, public_base_url())
+    return cached_json(json.dumps(dump_signs(found), separators=(",", ":")))
 
 
 def cached_json(body: str) -> Response:

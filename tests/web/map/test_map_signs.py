@@ -72,9 +72,32 @@ def test_a_crowded_box_asks_to_zoom_in(client, app, signs, monkeypatch):
     assert get(client, bbox="0.1,52.1,0.2,52.3").json["total"] == 1  # one sign is not too many
 
 
+@pytest.mark.parametrize("zoom", [16, 10])  # the box counted by the database; the whole grid, kept per process
+def test_a_crowded_box_with_the_maps_zoom_gives_clusters(client, app, signs, monkeypatch, zoom):
+    monkeypatch.setattr(map_data, "MAX_SIGNS", 1)
+    box = "-0.13,51.50,-0.11,51.51"
+    body = get(client, bbox=box, zoom=zoom).json
+    assert (body["kind"], body["capped"], body["total"]) == ("clusters", True, 2)  # the two active ones
+    assert body["message"] == "2 signs in view: zoom in to see each one."
+    assert all(f["type"] == "Feature" and f["geometry"]["type"] == "Point" for f in body["features"])
+    assert sum(f["properties"]["count"] for f in body["features"]) == 2
+    for feature in body["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert (lat, lon) == (feature["properties"]["lat"], feature["properties"]["lon"])
+        assert 51.50 <= lat <= 51.51 and -0.13 <= lon <= -0.11
+    assert get(client, bbox=box, zoom=zoom, status="all").json["total"] == 3  # the removed one; never the withdrawn
+    add_signs(app, {"lat": 51.5034, "lon": -0.1197, "operator": "New Ltd"})
+    assert get(client, bbox=box, zoom=zoom).json["total"] == 3  # a new sign is counted at once, kept grid or not
+    few = get(client, bbox="0.11,52.19,0.13,52.21", zoom=zoom).json
+    assert (few["kind"], few["total"], [f["id"] for f in few["features"]]) == ("signs", 1, [signs["ids"][4]])
+
+
 @pytest.mark.parametrize(
     "params, field",
     [
+        ({"bbox": "-1,50,1,52", "zoom": "23"}, "zoom"),
+        ({"bbox": "-1,50,1,52", "zoom": "near"}, "zoom"),
+        ({"bbox": "-180,-90,180,90", "zoom": "20"}, "bbox"),  # more grid cells than any screen
         ({}, "bbox"),
         ({"bbox": "-1,50,1"}, "bbox"),
         ({"bbox": "-1,95,1,96"}, "bbox"),
@@ -104,13 +127,37 @@ def test_the_api_document_describes_the_map_endpoints(client):
     assert names["bbox"]["required"] is True and names["zoom"]["schema"]["maximum"] == map_data.MAX_ZOOM
     assert {"200", "304", "400"} <= set(cameras["responses"])
     signs = spec["paths"]["/map/signs.json"]["get"]
-    assert {p["name"] for p in signs["parameters"]} == {"bbox", "operator", "status", "updated_since"}
+    assert {p["name"] for p in signs["parameters"]} == {"bbox", "zoom", "operator", "status", "updated_since"}
     body = signs["responses"]["200"]["content"]["application/json"]["schema"]
     schemas = spec["components"]["schemas"]
     out = schemas[body["$ref"].rsplit("/", 1)[1]]
     feature = schemas[out["properties"]["features"]["items"]["$ref"].rsplit("/", 1)[1]]
     properties = schemas[feature["properties"]["properties"]["$ref"].rsplit("/", 1)[1]]["properties"]
     assert {"operator", "purpose", "has_contact"} <= set(properties)
+
+
+def test_a_crowded_view_draws_the_signs_clusters(phone, live_server, app, signs, monkeypatch):
+    monkeypatch.setattr(map_data, "MAX_SIGNS", 1)  # the server is this process: two signs are a crowd
+    phone.goto(f"{live_server.url}/map#17/51.5033/-0.1196")
+    phone.wait_for_function("() => document.querySelectorAll('.camera-icon').length === 1")
+    phone.locator("#panel summary").click()
+    phone.locator("#layer-signs").check()
+    phone.locator("#panel summary").click()  # closed, to see the map
+    phone.wait_for_function("() => document.querySelectorAll('.count-icon.sign-count').length > 0")
+    asked = parse_qs(urlsplit(phone.signs[-1].url).query)
+    assert asked["zoom"] == ["17"]
+    titles = phone.eval_on_selector_all(".count-icon.sign-count", "els => els.map(e => e.title)")
+    assert sum(int(title.split()[0]) for title in titles) == 2 and all(
+        "signs: zoom in" in t or "sign: zoom in" in t for t in titles
+    )
+    assert phone.locator(".sign-icon").count() == 0
+    assert "2 signs in view: zoom in" in phone.locator(".legend-note").inner_text()
+    assert all(w >= TAP and h >= TAP for w, h in sizes(phone, ".count-icon.sign-count"))
+    phone.screenshot(path=str(screenshot_path("map-sign-clusters.png")))
+    phone.locator("#panel summary").click()
+    phone.locator("#layer-signs").uncheck()
+    assert phone.locator(".count-icon.sign-count").count() == 0
+    assert phone.problems == []
 
 
 def sizes(page, selector: str) -> list[tuple[float, float]]:
