@@ -32,6 +32,15 @@ def _constant(value: str) -> fields.Constant:
 BBOX = "minLon,minLat,maxLon,maxLat; minLon > maxLon crosses the antimeridian"
 
 
+def fits_a_screen(data: dict) -> None:
+    """A 400 on bbox when the box needs more grid cells at the asked zoom than any screen shows."""
+    if "bbox" in data and "zoom" in data:
+        try:
+            check_view(data["bbox"], data["zoom"])
+        except ValueError as exc:
+            raise ValidationError(str(exc), field_name="bbox") from None
+
+
 class MapQuery(CameraQuery):
     """bbox and zoom (both required), the shared camera filters, and the signage filters; loads into a MapView."""
 
@@ -47,11 +56,7 @@ class MapQuery(CameraQuery):
 
     @validates_schema
     def _fits_a_screen(self, data, **kwargs):
-        if "bbox" in data and "zoom" in data:
-            try:
-                check_view(data["bbox"], data["zoom"])
-            except ValueError as exc:
-                raise ValidationError(str(exc), field_name="bbox") from None
+        fits_a_screen(data)
 
     def make_result(self, data: dict) -> MapView:
         own = {name: data.pop(name) for name in ("bbox", "zoom", "signage", "signage_class") if name in data}
@@ -73,11 +78,7 @@ class SignsMapQuery(SignQuery):
 
     @validates_schema
     def _fits_a_screen(self, data, **kwargs):
-        if "bbox" in data and "zoom" in data:
-            try:
-                check_view(data["bbox"], data["zoom"])
-            except ValueError as exc:
-                raise ValidationError(str(exc), field_name="bbox") from None
+        fits_a_screen(data)
 
     @post_load
     def _result(self, data, **kwargs):  # replaces SignQuery's: the zoom is the view's, not a filter
