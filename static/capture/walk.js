@@ -112,6 +112,8 @@ async function choose(id, by) {
   $("walk-area-note").textContent = view.area && by === "position" ? "Picked from where you are." : "";
   view.streets = [];
   view.byId = new Map();
+  for (const line of drawn.values()) line.remove(); // the lines of the streets just let go
+  drawn = new Map();
   select(null);
   if (view.area) await loadStreets(view.area);
 }
@@ -251,7 +253,10 @@ function today() {
 
 async function refreshMine() {
   view.mine = await walks.all();
-  for (const [id, line] of drawn) line.setStyle(lineStyle(view.byId.get(id)));
+  for (const [id, line] of drawn) {
+    const street = view.byId.get(id); // none while another area's streets load
+    if (street) line.setStyle(lineStyle(street));
+  }
   draw();
 }
 
