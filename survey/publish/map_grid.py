@@ -22,9 +22,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from survey.extensions import db
 from survey.geo import BBox
-from survey.models import Camera
-
-CAMERAS: Table = Camera.__table__
+from survey.publish.columns import CAMERAS
 
 BASE_ZOOM = 12
 CELL_DEGREES_AT_ZOOM_0 = 90.0  # 64 px of a 256 px tile

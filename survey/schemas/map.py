@@ -154,12 +154,16 @@ class SignsMapOut(Schema):
     )
 
 
+# Made once: building a marshmallow schema costs more than dumping one small answer with it.
+_SIGNS_OUT, _SIGNS_HEAD, _CLUSTERS_OUT = SignsMapOut(), SignsMapOut(exclude=("features",)), ClusterOut(many=True)
+_MAP_OUT = MapDataOut()
+
+
 def dump_signs(data: SignsData) -> dict:
     """The signs layer's answer: the signs, or their clusters as Point Features, as dump_map gives cameras'."""
     if data.kind != CLUSTERS:
-        return SignsMapOut().dump(data)
-    head = SignsMapOut(exclude=("features",)).dump(data)
-    return head | {"features": [_cluster_feature(c) for c in ClusterOut(many=True).dump(data.clusters)]}
+        return _SIGNS_OUT.dump(data)
+    return _SIGNS_HEAD.dump(data) | {"features": [_cluster_feature(c) for c in _CLUSTERS_OUT.dump(data.clusters)]}
 
 
 def _cluster_feature(cluster: dict) -> dict:
@@ -170,8 +174,6 @@ def _cluster_feature(cluster: dict) -> dict:
 def dump_map(data: MapData) -> str:
     """The answer as JSON text. Camera features arrive as text from the database and are spliced in
     as they are: dumping a thousand of them field by field would cost more than the query."""
-    head = json.dumps(MapDataOut().dump(data), separators=(",", ":"))
-    clusters = [
-        json.dumps(_cluster_feature(c), separators=(",", ":")) for c in ClusterOut(many=True).dump(data.clusters)
-    ]
+    head = json.dumps(_MAP_OUT.dump(data), separators=(",", ":"))
+    clusters = [json.dumps(_cluster_feature(c), separators=(",", ":")) for c in _CLUSTERS_OUT.dump(data.clusters)]
     return head[:-1] + ',"features":[' + ",".join(clusters or data.cameras) + "]}"
